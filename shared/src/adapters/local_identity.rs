@@ -1,0 +1,106 @@
+//! Local sign-ins for end users: argon2id password hashes in memory, checked by the local
+//! server's `POST /dev/login`.
+
+use crate::domain::{EmailAddress, Password};
+use crate::ports::{Identity, IdentityError};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use async_trait::async_trait;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+struct Entry {
+    subject: String,
+    hash: String,
+}
+
+#[derive(Default)]
+pub struct LocalIdentity {
+    users: Mutex<HashMap<String, Entry>>,
+}
+
+impl LocalIdentity {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The subject of the sign-in when the password is right.
+    pub fn verify(&self, email: &str, password: &str) -> Option<String> {
+        let key = EmailAddress::parse(email).ok()?.normalized();
+        let (subject, hash) = {
+            let users = self.users.lock().unwrap_or_else(|e| e.into_inner());
+            let e = users.get(&key)?;
+            (e.subject.clone(), e.hash.clone())
+        };
+        let parsed = PasswordHash::new(&hash).ok()?;
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .ok()
+            .map(|_| subject)
+    }
+
+    pub fn count(&self) -> usize {
+        self.users.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn contains(&self, email: &EmailAddress) -> bool {
+        self.users
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(&email.normalized())
+    }
+}
+
+#[async_trait]
+impl Identity for LocalIdentity {
+    async fn create(&self, email: &EmailAddress, password: &Password) -> Result<String, IdentityError> {
+        let key = email.normalized();
+        if self.users.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&key) {
+            return Err(IdentityError::Exists);
+        }
+        let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+        let hash = Argon2::default()
+            .hash_password(password.expose().as_bytes(), &salt)
+            .map_err(|e| IdentityError::Unavailable(anyhow::anyhow!("argon2: {e}")))?
+            .to_string();
+        let subject = uuid::Uuid::new_v4().to_string();
+        let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
+        if users.contains_key(&key) {
+            return Err(IdentityError::Exists);
+        }
+        users.insert(
+            key,
+            Entry {
+                subject: subject.clone(),
+                hash,
+            },
+        );
+        Ok(subject)
+    }
+
+    async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError> {
+        self.users
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&email.normalized());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_created_sign_in_verifies_only_with_its_password_until_deleted() {
+        let id = LocalIdentity::new();
+        let email = EmailAddress::parse("Erika@example.com").unwrap();
+        let pw = Password::parse("richtig-langes-Passwort", email.as_str()).unwrap();
+        let sub = id.create(&email, &pw).await.unwrap();
+        assert_eq!(id.verify("erika@example.com", "richtig-langes-Passwort"), Some(sub));
+        assert_eq!(id.verify("erika@example.com", "falsches-Passwort!"), None);
+        assert!(matches!(id.create(&email, &pw).await, Err(IdentityError::Exists)));
+        id.delete(&email).await.unwrap();
+        assert_eq!(id.verify("erika@example.com", "richtig-langes-Passwort"), None);
+    }
+}

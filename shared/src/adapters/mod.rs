@@ -1,0 +1,6 @@
+//! Adapters: the ports implemented for AWS (DynamoDB, SES, SNS, Cognito) and for local or
+//! in-memory use (memory table, outbox, local identities).
+
+pub mod local_identity;
+pub mod memory;
+pub mod outbox;

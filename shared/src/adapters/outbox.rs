@@ -1,0 +1,99 @@
+//! The local outbox: e-mails and SMS that would have gone out through SES and SNS are kept in
+//! memory (for `GET /dev/outbox`) and, when a folder is given, written one file per message.
+
+use crate::ports::{DeliveryError, EmailMessage, Mailer, SmsMessage, SmsSender};
+use async_trait::async_trait;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxEntry {
+    /// `email` or `sms`.
+    pub channel: String,
+    pub to: String,
+    pub subject: Option<String>,
+    pub body: String,
+    pub sent_at: String,
+}
+
+#[derive(Default)]
+pub struct Outbox {
+    entries: Mutex<Vec<OutboxEntry>>,
+    folder: Option<PathBuf>,
+}
+
+impl Outbox {
+    pub fn new(folder: Option<PathBuf>) -> std::io::Result<Self> {
+        if let Some(f) = &folder {
+            std::fs::create_dir_all(f)?;
+        }
+        Ok(Self {
+            entries: Mutex::default(),
+            folder,
+        })
+    }
+
+    pub fn entries(&self) -> Vec<OutboxEntry> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn keep(&self, entry: OutboxEntry, extension: &str) -> Result<(), DeliveryError> {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(folder) = &self.folder {
+            let name = format!(
+                "{:04}-{}-{}.{extension}",
+                entries.len() + 1,
+                entry.channel,
+                entry.to.replace(['@', '+', '/'], "_")
+            );
+            let content = match &entry.subject {
+                Some(s) => format!("To: {}\nSubject: {s}\n\n{}", entry.to, entry.body),
+                None => format!("To: {}\n\n{}", entry.to, entry.body),
+            };
+            std::fs::write(folder.join(name), content)
+                .map_err(|e| DeliveryError(e.into()))?;
+        }
+        entries.push(entry);
+        Ok(())
+    }
+}
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+#[async_trait]
+impl Mailer for Outbox {
+    async fn send(&self, m: &EmailMessage) -> Result<(), DeliveryError> {
+        self.keep(
+            OutboxEntry {
+                channel: "email".into(),
+                to: m.to.to_string(),
+                subject: Some(m.subject.clone()),
+                body: m.text.clone(),
+                sent_at: now(),
+            },
+            "txt",
+        )
+    }
+}
+
+#[async_trait]
+impl SmsSender for Outbox {
+    async fn send(&self, m: &SmsMessage) -> Result<(), DeliveryError> {
+        self.keep(
+            OutboxEntry {
+                channel: "sms".into(),
+                to: m.to.to_string(),
+                subject: None,
+                body: m.text.clone(),
+                sent_at: now(),
+            },
+            "sms.txt",
+        )
+    }
+}

@@ -1,0 +1,21 @@
+//! The application context shared by every handler: the ports and the settings.
+
+use crate::config::Settings;
+use crate::ports::{Clock, Identity, Mailer, SmsSender, Table};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct App {
+    pub table: Arc<dyn Table>,
+    pub mailer: Arc<dyn Mailer>,
+    pub sms: Arc<dyn SmsSender>,
+    pub identity: Arc<dyn Identity>,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Settings,
+}
+
+impl App {
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,106 @@
+//! Domain types that parse raw input into values that cannot be invalid.
+
+mod country;
+mod customer;
+mod email;
+mod phone;
+mod records;
+mod secrets;
+mod text;
+
+pub use country::CountryCode;
+pub use customer::{
+    AddressInput, CustomerInput, CustomerInputError, NAME_MAX, Address, Company, Customer, CustomerData, CustomerId, CustomerKind, CustomerType, Language,
+    Person, Salutation, fold_for_sorting,
+};
+pub use email::EmailAddress;
+pub use phone::MobileNumber;
+pub use records::{
+    Access, AccessStatus, BusinessTransaction, Delivery, DeliveryState, Invitation,
+    InvitationStatus, MAX_CODE_ATTEMPTS, ProcessorGrant, Specialist,
+};
+pub use secrets::hex as secrets_hex;
+pub use secrets::{new_salt, 
+    CODE_ALPHABET, Password, RegistrationCode, RegistrationToken, TokenHash, code_hash,
+    codes_match,
+};
+pub use text::Text;
+
+use serde::Serialize;
+
+/// One failing input field: `field` is the JSON path (`firstName`, `address.postalCode`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The same error one level deeper, e.g. `street` becomes `address.street`.
+    pub fn nested(self, parent: &str) -> Self {
+        Self {
+            field: format!("{parent}.{}", self.field),
+            message: self.message,
+        }
+    }
+}
+
+/// Collects field errors while parsing a whole request body, so the answer names every
+/// failing field at once instead of the first one only.
+#[derive(Debug, Default)]
+pub struct Collector {
+    errors: Vec<FieldError>,
+}
+
+impl Collector {
+    pub fn check<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(message) => {
+                self.errors.push(FieldError::new(field, message));
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, error: FieldError) {
+        self.errors.push(error);
+    }
+
+    pub fn extend(&mut self, errors: impl IntoIterator<Item = FieldError>) {
+        self.errors.extend(errors);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn finish(self) -> Result<(), Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
+    }
+
+    pub fn into_errors(self) -> Vec<FieldError> {
+        self.errors
+    }
+}
+
+/// Optional text input: absent, `null` and blank all mean "not given".
+pub fn given(raw: &Option<String>) -> Option<&str> {
+    raw.as_deref().filter(|s| !s.trim().is_empty())
+}
+
+/// Mandatory text input.
+pub fn required(raw: &Option<String>) -> Result<&str, String> {
+    given(raw).ok_or_else(|| "is required".to_owned())
+}

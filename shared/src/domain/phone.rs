@@ -1,0 +1,112 @@
+//! Mobile numbers, normalised to E.164 by the `phonenumber` crate.
+
+use std::fmt;
+
+/// A mobile number in E.164 form (`+491701234567`). National numbers are read as German.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct MobileNumber(String);
+
+impl MobileNumber {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err("is required".into());
+        }
+        if trimmed.len() > 32 || trimmed.chars().any(char::is_control) {
+            return Err("is not a valid phone number".into());
+        }
+        let number = phonenumber::parse(Some(phonenumber::country::Id::DE), trimmed)
+            .map_err(|_| "is not a valid phone number".to_owned())?;
+        if !phonenumber::is_valid(&number) {
+            return Err("is not a valid phone number".into());
+        }
+        use phonenumber::Type;
+        match number.number_type(&phonenumber::metadata::DATABASE) {
+            Type::Mobile | Type::FixedLineOrMobile | Type::PersonalNumber => {}
+            _ => return Err("is not a mobile phone number".into()),
+        }
+        Ok(Self(
+            number.format().mode(phonenumber::Mode::E164).to_string(),
+        ))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Shows the last two digits only: `+49*********67`.
+    pub fn masked(&self) -> String {
+        let digits: Vec<char> = self.0.chars().collect();
+        let keep = digits.len().saturating_sub(2);
+        digits
+            .iter()
+            .enumerate()
+            .map(|(i, c)| if i < 3 || i >= keep { *c } else { '*' })
+            .collect()
+    }
+}
+
+impl fmt::Display for MobileNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn national_and_international_numbers_become_e164() {
+        let cases = [
+            ("0170 1234567", "+491701234567", "German national with space"),
+            ("0170/1234567", "+491701234567", "German national with slash"),
+            ("+49 170 1234567", "+491701234567", "international"),
+            ("0049 170 1234567", "+491701234567", "international with 00"),
+            ("+43 664 1234567", "+436641234567", "Austrian mobile"),
+        ];
+        for (raw, expected, why) in cases {
+            assert_eq!(MobileNumber::parse(raw).unwrap().as_str(), expected, "{why}");
+        }
+    }
+
+    #[test]
+    fn invalid_numbers_are_refused() {
+        let cases = [
+            ("", "empty"),
+            ("abc", "letters"),
+            ("0170", "too short"),
+            ("+49 30 1234567", "Berlin landline is not mobile"),
+            ("0170 1234567 1234567 1234567 1234567", "too long"),
+        ];
+        for (raw, why) in cases {
+            assert!(MobileNumber::parse(raw).is_err(), "{why}: {raw}");
+        }
+    }
+
+    #[test]
+    fn masking_keeps_country_prefix_and_last_two_digits() {
+        let m = MobileNumber::parse("0170 1234567").unwrap();
+        assert_eq!(m.masked(), "+49********67");
+    }
+
+    proptest! {
+        #[test]
+        fn parsed_numbers_are_e164(raw in "[+0-9 ()/-]{0,24}") {
+            if let Ok(m) = MobileNumber::parse(&raw) {
+                prop_assert!(m.as_str().starts_with('+'));
+                prop_assert!(m.as_str()[1..].chars().all(|c| c.is_ascii_digit()));
+                prop_assert!(m.as_str().len() <= 16);
+                // Normalisation is idempotent.
+                prop_assert_eq!(MobileNumber::parse(m.as_str()).unwrap(), m);
+            }
+        }
+
+        #[test]
+        fn parsing_never_panics(raw in any::<String>()) {
+            let _ = MobileNumber::parse(&raw);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! Server-chosen ids: a type prefix and a ULID (time-ordered, 80 random bits), so that
+//! items of one kind sort by creation in a DynamoDB sort key.
+
+use rand::Rng;
+
+const CROCKFORD: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+
+pub fn new_id(prefix: &str) -> String {
+    let millis = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+    let random: u128 = rand::rng().random::<u128>() & ((1u128 << 80) - 1);
+    let value = ((millis as u128 & ((1u128 << 48) - 1)) << 80) | random;
+    let mut out = String::with_capacity(prefix.len() + 27);
+    out.push_str(prefix);
+    out.push('_');
+    for i in (0..26).rev() {
+        out.push(CROCKFORD[((value >> (i * 5)) & 0x1f) as usize] as char);
+    }
+    out
+}
+
+/// Whether `raw` could be an id at all: short, and only characters that are safe inside a
+/// DynamoDB key and a URL path. Anything else is simply not found.
+pub fn plausible(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw.len() <= 64
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_carry_their_prefix_and_sort_by_creation() {
+        let a = new_id("trx");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let b = new_id("trx");
+        assert!(a.starts_with("trx_") && a.len() == 30);
+        assert!(a < b);
+        assert!(plausible(&a));
+    }
+
+    #[test]
+    fn implausible_ids_are_refused() {
+        for raw in ["", "a/b", "a#b", "ä", &"x".repeat(65)] {
+            assert!(!plausible(raw), "{raw}");
+        }
+    }
+}

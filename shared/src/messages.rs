@@ -1,0 +1,182 @@
+//! Invitation e-mails and SMS, rendered in the access's language from the templates in
+//! `shared/templates/`.
+
+use crate::domain::{Language, RegistrationCode, RegistrationToken};
+use crate::ports::{EmailMessage, SmsMessage};
+use time::OffsetDateTime;
+
+pub struct InvitationText<'a> {
+    pub firm: &'a str,
+    pub name: &'a str,
+    pub portal_base_url: &'a str,
+    pub token: &'a RegistrationToken,
+    pub code: Option<&'a RegistrationCode>,
+    pub expires_at: OffsetDateTime,
+    pub language: Language,
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn render(template: &str, values: &[(&str, &str)]) -> String {
+    values.iter().fold(template.to_owned(), |out, (k, v)| {
+        out.replace(&format!("{{{{{k}}}}}"), v)
+    })
+}
+
+/// "30.11.2026, 14:05 UTC" or "30 Nov 2026, 14:05 UTC".
+fn format_expiry(t: OffsetDateTime, language: Language) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    const EN_MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    match language {
+        Language::De => format!(
+            "{:02}.{:02}.{}, {:02}:{:02} UTC",
+            t.day(),
+            u8::from(t.month()),
+            t.year(),
+            t.hour(),
+            t.minute()
+        ),
+        Language::En => format!(
+            "{} {} {}, {:02}:{:02} UTC",
+            t.day(),
+            EN_MONTHS[usize::from(u8::from(t.month())) - 1],
+            t.year(),
+            t.hour(),
+            t.minute()
+        ),
+    }
+}
+
+impl InvitationText<'_> {
+    pub fn link(&self) -> String {
+        format!("{}/register#token={}", self.portal_base_url, self.token.expose())
+    }
+
+    pub fn email(&self, to: crate::domain::EmailAddress) -> EmailMessage {
+        let (subject, text_t, html_t, hint) = match self.language {
+            Language::De => (
+                format!("{}: Ihre Registrierung", self.firm),
+                include_str!("../templates/invitation.de.txt"),
+                include_str!("../templates/invitation.de.html"),
+                "Sie erhalten zusätzlich einen Registrierungscode per SMS. ",
+            ),
+            Language::En => (
+                format!("{}: your registration", self.firm),
+                include_str!("../templates/invitation.en.txt"),
+                include_str!("../templates/invitation.en.html"),
+                "You will also receive a registration code by SMS. ",
+            ),
+        };
+        let hint = if self.code.is_some() { hint } else { "" };
+        let link = self.link();
+        let expires = format_expiry(self.expires_at, self.language);
+        let text = render(
+            text_t,
+            &[
+                ("name", self.name),
+                ("firm", self.firm),
+                ("link", &link),
+                ("expires", &expires),
+                ("code_hint", hint),
+            ],
+        );
+        let html = render(
+            html_t,
+            &[
+                ("name", &escape_html(self.name)),
+                ("firm", &escape_html(self.firm)),
+                ("link", &escape_html(&link)),
+                ("expires", &escape_html(&expires)),
+                ("code_hint", &escape_html(hint)),
+            ],
+        );
+        EmailMessage {
+            to,
+            subject,
+            text,
+            html,
+        }
+    }
+
+    pub fn sms(&self, to: crate::domain::MobileNumber) -> Option<SmsMessage> {
+        let code = self.code?;
+        let template = match self.language {
+            Language::De => include_str!("../templates/sms.de.txt"),
+            Language::En => include_str!("../templates/sms.en.txt"),
+        };
+        let text = render(
+            template,
+            &[
+                ("firm", self.firm),
+                ("code", &code.display()),
+                ("expires", &format_expiry(self.expires_at, self.language)),
+            ],
+        )
+        .trim()
+        .to_owned();
+        Some(SmsMessage { to, text })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{EmailAddress, MobileNumber};
+    use time::macros::datetime;
+
+    fn text<'a>(token: &'a RegistrationToken, code: Option<&'a RegistrationCode>, language: Language) -> InvitationText<'a> {
+        InvitationText {
+            firm: "Kanzlei <Muster>",
+            name: "Erika Mustermann",
+            portal_base_url: "https://portal.example.com",
+            token,
+            code,
+            expires_at: datetime!(2026-11-30 14:05 UTC),
+            language,
+        }
+    }
+
+    #[test]
+    fn the_german_email_names_the_firm_the_link_and_the_expiry() {
+        let token = RegistrationToken::generate();
+        let code = RegistrationCode::generate();
+        let mail = text(&token, Some(&code), Language::De).email(EmailAddress::parse("e@example.com").unwrap());
+        let link = format!("https://portal.example.com/register#token={}", token.expose());
+        assert!(mail.subject.contains("Kanzlei <Muster>"));
+        assert!(mail.text.contains(&link));
+        assert!(mail.text.contains("30.11.2026, 14:05 UTC"));
+        assert!(mail.text.contains("SMS"));
+        assert!(mail.html.contains("Kanzlei &lt;Muster&gt;"), "HTML is escaped");
+        assert!(!mail.text.contains(code.raw()), "the code travels only by SMS");
+        assert!(!mail.text.contains("{{"), "every placeholder is filled");
+        assert!(!mail.html.contains("{{"));
+    }
+
+    #[test]
+    fn the_english_sms_carries_the_code_in_its_display_form() {
+        let token = RegistrationToken::generate();
+        let code = RegistrationCode::generate();
+        let sms = text(&token, Some(&code), Language::En)
+            .sms(MobileNumber::parse("0170 1234567").unwrap())
+            .unwrap();
+        assert!(sms.text.contains(&code.display()));
+        assert!(sms.text.contains("30 Nov 2026"));
+        assert!(!sms.text.contains(token.expose()), "the link travels only by e-mail");
+    }
+
+    #[test]
+    fn without_a_code_there_is_no_sms_and_no_hint() {
+        let token = RegistrationToken::generate();
+        let t = text(&token, None, Language::En);
+        assert!(t.sms(MobileNumber::parse("0170 1234567").unwrap()).is_none());
+        assert!(!t.email(EmailAddress::parse("e@example.com").unwrap()).text.contains("SMS"));
+    }
+}

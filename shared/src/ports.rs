@@ -1,0 +1,304 @@
+//! Ports: the traits through which use cases reach storage, e-mail, SMS, sign-in identities
+//! and the clock. Adapters implement them for AWS and for local or in-memory use.
+
+use crate::domain::{EmailAddress, MobileNumber, Password};
+use async_trait::async_trait;
+use serde_json::Value;
+use time::OffsetDateTime;
+
+// ---------------------------------------------------------------------------------------------
+// Storage
+// ---------------------------------------------------------------------------------------------
+
+/// One stored item: attribute name to value, as DynamoDB holds it (`S`, `N`, `BOOL`, `L`, `M`).
+pub type Item = serde_json::Map<String, Value>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    pub pk: String,
+    pub sk: String,
+}
+
+impl Key {
+    pub fn new(pk: impl Into<String>, sk: impl Into<String>) -> Self {
+        Self {
+            pk: pk.into(),
+            sk: sk.into(),
+        }
+    }
+
+    pub fn of(item: &Item) -> Option<Self> {
+        Some(Self::new(
+            item.get("pk")?.as_str()?,
+            item.get("sk")?.as_str()?,
+        ))
+    }
+}
+
+/// A condition on one item, evaluated atomically with its write. A small language that both
+/// adapters understand: DynamoDB translates it into a `ConditionExpression`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    /// The item does not exist.
+    NotExists,
+    /// The item exists.
+    Exists,
+    /// The attribute exists and equals the value.
+    Eq(&'static str, Value),
+    /// The attribute is absent.
+    Absent(&'static str),
+    /// The numeric attribute is less than the value.
+    Lt(&'static str, i64),
+    /// The numeric attribute is greater than the value.
+    Gt(&'static str, i64),
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    /// Puts the whole item.
+    Put { item: Item, cond: Option<Cond> },
+    /// Sets, removes and increments single attributes of an item (creating it if absent,
+    /// unless the condition says otherwise).
+    Update {
+        key: Key,
+        set: Item,
+        remove: Vec<String>,
+        add: Vec<(String, i64)>,
+        cond: Option<Cond>,
+    },
+    Delete { key: Key, cond: Option<Cond> },
+    /// Only checks a condition inside a transaction.
+    Check { key: Key, cond: Cond },
+}
+
+impl Write {
+    pub fn key(&self) -> Option<Key> {
+        match self {
+            Write::Put { item, .. } => Key::of(item),
+            Write::Update { key, .. } | Write::Delete { key, .. } | Write::Check { key, .. } => {
+                Some(key.clone())
+            }
+        }
+    }
+
+    pub fn put(item: Item) -> Self {
+        Self::Put { item, cond: None }
+    }
+
+    pub fn put_new(item: Item) -> Self {
+        Self::Put {
+            item,
+            cond: Some(Cond::NotExists),
+        }
+    }
+
+    pub fn delete(key: Key) -> Self {
+        Self::Delete { key, cond: None }
+    }
+
+    pub fn update(key: Key, set: Item) -> Self {
+        Self::Update {
+            key,
+            set,
+            remove: Vec::new(),
+            add: Vec::new(),
+            cond: Some(Cond::Exists),
+        }
+    }
+}
+
+/// Which sort keys a query reads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortKey {
+    All,
+    BeginsWith(String),
+    Between(String, String),
+    AtMost(String),
+}
+
+/// A global secondary index of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Index {
+    /// All customers by folded display name.
+    Gsi1,
+    /// Customers of one type by folded display name.
+    Gsi2,
+}
+
+impl Index {
+    pub fn name(self) -> &'static str {
+        match self {
+            Index::Gsi1 => "gsi1",
+            Index::Gsi2 => "gsi2",
+        }
+    }
+    pub fn pk_attr(self) -> &'static str {
+        match self {
+            Index::Gsi1 => "gsi1pk",
+            Index::Gsi2 => "gsi2pk",
+        }
+    }
+    pub fn sk_attr(self) -> &'static str {
+        match self {
+            Index::Gsi1 => "gsi1sk",
+            Index::Gsi2 => "gsi2sk",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub index: Option<Index>,
+    pub pk: String,
+    pub sk: SortKey,
+    /// Exclusive start: the key attributes of the last item of the previous page
+    /// (`pk`, `sk`, and the index's key attributes when querying an index).
+    pub start_after: Option<Item>,
+    pub limit: Option<usize>,
+}
+
+impl Query {
+    pub fn partition(pk: impl Into<String>, sk: SortKey) -> Self {
+        Self {
+            index: None,
+            pk: pk.into(),
+            sk,
+            start_after: None,
+            limit: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub items: Vec<Item>,
+    /// The start key of the next page when more items may follow.
+    pub last_key: Option<Item>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A condition failed. `index` names the write of a transaction whose condition failed
+    /// (0 for a single write), when the store tells.
+    #[error("condition failed (write {index:?})")]
+    ConditionFailed { index: Option<usize> },
+    /// A concurrent transaction touched the same items; retrying may succeed.
+    #[error("transaction conflict")]
+    TransactionConflict,
+    /// Throttled or temporarily unavailable.
+    #[error("store unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    #[error("store error")]
+    Other(#[source] anyhow::Error),
+}
+
+/// The storage port: a DynamoDB-shaped table with conditional single writes, all-or-nothing
+/// transactions of up to 100 writes, strongly consistent reads and cursor paging. Each method
+/// is one round trip to DynamoDB, except `query_all` and `batch_delete`, which page and chunk.
+#[async_trait]
+pub trait Table: Send + Sync {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError>;
+    /// Up to 100 keys; the result has no particular order.
+    async fn batch_get(&self, keys: &[Key]) -> Result<Vec<Item>, StoreError>;
+    async fn query(&self, query: &Query) -> Result<Page, StoreError>;
+    async fn write(&self, write: Write) -> Result<(), StoreError>;
+    /// Up to 100 writes on distinct items, all or nothing. `token` makes a retried call
+    /// idempotent for ten minutes (DynamoDB's `ClientRequestToken`).
+    async fn transact(&self, writes: Vec<Write>, token: Option<String>) -> Result<(), StoreError>;
+    /// Deletes any number of items, 25 per request, retrying unprocessed ones with backoff.
+    async fn batch_delete(&self, keys: &[Key]) -> Result<(), StoreError>;
+    /// Requests sent to the store so far (for round-trip tests and benchmarks).
+    fn requests(&self) -> u64;
+
+    /// Reads every page of a query.
+    async fn query_all(&self, query: &Query) -> Result<Vec<Item>, StoreError> {
+        let mut q = query.clone();
+        let mut items = Vec::new();
+        loop {
+            let page = self.query(&q).await?;
+            items.extend(page.items);
+            match page.last_key {
+                Some(k) => q.start_after = Some(k),
+                None => return Ok(items),
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+pub struct EmailMessage {
+    pub to: EmailAddress,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmsMessage {
+    pub to: MobileNumber,
+    pub text: String,
+}
+
+/// A message could not be handed to the delivery service.
+#[derive(Debug, thiserror::Error)]
+#[error("delivery failed")]
+pub struct DeliveryError(#[source] pub anyhow::Error);
+
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(&self, message: &EmailMessage) -> Result<(), DeliveryError>;
+}
+
+#[async_trait]
+pub trait SmsSender: Send + Sync {
+    async fn send(&self, message: &SmsMessage) -> Result<(), DeliveryError>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in identities of end users
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    /// A sign-in with this e-mail address exists already.
+    #[error("identity exists")]
+    Exists,
+    /// The identity provider refused the password (its own policy).
+    #[error("password refused: {0}")]
+    PasswordRefused(String),
+    #[error("identity provider unavailable")]
+    Unavailable(#[source] anyhow::Error),
+}
+
+/// The end users' sign-in (Cognito in AWS, argon2id hashes locally).
+#[async_trait]
+pub trait Identity: Send + Sync {
+    /// Creates a confirmed sign-in with a permanent password and returns its subject (the
+    /// `sub` claim of the user's tokens).
+    async fn create(&self, email: &EmailAddress, password: &Password) -> Result<String, IdentityError>;
+    /// Deletes the sign-in of this e-mail address (the sign-in name, which cannot change
+    /// while the sign-in exists); deleting one that does not exist succeeds.
+    async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time
+// ---------------------------------------------------------------------------------------------
+
+pub trait Clock: Send + Sync {
+    fn now(&self) -> OffsetDateTime;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}

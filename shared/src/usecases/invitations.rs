@@ -1,0 +1,174 @@
+//! Issuing an invitation (link token and SMS code), sending it, and recording how delivery
+//! went. Shared by customer creation, access creation, access changes and resends.
+
+use crate::app::App;
+use crate::domain::{
+    Access, Delivery, DeliveryState, Invitation, InvitationStatus, RegistrationCode,
+    RegistrationToken, code_hash, new_salt,
+};
+use crate::messages::InvitationText;
+use crate::ports::{Cond, Write};
+use crate::store::{self, InvitationItem, to_item};
+use serde_json::json;
+use time::OffsetDateTime;
+
+/// Invitations that may be sent per access in 24 hours (creation included).
+pub const MAX_SENDS_PER_DAY: usize = 5;
+
+/// A fresh invitation with its secrets; the secrets exist only in memory until sent.
+pub struct Issued {
+    pub invitation: Invitation,
+    pub token: RegistrationToken,
+    pub code: Option<RegistrationCode>,
+}
+
+/// Makes a new invitation for the access and records it on the access (which the caller then
+/// stores in the same transaction as [`Issued::put`]).
+pub fn issue(app: &App, access: &mut Access, now: OffsetDateTime) -> Issued {
+    let token = RegistrationToken::generate();
+    let code = access.mobile.as_ref().map(|_| RegistrationCode::generate());
+    let invitation = Invitation {
+        token_hash: token.hash(),
+        customer_id: access.customer_id.clone(),
+        access_id: access.id.clone(),
+        code: code.as_ref().map(|c| {
+            let salt = new_salt();
+            let hash = code_hash(&salt, c);
+            (salt, hash)
+        }),
+        expires_at: now + app.settings.invitation_ttl,
+        attempts: 0,
+        status: InvitationStatus::Pending,
+        email: access.email.clone(),
+        language: access.language,
+    };
+    access.invitation = Some(invitation.token_hash.clone());
+    access.invitations.push(invitation.token_hash.clone());
+    let day_ago = (now - time::Duration::DAY).unix_timestamp();
+    access.sends.retain(|t| *t > day_ago);
+    access.sends.push(now.unix_timestamp());
+    access.invited_at = now;
+    access.delivery = Some(Delivery {
+        email: DeliveryState::Pending,
+        sms: access.mobile.as_ref().map(|_| DeliveryState::Pending),
+        at: now,
+    });
+    Issued {
+        invitation,
+        token,
+        code,
+    }
+}
+
+impl Issued {
+    pub fn put(&self) -> Write {
+        Write::put_new(to_item(&InvitationItem::from_domain(&self.invitation)))
+    }
+}
+
+/// Revokes the invitation that currently works for the access, if it is still stored
+/// (DynamoDB's TTL removes invitations some weeks after they expired).
+pub fn revoke(app: &App, access: &Access) -> Option<Write> {
+    let hash = access.invitation.as_ref()?;
+    let stored_until = access.invited_at
+        + app.settings.invitation_ttl
+        + time::Duration::seconds(store::INVITATION_RETENTION_SECS - 24 * 3600);
+    if stored_until < app.now() {
+        return None;
+    }
+    let mut set = crate::ports::Item::new();
+    set.insert("status".into(), json!("revoked"));
+    Some(Write::Update {
+        key: store::invitation_key(hash),
+        set,
+        remove: vec!["claimedAt".into()],
+        add: Vec::new(),
+        cond: Some(Cond::Exists),
+    })
+}
+
+/// Sends the e-mail and, where a code exists, the SMS. Failures are logged without personal
+/// data and reported in the returned delivery state; they never undo what was stored.
+pub async fn send(app: &App, access: &Access, issued: &Issued, now: OffsetDateTime) -> Delivery {
+    let name = format!("{} {}", access.first_name, access.last_name);
+    let text = InvitationText {
+        firm: &app.settings.firm_name,
+        name: &name,
+        portal_base_url: &app.settings.portal_base_url,
+        token: &issued.token,
+        code: issued.code.as_ref(),
+        expires_at: issued.invitation.expires_at,
+        language: access.language,
+    };
+    let email = match app.mailer.send(&text.email(access.email.clone())).await {
+        Ok(()) => DeliveryState::Sent,
+        Err(e) => {
+            tracing::warn!(access_id = %access.id, error = ?e, "invitation e-mail not delivered");
+            DeliveryState::Failed
+        }
+    };
+    let sms = match access.mobile.clone().and_then(|m| text.sms(m)) {
+        None => None,
+        Some(message) => Some(match app.sms.send(&message).await {
+            Ok(()) => DeliveryState::Sent,
+            Err(e) => {
+                tracing::warn!(access_id = %access.id, error = ?e, "invitation SMS not delivered");
+                DeliveryState::Failed
+            }
+        }),
+    };
+    Delivery {
+        email,
+        sms,
+        at: now,
+    }
+}
+
+/// Records the delivery outcome on the access, unless the access changed meanwhile.
+pub fn record_delivery(access: &Access, delivery: &Delivery, expected_version: u64) -> Write {
+    let mut set = crate::ports::Item::new();
+    set.insert("deliveryEmail".into(), json!(delivery.email.as_str()));
+    if let Some(sms) = delivery.sms {
+        set.insert("deliverySms".into(), json!(sms.as_str()));
+    }
+    set.insert(
+        "deliveryAt".into(),
+        json!(
+            delivery
+                .at
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
+        ),
+    );
+    Write::Update {
+        key: store::access_key(&access.customer_id, &access.id),
+        set,
+        remove: Vec::new(),
+        add: Vec::new(),
+        cond: Some(Cond::Eq("version", json!(expected_version))),
+    }
+}
+
+/// Sends the invitation and stores how it went (one more round trip). The access passed in
+/// is updated to show the outcome.
+pub async fn send_and_record(
+    app: &App,
+    access: &mut Access,
+    issued: &Issued,
+    extra: Vec<Write>,
+) {
+    let now = app.now();
+    let delivery = send(app, access, issued, now).await;
+    access.delivery = Some(delivery);
+    let mut writes = vec![record_delivery(access, &delivery, access.version)];
+    writes.extend(extra);
+    let result = if writes.len() == 1 {
+        app.table.write(writes.remove(0)).await
+    } else {
+        app.table.transact(writes, None).await
+    };
+    if let Err(e) = result {
+        // The access changed or went away meanwhile; the invitation itself is stored.
+        tracing::info!(access_id = %access.id, error = ?e, "delivery state not recorded");
+    }
+}

@@ -1,0 +1,132 @@
+//! Use cases: what each endpoint does, in terms of the ports. Authorisation rules of the
+//! contract live here, next to the data they depend on.
+
+pub mod accesses;
+pub mod authorisations;
+pub mod customers;
+pub mod invitations;
+pub mod me;
+pub mod registration;
+pub mod specialists;
+pub mod transactions;
+
+use crate::app::App;
+use crate::auth::Caller;
+use crate::domain::{Customer, CustomerId};
+use crate::error::{Error, Result};
+use crate::ports::{Item, StoreError};
+use crate::store;
+
+/// A specialist or platform admin acting on customers.
+pub struct Staff<'a> {
+    pub id: &'a str,
+    pub platform_admin: bool,
+}
+
+/// End users may call only `/me` and the registration endpoints.
+pub fn staff(caller: &Caller) -> Result<Staff<'_>> {
+    match caller {
+        Caller::Staff { id, platform_admin } => Ok(Staff {
+            id,
+            platform_admin: *platform_admin,
+        }),
+        Caller::EndUser { .. } => Err(Error::Forbidden("This endpoint is for specialist users.")),
+    }
+}
+
+pub fn store_error(e: StoreError) -> Error {
+    match e {
+        StoreError::Unavailable(cause) => Error::Unavailable(cause),
+        StoreError::TransactionConflict => {
+            Error::Conflict("The customer was changed at the same time. Please retry.".into())
+        }
+        other => Error::internal(other),
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        store_error(e)
+    }
+}
+
+/// Path ids that cannot be ours are simply not found.
+pub fn customer_id(raw: &str) -> Result<CustomerId> {
+    CustomerId::parse(raw).ok_or(Error::NotFound)
+}
+
+pub fn plausible_id(raw: &str) -> Result<&str> {
+    if crate::ids::plausible(raw) {
+        Ok(raw)
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
+/// Finds the item with this key among the results of a batch read.
+pub fn find<'a>(items: &'a [Item], key: &crate::ports::Key) -> Option<&'a Item> {
+    items
+        .iter()
+        .find(|i| crate::ports::Key::of(i).as_ref() == Some(key))
+}
+
+/// The customer and whether the staff caller may change it (administrator or platform
+/// admin), read in one round trip. 404 when it does not exist, 403 when it may not change.
+pub async fn customer_for_change(
+    app: &App,
+    staff: &Staff<'_>,
+    id: &CustomerId,
+    extra: &[crate::ports::Key],
+) -> Result<(Customer, Vec<Item>)> {
+    let ckey = store::customer_key(id);
+    let akey = store::admin_key(id, staff.id);
+    let mut keys = vec![ckey.clone(), akey.clone()];
+    keys.extend_from_slice(extra);
+    let items = app.table.batch_get(&keys).await?;
+    let customer = match find(&items, &ckey) {
+        Some(item) => store::customer_from_item(item)?.ok_or(Error::NotFound)?,
+        None => return Err(Error::NotFound),
+    };
+    if !staff.platform_admin && find(&items, &akey).is_none() {
+        return Err(Error::Forbidden(
+            "Only the customer's administrators may change this.",
+        ));
+    }
+    Ok((customer, items))
+}
+
+/// A condition that the customer exists and is not being deleted, for transactions that
+/// add items to its partition.
+pub fn customer_alive(id: &CustomerId) -> crate::ports::Write {
+    crate::ports::Write::Check {
+        key: store::customer_key(id),
+        cond: crate::ports::Cond::And(vec![
+            crate::ports::Cond::Exists,
+            crate::ports::Cond::Absent("deleting"),
+        ]),
+    }
+}
+
+/// Parses a list of ids from a request, naming the failing entries.
+pub fn parse_ids(field: &str, raw: &[String], max: usize) -> Result<Vec<String>, crate::domain::FieldError> {
+    if raw.len() > max {
+        return Err(crate::domain::FieldError::new(
+            field,
+            format!("must have at most {max} entries"),
+        ));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (i, id) in raw.iter().enumerate() {
+        let id = id.trim();
+        if !crate::ids::plausible(id) {
+            return Err(crate::domain::FieldError::new(
+                format!("{field}[{i}]"),
+                "is not a valid id",
+            ));
+        }
+        if !out.iter().any(|o| o == id) {
+            out.push(id.to_owned());
+        }
+    }
+    Ok(out)
+}

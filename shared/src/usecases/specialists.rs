@@ -1,0 +1,71 @@
+//! The specialist directory: who can be made administrator or additional processor.
+
+use super::staff;
+use crate::app::App;
+use crate::auth::Caller;
+use crate::domain::{Collector, EmailAddress, Specialist, Text, required};
+use crate::error::{Error, Result};
+use crate::ports::{Query, SortKey, Write};
+use crate::store::{self, SpecialistItem, from_item, to_item};
+use crate::views::{Items, SpecialistView};
+use serde::Deserialize;
+
+pub async fn list(app: &App, caller: &Caller) -> Result<Items<SpecialistView>> {
+    staff(caller)?;
+    let items = app
+        .table
+        .query_all(&Query::partition(store::SPECIALISTS_PK, SortKey::All))
+        .await?;
+    let mut out = Vec::with_capacity(items.len());
+    for item in &items {
+        out.push(SpecialistView::new(&from_item::<SpecialistItem>(item)?.into_domain()?));
+    }
+    out.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+    Ok(Items { items: out })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SpecialistInput {
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+pub fn parse(id: &str, input: &SpecialistInput) -> Result<Specialist> {
+    let mut c = Collector::default();
+    let name = c.check("name", required(&input.name).and_then(|s| Text::parse(s, 100)));
+    let email = c.check("email", required(&input.email).and_then(EmailAddress::parse));
+    match (name, email) {
+        (Some(name), Some(email)) => Ok(Specialist {
+            id: id.to_owned(),
+            name,
+            email,
+        }),
+        _ => Err(Error::Validation(c.into_errors())),
+    }
+}
+
+/// Creates or updates a directory entry (platform admins). `id` is the specialist's `sub`.
+pub async fn put(app: &App, caller: &Caller, id: &str, input: SpecialistInput) -> Result<SpecialistView> {
+    let staff = staff(caller)?;
+    if !staff.platform_admin {
+        return Err(Error::Forbidden("Only platform admins manage the specialist directory."));
+    }
+    if !crate::ids::plausible(id) {
+        return Err(Error::field("id", "must be 1 to 64 letters, digits, '-' or '_'"));
+    }
+    let s = parse(id, &input)?;
+    app.table
+        .write(Write::put(to_item(&SpecialistItem::from_domain(&s))))
+        .await?;
+    Ok(SpecialistView::new(&s))
+}
+
+/// Seeds the directory (local server, tests).
+pub async fn seed(app: &App, entries: &[Specialist]) -> Result<()> {
+    for s in entries {
+        app.table
+            .write(Write::put(to_item(&SpecialistItem::from_domain(s))))
+            .await?;
+    }
+    Ok(())
+}

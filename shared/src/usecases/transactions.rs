@@ -1,0 +1,132 @@
+//! Business transactions of a customer, visible to its administrators and platform admins in
+//! full, to additional processors as far as assigned, and to its end users.
+
+use super::{customer_alive, customer_id, find, plausible_id, staff, store_error};
+use crate::app::App;
+use crate::auth::Caller;
+use crate::domain::{BusinessTransaction, Text};
+use crate::error::{Error, Result};
+use crate::ports::{Query, SortKey, StoreError, Write};
+use crate::store::{self, Partition, TransactionItem, from_item, to_item};
+use crate::views::{Items, TransactionView};
+use serde::Deserialize;
+
+pub async fn list(app: &App, caller: &Caller, customer: &str) -> Result<Items<TransactionView>> {
+    let staff = staff(caller)?;
+    let id = customer_id(customer)?;
+    let items = app
+        .table
+        .query_all(&Query::partition(store::customer_pk(&id), SortKey::All))
+        .await?;
+    let p = Partition::from_items(&items)?;
+    if p.customer.is_none() {
+        return Err(Error::NotFound);
+    }
+    let all = staff.platform_admin || p.is_admin(staff.id);
+    let items = p
+        .transactions
+        .iter()
+        .filter(|t| {
+            all || p
+                .processors
+                .iter()
+                .any(|g| g.specialist_id == staff.id && g.transaction_id == t.id)
+        })
+        .map(TransactionView::new)
+        .collect();
+    Ok(Items { items })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewTransaction {
+    pub title: Option<String>,
+}
+
+pub async fn create(app: &App, caller: &Caller, customer: &str, input: NewTransaction) -> Result<TransactionView> {
+    let staff = staff(caller)?;
+    let id = customer_id(customer)?;
+    super::customer_for_change(app, &staff, &id, &[]).await?;
+    let title = crate::domain::required(&input.title)
+        .and_then(|t| Text::parse(t, 200))
+        .map_err(|m| Error::field("title", m))?;
+    let t = BusinessTransaction {
+        id: crate::ids::new_id("trx"),
+        customer_id: id.clone(),
+        title,
+        created_at: app.now(),
+    };
+    match app
+        .table
+        .transact(
+            vec![customer_alive(&id), Write::put_new(to_item(&TransactionItem::from_domain(&t)))],
+            None,
+        )
+        .await
+    {
+        Ok(()) => Ok(TransactionView::new(&t)),
+        Err(StoreError::ConditionFailed { .. }) => Err(Error::NotFound),
+        Err(e) => Err(store_error(e)),
+    }
+}
+
+/// The transaction and whether the caller may change it; 404 when the caller may not see it.
+async fn visible(app: &App, caller: &Caller, customer: &str, transaction: &str) -> Result<(BusinessTransaction, bool)> {
+    let staff = staff(caller)?;
+    let id = customer_id(customer)?;
+    let tid = plausible_id(transaction)?;
+    let keys = [
+        store::customer_key(&id),
+        store::admin_key(&id, staff.id),
+        store::transaction_key(&id, tid),
+        store::processor_key(&id, staff.id, tid),
+    ];
+    let items = app.table.batch_get(&keys).await?;
+    match find(&items, &keys[0]) {
+        Some(c) if store::customer_from_item(c)?.is_some() => {}
+        _ => return Err(Error::NotFound),
+    }
+    let t = find(&items, &keys[2]).ok_or(Error::NotFound)?;
+    let t = from_item::<TransactionItem>(t)?.into_domain()?;
+    let admin = staff.platform_admin || find(&items, &keys[1]).is_some();
+    let processor = find(&items, &keys[3]).is_some();
+    if !admin && !processor {
+        return Err(Error::NotFound);
+    }
+    Ok((t, admin))
+}
+
+pub async fn get(app: &App, caller: &Caller, customer: &str, transaction: &str) -> Result<TransactionView> {
+    visible(app, caller, customer, transaction)
+        .await
+        .map(|(t, _)| TransactionView::new(&t))
+}
+
+pub async fn delete(app: &App, caller: &Caller, customer: &str, transaction: &str) -> Result<()> {
+    let (t, admin) = visible(app, caller, customer, transaction).await?;
+    if !admin {
+        return Err(Error::Forbidden("Only the customer's administrators may delete business transactions."));
+    }
+    let grants = app
+        .table
+        .query_all(&Query::partition(
+            store::customer_pk(&t.customer_id),
+            SortKey::BeginsWith(store::PROC_PREFIX.into()),
+        ))
+        .await?;
+    let suffix = format!("#{}", t.id);
+    let mut writes = vec![Write::delete(store::transaction_key(&t.customer_id, &t.id))];
+    writes.extend(
+        grants
+            .iter()
+            .map(store::sk_of)
+            .filter(|sk| sk.ends_with(&suffix))
+            .map(|sk| Write::delete(crate::ports::Key::new(store::customer_pk(&t.customer_id), sk))),
+    );
+    // More grants than one transaction holds: the rest go in batches afterwards.
+    let rest = if writes.len() > 100 { writes.split_off(100) } else { Vec::new() };
+    app.table.transact(writes, None).await?;
+    let rest: Vec<_> = rest.iter().filter_map(Write::key).collect();
+    app.table.batch_delete(&rest).await?;
+    tracing::info!(transaction_id = %t.id, "business transaction deleted");
+    Ok(())
+}
