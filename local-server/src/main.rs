@@ -1,0 +1,169 @@
+//! `local-server`: the whole product on one machine. Embedded in-memory store, seeded
+//! specialist directory and an outbox by default; with `--aws-endpoint URL` every AWS-backed
+//! port talks to that endpoint (for example moto) instead.
+
+use anyhow::Context;
+use local_server::{Dev, Options, SignIns, auth::Keys, seed_directory};
+use shared::adapters::local_identity::LocalIdentity;
+use shared::adapters::memory::MemoryTable;
+use shared::adapters::outbox::Outbox;
+use shared::app::App;
+use shared::config::Settings;
+use shared::ports::SystemClock;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+const USAGE: &str = "\
+usage: local-server [--port N] [--host ADDR] [--outbox DIR] [--web DIR]
+                    [--aws-endpoint URL] [--table NAME]
+
+  --port N            port to listen on (default 3000, or env LOCAL_SERVER_PORT)
+  --host ADDR         address to listen on (default 127.0.0.1)
+  --outbox DIR        folder for one file per outgoing message (default ./outbox)
+  --web DIR           folder of the web console (default: the project's web/)
+  --aws-endpoint URL  use DynamoDB, SES, SNS and Cognito at URL (e.g. moto) instead of
+                      the embedded store, outbox and local sign-ins
+  --table NAME        DynamoDB table with --aws-endpoint (default customers-local)";
+
+struct Args {
+    port: u16,
+    host: String,
+    outbox: PathBuf,
+    web: PathBuf,
+    aws_endpoint: Option<String>,
+    table: String,
+}
+
+fn parse_args() -> anyhow::Result<Args> {
+    let mut args = Args {
+        port: match std::env::var("LOCAL_SERVER_PORT") {
+            Ok(p) => p.parse().context("LOCAL_SERVER_PORT must be a port number")?,
+            Err(_) => 3000,
+        },
+        host: "127.0.0.1".into(),
+        outbox: PathBuf::from("outbox"),
+        web: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../web")),
+        aws_endpoint: None,
+        table: "customers-local".into(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{flag} needs a value\n{USAGE}"));
+        match flag.as_str() {
+            "--port" => args.port = value()?.parse().context("--port must be a port number")?,
+            "--host" => args.host = value()?,
+            "--outbox" => args.outbox = value()?.into(),
+            "--web" => args.web = value()?.into(),
+            "--aws-endpoint" => args.aws_endpoint = Some(value()?),
+            "--table" => args.table = value()?,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => anyhow::bail!("unknown argument {other}\n{USAGE}"),
+        }
+    }
+    Ok(args)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,aws_config=warn,aws_smithy_runtime=warn".into()),
+        )
+        .with_target(false)
+        .init();
+    let args = parse_args()?;
+    let addr: SocketAddr = format!("{}:{}", args.host, args.port)
+        .parse()
+        .context("--host and --port must form an address")?;
+
+    let settings = Settings {
+        portal_base_url: format!("http://{addr}"),
+        firm_name: std::env::var("FIRM_NAME").unwrap_or_else(|_| "Steuerkanzlei Muster".into()),
+        invitation_ttl: Duration::from_secs(7 * 24 * 3600),
+        cursor_key: {
+            use rand::Rng;
+            let mut k = [0u8; 32];
+            rand::rng().fill(&mut k);
+            k.to_vec()
+        },
+    };
+    let directory = seed_directory();
+    let platform_admins = directory
+        .iter()
+        .filter(|(_, admin)| *admin)
+        .map(|(s, _)| s.id.clone())
+        .collect();
+
+    let (app, dev_outbox, sign_ins, backend) = match &args.aws_endpoint {
+        None => {
+            let outbox = Arc::new(Outbox::new(Some(args.outbox.clone())).with_context(|| {
+                format!("cannot create the outbox folder {}", args.outbox.display())
+            })?);
+            let identity = Arc::new(LocalIdentity::new());
+            let app = App {
+                table: Arc::new(MemoryTable::new()),
+                mailer: outbox.clone(),
+                sms: outbox.clone(),
+                identity: identity.clone(),
+                clock: Arc::new(SystemClock),
+                settings,
+            };
+            let backend = format!(
+                "embedded in-memory store; outbox: {} (and GET /dev/outbox)",
+                args.outbox.display()
+            );
+            (app, Some(outbox), SignIns::Local(identity), backend)
+        }
+        Some(endpoint) => {
+            let (app, sign_ins) = aws::connect(endpoint, &args.table, settings).await?;
+            let backend = format!("AWS APIs at {endpoint} (table {})", args.table);
+            (app, None, sign_ins, backend)
+        }
+    };
+    let seeds: Vec<_> = directory.iter().map(|(s, _)| s.clone()).collect();
+    shared::usecases::specialists::seed(&app, &seeds)
+        .await
+        .map_err(|e| anyhow::anyhow!("seeding the specialist directory failed: {e}"))?;
+
+    let router = local_server::router(
+        app,
+        Dev {
+            outbox: dev_outbox,
+            sign_ins,
+            keys: Keys::generate(),
+            platform_admins,
+        },
+        Options { web_dir: args.web },
+    );
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let addr = listener.local_addr()?;
+    println!("local-server: serving the API, the console and the registration page at http://{addr}/");
+    println!("  backend: {backend}");
+    println!("  sign in: POST /dev/login {{\"specialistId\": \"anna\"}} (seeded: anna, ben, root)");
+    println!("  stop with Ctrl-C");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+            println!("local-server: stopping");
+        })
+        .await?;
+    Ok(())
+}
+
+mod aws {
+    //! Wiring of the AWS adapters against an endpoint such as moto.
+    use super::*;
+
+    pub async fn connect(endpoint: &str, table: &str, settings: Settings) -> anyhow::Result<(App, SignIns)> {
+        let _ = (endpoint, table, settings);
+        anyhow::bail!("--aws-endpoint arrives with the AWS adapters")
+    }
+}

@@ -1,0 +1,337 @@
+//! The test harness: `spawn_app` builds the product's routers on a fresh store with the
+//! local outbox, local identities and a settable clock, and sends requests through them the
+//! way API Gateway would hand them to a function (with the JWT authorizer's claims).
+
+use axum::Router;
+use axum::body::Body;
+use http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use shared::adapters::local_identity::LocalIdentity;
+use shared::adapters::memory::MemoryTable;
+use shared::adapters::outbox::{Outbox, OutboxEntry};
+use shared::app::App;
+use shared::config::Settings;
+use shared::ports::{Clock, Item, Table};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use time::OffsetDateTime;
+use tower::ServiceExt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Store {
+    Memory,
+    Dynamo,
+}
+
+/// A clock the test moves forward.
+pub struct TestClock(Mutex<OffsetDateTime>);
+
+impl TestClock {
+    pub fn advance(&self, by: Duration) {
+        let mut t = self.0.lock().unwrap();
+        *t += by;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> OffsetDateTime {
+        *self.0.lock().unwrap()
+    }
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub app: App,
+    pub table: Arc<dyn Table>,
+    pub outbox: Arc<Outbox>,
+    pub identity: Arc<LocalIdentity>,
+    pub clock: Arc<TestClock>,
+    pub store: Store,
+    /// Every item of the table (a scan), for tests that look for leftovers.
+    pub scan: Arc<dyn Fn() -> futures_scan::ScanFuture + Send + Sync>,
+}
+
+pub mod futures_scan {
+    pub type ScanFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Vec<shared::ports::Item>> + Send>>;
+}
+
+/// Who sends a request.
+#[derive(Clone, Debug)]
+pub enum Who {
+    Anonymous,
+    Specialist(&'static str),
+    PlatformAdmin(&'static str),
+    EndUser(String),
+}
+
+pub const ANNA: Who = Who::Specialist("anna");
+pub const BEN: Who = Who::Specialist("ben");
+pub const CARL: Who = Who::Specialist("carl");
+pub const ROOT: Who = Who::PlatformAdmin("root");
+
+pub fn settings() -> Settings {
+    Settings {
+        portal_base_url: "https://portal.example.com".into(),
+        firm_name: "Steuerkanzlei Muster".into(),
+        invitation_ttl: Duration::from_secs(7 * 24 * 3600),
+        cursor_key: b"test-cursor-key-test-cursor-key-0123".to_vec(),
+    }
+}
+
+pub async fn spawn_app(store: Store) -> TestApp {
+    let (table, scan): (Arc<dyn Table>, Arc<dyn Fn() -> futures_scan::ScanFuture + Send + Sync>) =
+        match store {
+            Store::Memory => {
+                let t = Arc::new(MemoryTable::new());
+                let for_scan = t.clone();
+                (
+                    t,
+                    Arc::new(move || {
+                        let t = for_scan.clone();
+                        Box::pin(async move { t.scan() })
+                    }),
+                )
+            }
+            Store::Dynamo => crate::moto::fresh_table().await,
+        };
+    let outbox = Arc::new(Outbox::new(None).unwrap());
+    let identity = Arc::new(LocalIdentity::new());
+    let clock = Arc::new(TestClock(Mutex::new(OffsetDateTime::now_utc())));
+    let app = App {
+        table: table.clone(),
+        mailer: outbox.clone(),
+        sms: outbox.clone(),
+        identity: identity.clone(),
+        clock: clock.clone(),
+        settings: settings(),
+    };
+    shared::usecases::specialists::seed(&app, &seed_specialists())
+        .await
+        .unwrap();
+    let router = shared::http::finish(shared::http::all_routers(), app.clone());
+    TestApp {
+        router,
+        app,
+        table,
+        outbox,
+        identity,
+        clock,
+        store,
+        scan,
+    }
+}
+
+pub fn seed_specialists() -> Vec<shared::domain::Specialist> {
+    use shared::domain::{EmailAddress, Specialist, Text};
+    [
+        ("anna", "Anna Albers", "anna@kanzlei.example.com"),
+        ("ben", "Ben Brandt", "ben@kanzlei.example.com"),
+        ("carl", "Carl Claussen", "carl@kanzlei.example.com"),
+        ("root", "Rita Root", "root@kanzlei.example.com"),
+    ]
+    .into_iter()
+    .map(|(id, name, email)| Specialist {
+        id: id.into(),
+        name: Text::parse(name, 100).unwrap(),
+        email: EmailAddress::parse(email).unwrap(),
+    })
+    .collect()
+}
+
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: Value,
+}
+
+impl TestResponse {
+    /// Asserts the status and returns the body, showing the body when it differs.
+    pub fn expect(self, status: u16) -> Value {
+        assert_eq!(self.status.as_u16(), status, "unexpected answer: {:#}", self.body);
+        self.body
+    }
+
+    pub fn field_errors(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or_default().to_owned()).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// The request context that API Gateway's JWT authorizer would attach.
+pub fn request_context(who: &Who) -> lambda_http::request::RequestContext {
+    let claims = match who {
+        Who::Anonymous => None,
+        Who::Specialist(id) => Some(json!({"sub": id, "cognito:groups": "[specialists]"})),
+        Who::PlatformAdmin(id) => Some(json!({"sub": id, "cognito:groups": "[specialists admins]"})),
+        Who::EndUser(sub) => Some(json!({"sub": sub})),
+    };
+    let mut ctx = json!({
+        "requestId": uuid::Uuid::new_v4().to_string(),
+        "http": {"method": "GET", "path": "/"},
+    });
+    if let Some(claims) = claims {
+        ctx["authorizer"] = json!({"jwt": {"claims": claims, "scopes": null}});
+    }
+    lambda_http::request::RequestContext::ApiGatewayV2(serde_json::from_value(ctx).unwrap())
+}
+
+impl TestApp {
+    pub async fn send(&self, who: &Who, method: &str, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> TestResponse {
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        self.send_raw(who, method, path, body.into_bytes(), headers).await
+    }
+
+    pub async fn send_raw(&self, who: &Who, method: &str, path: &str, body: Vec<u8>, headers: &[(&str, &str)]) -> TestResponse {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/json");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let mut req = req.body(Body::from(body)).unwrap();
+        req.extensions_mut().insert(request_context(who));
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        if status.is_client_error() || status.is_server_error() {
+            assert_eq!(
+                headers.get("content-type").map(|v| v.to_str().unwrap()),
+                Some("application/problem+json"),
+                "every error is problem+json"
+            );
+        }
+        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).expect("JSON body") };
+        TestResponse { status, headers, body }
+    }
+
+    pub async fn get(&self, who: &Who, path: &str) -> TestResponse {
+        self.send(who, "GET", path, None, &[]).await
+    }
+    pub async fn post(&self, who: &Who, path: &str, body: Value) -> TestResponse {
+        self.send(who, "POST", path, Some(body), &[]).await
+    }
+    pub async fn put(&self, who: &Who, path: &str, body: Value) -> TestResponse {
+        self.send(who, "PUT", path, Some(body), &[]).await
+    }
+    pub async fn patch(&self, who: &Who, path: &str, body: Value) -> TestResponse {
+        self.send(who, "PATCH", path, Some(body), &[]).await
+    }
+    pub async fn delete(&self, who: &Who, path: &str) -> TestResponse {
+        self.send(who, "DELETE", path, None, &[]).await
+    }
+
+    /// Creates a customer as `who` and returns its body.
+    pub async fn create_customer(&self, who: &Who, body: Value) -> Value {
+        self.post(who, "/customers", body).await.expect(201)
+    }
+
+    pub fn outbox(&self) -> Vec<OutboxEntry> {
+        self.outbox.entries()
+    }
+
+    /// The registration token from the last e-mail sent to `to`.
+    pub fn token_for(&self, to: &str) -> String {
+        let mail = self
+            .outbox()
+            .into_iter()
+            .rev()
+            .find(|e| e.channel == "email" && e.to == to)
+            .unwrap_or_else(|| panic!("no e-mail to {to}"));
+        let start = mail.body.find("/register#token=").expect("link in e-mail") + "/register#token=".len();
+        mail.body[start..].split_whitespace().next().unwrap().to_owned()
+    }
+
+    /// The registration code from the last SMS sent to `to`.
+    pub fn code_for(&self, to: &str) -> String {
+        let sms = self
+            .outbox()
+            .into_iter()
+            .rev()
+            .find(|e| e.channel == "sms" && e.to == to)
+            .unwrap_or_else(|| panic!("no SMS to {to}"));
+        sms.body
+            .split_whitespace()
+            .map(|w| w.trim_end_matches('.'))
+            .find(|w| w.len() == 9 && w.as_bytes()[4] == b'-')
+            .expect("code in SMS")
+            .to_owned()
+    }
+
+    /// Registers the access invited at `email` and returns the end user's subject.
+    pub async fn register(&self, email: &str, with_code: bool) -> String {
+        let token = self.token_for(email);
+        let mut body = json!({"token": token, "password": "ein-sicheres-Passwort"});
+        if with_code {
+            body["smsCode"] = json!(self.code_for(email));
+        }
+        self.post(&Who::Anonymous, "/registrations/complete", body).await.expect(200);
+        self.identity.verify(email, "ein-sicheres-Passwort").expect("sign-in exists")
+    }
+
+    pub async fn scan(&self) -> Vec<Item> {
+        (self.scan)().await
+    }
+
+    pub fn requests(&self) -> u64 {
+        self.table.requests()
+    }
+}
+
+pub fn person(email: &str) -> Value {
+    json!({
+        "type": "person",
+        "salutation": "ms",
+        "title": "Dr.",
+        "firstName": "Erika",
+        "lastName": "Mustermann",
+        "dateOfBirth": "1980-01-31",
+        "email": email,
+        "mobile": "0170 1234567",
+        "language": "de",
+        "address": {"street": "Hauptstr. 1", "postalCode": "10115", "city": "Berlin", "country": "DE"}
+    })
+}
+
+pub fn company(email: &str) -> Value {
+    json!({
+        "type": "company",
+        "companyName": "Muster GmbH",
+        "legalForm": "GmbH",
+        "registerNumber": "HRB 12345",
+        "vatId": "DE123456789",
+        "contactFirstName": "Max",
+        "contactLastName": "Muster",
+        "email": email,
+        "language": "en"
+    })
+}
+
+/// Runs one async scenario against both stores, as two tests named `<name>::in_memory` and
+/// `<name>::on_dynamodb`.
+#[macro_export]
+macro_rules! both_stores {
+    ($(#[$meta:meta])* $name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn scenario($app: $crate::helpers::TestApp) $body
+
+            #[tokio::test]
+            async fn in_memory() {
+                scenario($crate::helpers::spawn_app($crate::helpers::Store::Memory).await).await;
+            }
+
+            #[tokio::test]
+            async fn on_dynamodb() {
+                scenario($crate::helpers::spawn_app($crate::helpers::Store::Dynamo).await).await;
+            }
+        }
+    };
+}

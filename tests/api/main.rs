@@ -1,0 +1,8 @@
+//! One integration-test binary. Every API scenario runs twice: on the in-memory table and on
+//! DynamoDB as spoken by moto's server mode (started by the test command, or by the harness
+//! from the project's venv).
+
+mod helpers;
+mod moto;
+
+mod customers;

@@ -1,0 +1,127 @@
+//! DynamoDB on moto's server mode: one moto per test process (or the one at `MOTO_ENDPOINT`),
+//! a fresh, uniquely named table per test so that tests run in parallel without meeting.
+
+use crate::helpers::futures_scan::ScanFuture;
+use aws_config::BehaviorVersion;
+use aws_sdk_dynamodb::config::Credentials;
+use shared::adapters::dynamo::{DynamoTable, counting_client, ensure_table};
+use shared::ports::Table;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+/// How long a freshly started moto may take to answer (it imports all of its services).
+const STARTUP: Duration = Duration::from_secs(90);
+
+/// The endpoint of the moto that this process talks to.
+pub fn endpoint() -> &'static str {
+    static ENDPOINT: OnceLock<String> = OnceLock::new();
+    ENDPOINT.get_or_init(|| match std::env::var("MOTO_ENDPOINT") {
+        Ok(e) if !e.trim().is_empty() => e.trim().trim_end_matches('/').to_owned(),
+        _ => start_moto(),
+    })
+}
+
+/// Starts `moto_server` from the project venv on a free port. A small shell wrapper watches
+/// this process and stops moto when it is gone, since a Rust test binary has no hook at exit.
+fn start_moto() -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let moto_server = root.join(".venv/bin/moto_server");
+    if !moto_server.exists() {
+        panic!("moto is not installed: run scripts/setup-venv.sh (the test command does this)");
+    }
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free local port for moto")
+        .port();
+    let log = std::env::temp_dir().join(format!("moto-{port}.log"));
+    let watcher = r#"
+        "$1" -H 127.0.0.1 -p "$2" >"$3" 2>&1 </dev/null &
+        moto=$!
+        while kill -0 "$PPID" 2>/dev/null && kill -0 "$moto" 2>/dev/null; do sleep 1; done
+        kill "$moto" 2>/dev/null
+    "#;
+    Command::new("sh")
+        .arg("-c")
+        .arg(watcher)
+        .arg("moto-watcher")
+        .arg(&moto_server)
+        .arg(port.to_string())
+        .arg(&log)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting moto_server");
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let started = Instant::now();
+    while !answers(addr) {
+        if started.elapsed() > STARTUP {
+            let tail = std::fs::read_to_string(&log).unwrap_or_default();
+            let tail: String = tail.lines().rev().take(20).collect::<Vec<_>>().join("\n");
+            panic!("moto_server did not answer on {addr} within {STARTUP:?}; log {}:\n{tail}", log.display());
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    format!("http://{addr}")
+}
+
+/// Whether an HTTP server answers on `addr` (moto's dashboard path needs no signature).
+fn answers(addr: SocketAddr) -> bool {
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_secs(1)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let request = format!("GET /moto-api/ HTTP/1.0\r\nHost: {addr}\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.")
+}
+
+/// The SDK configuration for moto, built once per process. It holds no HTTP client: each
+/// `Client` built from it gets its own connection pool, on the runtime of its own test.
+async fn sdk_config() -> aws_config::SdkConfig {
+    static CONFIG: tokio::sync::OnceCell<aws_config::SdkConfig> = tokio::sync::OnceCell::const_new();
+    CONFIG
+        .get_or_init(|| async {
+            aws_config::defaults(BehaviorVersion::latest())
+                .region("eu-central-1")
+                .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
+                .endpoint_url(endpoint())
+                .load()
+                .await
+        })
+        .await
+        .clone()
+}
+
+/// A new empty table on moto, with a client whose requests are counted from zero.
+pub async fn fresh_dynamo_table() -> Arc<DynamoTable> {
+    let conf = sdk_config().await;
+    let name = format!("t-{}", uuid::Uuid::new_v4());
+    // Creating the table goes through a client of its own, so it does not count.
+    let admin = aws_sdk_dynamodb::Client::new(&conf);
+    ensure_table(&admin, &name)
+        .await
+        .unwrap_or_else(|e| panic!("creating table {name} on moto at {}: {e:#}", endpoint()));
+    let (client, counter) = counting_client(&conf);
+    Arc::new(DynamoTable::new(client, name, counter))
+}
+
+pub async fn fresh_table() -> (
+    Arc<dyn Table>,
+    Arc<dyn Fn() -> ScanFuture + Send + Sync>,
+) {
+    let table = fresh_dynamo_table().await;
+    let for_scan = table.clone();
+    let scan = Arc::new(move || -> ScanFuture {
+        let t = for_scan.clone();
+        Box::pin(async move { t.scan_all().await.expect("scanning the moto table") })
+    });
+    (table, scan)
+}

@@ -1,0 +1,114 @@
+// End-user registration from the outbox: the e-mail's /register#token=... link and the SMS
+// code, then signing in as the end user.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BASE_URL, startBrowser, screenshot, unique, signIn, apiCall, specialistToken, createCustomer,
+  createTransaction, lastMessage,
+} from './helpers.mjs';
+
+let browser;
+before(async () => { browser = await startBrowser(); });
+after(async () => { await browser.close(); });
+
+function registrationLink(emailBody) {
+  const m = /\/register#token=([^\s"'<>)]+)/.exec(emailBody);
+  assert.ok(m, `no registration link in the e-mail: ${emailBody}`);
+  // The link's host is the configured portal address; the test server may listen elsewhere.
+  return `${BASE_URL}/register#token=${m[1]}`;
+}
+
+function smsCode(smsBody) {
+  const m = /\b([A-Za-z0-9]{4}-[A-Za-z0-9]{4})\b/.exec(smsBody);
+  assert.ok(m, `no XXXX-XXXX code in the SMS: ${smsBody}`);
+  return m[1];
+}
+
+test('register an end user with link and SMS code, then sign in as the end user', async () => {
+  const token = await specialistToken('anna');
+  const tag = unique('r');
+  const email = `${tag}@example.com`;
+  const customer = await createCustomer(token, {
+    type: 'person', firstName: 'Rita', lastName: `Register${tag}`, email, mobile: '0171 2345678', language: 'en',
+  });
+  await createTransaction(token, customer.id, 'Steuererklärung 2024');
+  const mail = await lastMessage('email', email);
+  const sms = await lastMessage('sms', customer.mobile);
+  const link = registrationLink(mail.body);
+  const code = smsCode(sms.body);
+  assert.match(code, /^[A-HJ-KM-NP-Z2-9]{4}-[A-HJ-KM-NP-Z2-9]{4}$/, 'code uses no ambiguous characters');
+
+  const page = await browser.newPage();
+  await page.goto(link);
+  // The invitation's language (en) is used for the page.
+  await page.getByRole('heading', { level: 1, name: 'Registration' }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  const codeInput = page.getByRole('textbox', { name: 'Registration code from the text message' });
+  await codeInput.waitFor();
+  await page.getByText('Format: XXXX-XXXX').waitFor();
+  // The user switches to German: the page follows.
+  await page.getByRole('combobox', { name: 'Language', exact: true }).selectOption('de');
+  await page.getByRole('heading', { level: 1, name: 'Registrierung' }).waitFor();
+
+  const password = 'ein-sehr-langes-Passwort-42';
+  // A password that is too short is refused next to the field.
+  await page.getByRole('textbox', { name: 'Registrierungscode aus der SMS' }).fill(code);
+  await page.getByLabel('Passwort', { exact: true }).fill('kurz');
+  await page.getByLabel('Passwort wiederholen').fill('kurz');
+  await page.getByRole('button', { name: 'Registrierung abschließen' }).click();
+  await page.locator('#reg-password-error').waitFor({ state: 'visible' });
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'reg-password');
+
+  // A wrong code: the API's 422 is shown next to the code field.
+  const wrong = code[0] === 'A' ? `B${code.slice(1)}` : `A${code.slice(1)}`;
+  await page.getByRole('textbox', { name: 'Registrierungscode aus der SMS' }).fill(wrong);
+  await page.getByLabel('Passwort', { exact: true }).fill(password);
+  await page.getByLabel('Passwort wiederholen').fill(password);
+  await page.getByRole('button', { name: 'Registrierung abschließen' }).click();
+  await page.locator('#reg-smsCode-error').waitFor({ state: 'visible' });
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'reg-smsCode');
+  await screenshot(page, 'registration-wrong-code');
+
+  // The right code, typed in lower case and without the hyphen, is accepted.
+  await page.getByRole('textbox', { name: 'Registrierungscode aus der SMS' }).fill(code.replace('-', ' ').toLowerCase());
+  await page.getByRole('button', { name: 'Registrierung abschließen' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Registrierung abgeschlossen' }).waitFor();
+  await page.getByText('Ihr Zugang ist aktiv.').waitFor();
+  await screenshot(page, 'registration-done');
+
+  // The link works once: opening it again says it is used up.
+  const again = await browser.newPage();
+  await again.goto(link);
+  await again.getByText('abgelaufen, wurde bereits verwendet oder wurde widerrufen').waitFor();
+  await again.close();
+
+  // End-user page: sign in with e-mail and password, see the own customer and transactions.
+  await page.getByRole('link', { name: 'Zur Anmeldung' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Anmelden' }).waitFor();
+  await page.getByRole('textbox', { name: 'E-Mail' }).fill(email);
+  await page.getByLabel('Passwort', { exact: true }).fill('falsches-Passwort-123');
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.getByText('E-Mail-Adresse oder Passwort ist falsch.').waitFor();
+  await page.getByLabel('Passwort', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Mein Zugang' }).waitFor();
+  await page.getByText(`Register${tag}, Rita`).waitFor();
+  await page.getByText('Steuererklärung 2024').waitFor();
+  await screenshot(page, 'end-user');
+
+  // The console shows the access as active.
+  const staff = await browser.newPage();
+  await signIn(staff, 'anna', `#/customers/${encodeURIComponent(customer.id)}/authorisations`);
+  await staff.getByText(/Aktiv seit/).waitFor();
+  const { data: auths } = await apiCall(token, 'GET', `/customers/${encodeURIComponent(customer.id)}/authorisations`);
+  assert.equal(auths.accesses[0].status, 'active');
+});
+
+test('registration page: unknown link and missing token', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${BASE_URL}/register#token=${unique('nope')}AAAAAAAAAAAAAAAAAAAAAA`);
+  await page.getByText('Dieser Registrierungslink ist unbekannt.').waitFor();
+  await page.goto(`${BASE_URL}/register`);
+  await page.reload();
+  await page.getByText('Der Link ist unvollständig.').waitFor();
+});

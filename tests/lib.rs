@@ -1,0 +1,1 @@
+//! Integration tests live in `api/`; this package has no library code.
