@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod lambda;
 pub mod messages;
 pub mod ports;
 pub mod store;

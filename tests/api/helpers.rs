@@ -264,12 +264,13 @@ impl TestApp {
             .to_owned()
     }
 
-    /// Registers the access invited at `email` and returns the end user's subject.
-    pub async fn register(&self, email: &str, with_code: bool) -> String {
+    /// Registers the access invited at `email` (with the code sent to `sms_to`, if any) and
+    /// returns the end user's subject.
+    pub async fn register(&self, email: &str, sms_to: Option<&str>) -> String {
         let token = self.token_for(email);
         let mut body = json!({"token": token, "password": "ein-sicheres-Passwort"});
-        if with_code {
-            body["smsCode"] = json!(self.code_for(email));
+        if let Some(to) = sms_to {
+            body["smsCode"] = json!(self.code_for(to));
         }
         self.post(&Who::Anonymous, "/registrations/complete", body).await.expect(200);
         self.identity.verify(email, "ein-sicheres-Passwort").expect("sign-in exists")
@@ -277,6 +278,10 @@ impl TestApp {
 
     pub async fn scan(&self) -> Vec<Item> {
         (self.scan)().await
+    }
+
+    pub fn clock_now(&self) -> OffsetDateTime {
+        self.clock.now()
     }
 
     pub fn requests(&self) -> u64 {
@@ -334,4 +339,21 @@ macro_rules! both_stores {
             }
         }
     };
+}
+
+/// A delivery service that refuses everything.
+pub struct FailingDelivery;
+
+#[async_trait::async_trait]
+impl shared::ports::Mailer for FailingDelivery {
+    async fn send(&self, _: &shared::ports::EmailMessage) -> Result<(), shared::ports::DeliveryError> {
+        Err(shared::ports::DeliveryError(anyhow::anyhow!("MessageRejected: identity not verified")))
+    }
+}
+
+#[async_trait::async_trait]
+impl shared::ports::SmsSender for FailingDelivery {
+    async fn send(&self, _: &shared::ports::SmsMessage) -> Result<(), shared::ports::DeliveryError> {
+        Err(shared::ports::DeliveryError(anyhow::anyhow!("Throttling")))
+    }
 }

@@ -5,4 +5,8 @@
 mod helpers;
 mod moto;
 
+mod aws_adapters;
 mod customers;
+mod events;
+mod registration;
+mod storage;

@@ -38,15 +38,16 @@ fn start_moto() -> String {
         .expect("a free local port for moto")
         .port();
     let log = std::env::temp_dir().join(format!("moto-{port}.log"));
-    let watcher = r#"
+    let script = r#"
         "$1" -H 127.0.0.1 -p "$2" >"$3" 2>&1 </dev/null &
         moto=$!
         while kill -0 "$PPID" 2>/dev/null && kill -0 "$moto" 2>/dev/null; do sleep 1; done
         kill "$moto" 2>/dev/null
+        wait "$moto"
     "#;
-    Command::new("sh")
+    let mut watcher = Command::new("sh")
         .arg("-c")
-        .arg(watcher)
+        .arg(script)
         .arg("moto-watcher")
         .arg(&moto_server)
         .arg(port.to_string())
@@ -56,13 +57,18 @@ fn start_moto() -> String {
         .stderr(Stdio::null())
         .spawn()
         .expect("starting moto_server");
+    // Reaps the watcher should moto die while the tests still run.
+    std::thread::spawn(move || watcher.wait());
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let started = Instant::now();
     while !answers(addr) {
         if started.elapsed() > STARTUP {
             let tail = std::fs::read_to_string(&log).unwrap_or_default();
             let tail: String = tail.lines().rev().take(20).collect::<Vec<_>>().join("\n");
-            panic!("moto_server did not answer on {addr} within {STARTUP:?}; log {}:\n{tail}", log.display());
+            panic!(
+                "moto_server did not answer on {addr} within {STARTUP:?}; log {}:\n{tail}",
+                log.display()
+            );
         }
         std::thread::sleep(Duration::from_millis(200));
     }
@@ -86,7 +92,8 @@ fn answers(addr: SocketAddr) -> bool {
 /// The SDK configuration for moto, built once per process. It holds no HTTP client: each
 /// `Client` built from it gets its own connection pool, on the runtime of its own test.
 async fn sdk_config() -> aws_config::SdkConfig {
-    static CONFIG: tokio::sync::OnceCell<aws_config::SdkConfig> = tokio::sync::OnceCell::const_new();
+    static CONFIG: tokio::sync::OnceCell<aws_config::SdkConfig> =
+        tokio::sync::OnceCell::const_new();
     CONFIG
         .get_or_init(|| async {
             aws_config::defaults(BehaviorVersion::latest())
@@ -113,10 +120,7 @@ pub async fn fresh_dynamo_table() -> Arc<DynamoTable> {
     Arc::new(DynamoTable::new(client, name, counter))
 }
 
-pub async fn fresh_table() -> (
-    Arc<dyn Table>,
-    Arc<dyn Fn() -> ScanFuture + Send + Sync>,
-) {
+pub async fn fresh_table() -> (Arc<dyn Table>, Arc<dyn Fn() -> ScanFuture + Send + Sync>) {
     let table = fresh_dynamo_table().await;
     let for_scan = table.clone();
     let scan = Arc::new(move || -> ScanFuture {

@@ -160,3 +160,26 @@ test('business transactions: create (title mandatory) and delete', async () => {
   const { data } = await apiCall(token, 'GET', `/customers/${encodeURIComponent(customer.id)}/transactions`);
   assert.deepEqual(data.items.map((x) => x.title), ['Einkommensteuer 2024']);
 });
+
+test('an access whose invitation could not be delivered shows the delivery problem', async () => {
+  const token = await specialistToken('anna');
+  const tag = unique('f');
+  const customer = await createCustomer(token, {
+    type: 'person', firstName: 'Fritz', lastName: `Zustellung${tag}`, email: `${tag}@example.com`, mobile: '0172 3456789',
+  });
+  const page = await browser.newPage();
+  // The local outbox never fails, so the answer is patched the way a failed SMS would look.
+  await page.route(/\/customers\/[^/]+\/authorisations$/, async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    for (const a of body.accesses) a.delivery = { ...(a.delivery || {}), email: 'sent', sms: 'failed' };
+    await route.fulfill({ response, json: body });
+  });
+  await signIn(page, 'anna', `#/customers/${encodeURIComponent(customer.id)}/authorisations`);
+  const problem = page.getByText('Zustellproblem: Die SMS mit dem Registrierungscode konnte nicht zugestellt werden.');
+  await problem.waitFor();
+  assert.equal(await page.getByText('Zustellproblem: Die E-Mail').count(), 0);
+  await screenshot(page, 'authorisations-delivery-problem');
+  await page.getByRole('button', { name: 'Einladung erneut senden' }).click();
+  await page.getByText(/Eine neue Einladung wurde an/).waitFor();
+});

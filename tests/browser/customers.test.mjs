@@ -7,6 +7,15 @@ import {
 } from './helpers.mjs';
 
 let browser;
+
+/** Waits until the overview table shows exactly these names, in this order. */
+async function rowsAre(page, names) {
+  await page.waitForFunction(
+    (expected) => JSON.stringify([...document.querySelectorAll('.list-table tbody tr td:first-child')]
+      .map((td) => td.textContent.trim())) === JSON.stringify(expected),
+    names,
+  );
+}
 before(async () => { browser = await startBrowser(); });
 after(async () => { await browser.close(); });
 
@@ -35,15 +44,21 @@ test('create a person: missing first name is shown inline, then the customer is 
   assert.notEqual((await error.textContent()).trim(), '');
   assert.equal(await page.locator('#new-firstName').getAttribute('aria-invalid'), 'true');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'new-firstName');
+  // A partial address: the errors for nested fields (address.street, ...) sit next to them.
+  await page.locator('#new-address-street-error').waitFor({ state: 'visible' });
   await screenshot(page, 'create-person-mandatory-field');
 
   await page.getByRole('textbox', { name: 'Vorname', exact: true }).fill('Erika');
+  await page.getByRole('textbox', { name: 'Straße und Hausnummer' }).fill('Hauptstr. 1');
+  await page.getByRole('textbox', { name: 'Ort' }).fill('Berlin');
+  await page.getByRole('textbox', { name: 'Land' }).fill('de');
   await page.getByRole('button', { name: 'Kunden anlegen' }).click();
   await page.getByRole('heading', { level: 1, name: `Muster${tag}, Erika` }).waitFor();
   await page.getByText('wurde angelegt').waitFor();
   assert.equal(await page.locator('#edit-firstName').inputValue(), 'Erika');
   // The mobile number comes back normalised to E.164.
   assert.equal(await page.locator('#edit-mobile').inputValue(), '+491701234567');
+  assert.equal(await page.locator('#edit-address-country').inputValue(), 'DE');
 });
 
 test('create a company: contact name is mandatory, company appears in the overview', async () => {
@@ -96,8 +111,7 @@ test('overview pages with nextCursor and works on a 375px phone screen', async (
   await signIn(page, 'anna');
   await page.getByRole('combobox', { name: 'Pro Seite' }).selectOption('10');
   await page.getByRole('searchbox', { name: 'Suche', exact: true }).fill(`Paging${tag}`);
-  await page.getByText(`Paging${tag}, Nr1`).waitFor();
-  assert.equal(await page.getByText(`Paging${tag}, Nr3`).count(), 1);
+  await rowsAre(page, [`Paging${tag}, Nr1`, `Paging${tag}, Nr2`, `Paging${tag}, Nr3`]);
   // Nothing sticks out sideways on a phone.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
@@ -109,13 +123,13 @@ test('overview pages with nextCursor and works on a 375px phone screen', async (
   assert.ok(data.nextCursor, 'nextCursor for the second page');
   await page.evaluate(() => { document.querySelector('#overview-limit').innerHTML += '<option value="2">2</option>'; });
   await page.getByRole('combobox', { name: 'Pro Seite' }).selectOption('2');
+  await rowsAre(page, [`Paging${tag}, Nr1`, `Paging${tag}, Nr2`]);
   await page.getByText('Seite 1').waitFor();
   await page.getByRole('button', { name: 'Nächste Seite' }).click();
-  await page.getByText(`Paging${tag}, Nr3`).waitFor();
+  await rowsAre(page, [`Paging${tag}, Nr3`]);
   await page.getByText('Seite 2').waitFor();
-  assert.equal(await page.getByText(`Paging${tag}, Nr1`).count(), 0);
   assert.equal(await page.getByRole('button', { name: 'Nächste Seite' }).isDisabled(), true);
   await page.getByRole('button', { name: 'Vorherige Seite' }).click();
-  await page.getByText(`Paging${tag}, Nr1`).waitFor();
+  await rowsAre(page, [`Paging${tag}, Nr1`, `Paging${tag}, Nr2`]);
   void BASE_URL;
 });

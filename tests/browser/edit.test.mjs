@@ -75,3 +75,19 @@ test('a field error on save is shown inline (malformed e-mail)', async () => {
   await page.locator('#edit-email-error').waitFor({ state: 'visible' });
   assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-email');
 });
+
+test('a specialist who is not an administrator may view but not change (403)', async () => {
+  const token = await specialistToken('anna');
+  const tag = unique('n');
+  const customer = await createCustomer(token, {
+    type: 'person', firstName: 'Nora', lastName: `Nurlesen${tag}`, email: `${tag}@example.com`,
+  });
+  const page = await browser.newPage();
+  await signIn(page, 'ben', `#/customers/${encodeURIComponent(customer.id)}`);
+  await page.getByRole('heading', { level: 1, name: `Nurlesen${tag}, Nora` }).waitFor();
+  await page.getByRole('textbox', { name: 'Vorname' }).fill('Nina');
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  await page.getByText('Sie dürfen diesen Kunden sehen, aber nicht ändern.').waitFor();
+  const { data } = await apiCall(token, 'GET', `/customers/${encodeURIComponent(customer.id)}`);
+  assert.equal(data.firstName, 'Nora');
+});

@@ -112,3 +112,47 @@ test('registration page: unknown link and missing token', async () => {
   await page.reload();
   await page.getByText('Der Link ist unvollständig.').waitFor();
 });
+
+test('too many wrong codes lock the invitation until it is resent', async () => {
+  const token = await specialistToken('anna');
+  const tag = unique('l');
+  const email = `${tag}@example.com`;
+  const customer = await createCustomer(token, {
+    type: 'person', firstName: 'Lena', lastName: `Locked${tag}`, email, mobile: '0173 4567890',
+  });
+  const link = registrationLink((await lastMessage('email', email)).body);
+  const code = smsCode((await lastMessage('sms', customer.mobile)).body);
+  const wrong = code[0] === 'A' ? `B${code.slice(1)}` : `A${code.slice(1)}`;
+
+  const page = await browser.newPage();
+  await page.goto(link);
+  const codeInput = page.getByRole('textbox', { name: 'Registrierungscode aus der SMS' });
+  await codeInput.waitFor();
+  await page.getByLabel('Passwort', { exact: true }).fill('ein-sehr-langes-Passwort-42');
+  await page.getByLabel('Passwort wiederholen').fill('ein-sehr-langes-Passwort-42');
+  const locked = page.getByText('Bitten Sie Ihre Beraterin oder Ihren Berater, Ihnen die Einladung erneut zu senden.');
+  for (let i = 0; i < 6 && !(await locked.isVisible()); i += 1) {
+    await codeInput.fill(wrong);
+    await page.getByRole('button', { name: 'Registrierung abschließen' }).click();
+    await Promise.race([locked.waitFor(), page.locator('#reg-smsCode-error').waitFor({ state: 'visible' })]);
+  }
+  await locked.waitFor();
+  await screenshot(page, 'registration-locked');
+  // Even the right code does not help now.
+  const again = await apiCall(null, 'POST', '/registrations/complete', { token: new URL(link).hash.slice(7), smsCode: code, password: 'ein-sehr-langes-Passwort-42' });
+  assert.equal(again.status, 429);
+
+  // The adviser resends: the new link and code work.
+  const access = customer.accesses[0];
+  const resend = await apiCall(token, 'POST', `/customers/${encodeURIComponent(customer.id)}/accesses/${encodeURIComponent(access.id)}/invitation`);
+  assert.equal(resend.status, 202);
+  const newLink = registrationLink((await lastMessage('email', email)).body);
+  assert.notEqual(newLink, link);
+  const newCode = smsCode((await lastMessage('sms', customer.mobile)).body);
+  await page.goto(newLink);
+  await codeInput.fill(newCode);
+  await page.getByLabel('Passwort', { exact: true }).fill('ein-sehr-langes-Passwort-42');
+  await page.getByLabel('Passwort wiederholen').fill('ein-sehr-langes-Passwort-42');
+  await page.getByRole('button', { name: 'Registrierung abschließen' }).click();
+  await page.getByText('Ihr Zugang ist aktiv.').waitFor();
+});

@@ -1,6 +1,10 @@
 //! Adapters: the ports implemented for AWS (DynamoDB, SES, SNS, Cognito) and for local or
 //! in-memory use (memory table, outbox, local identities).
 
+pub mod cognito;
+pub mod dynamo;
 pub mod local_identity;
 pub mod memory;
 pub mod outbox;
+pub mod ses;
+pub mod sns;

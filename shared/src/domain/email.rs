@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A syntactically valid e-mail address (RFC 5321/5322 as checked by `email_address`), trimmed,
-/// at most 254 characters, with a domain that contains a dot (addresses are for delivery on the
+/// at most 128 characters (the longest sign-in name Cognito takes; RFC 5321 would allow 254), with a domain that contains a dot (addresses are for delivery on the
 /// internet, so `user@localhost` is refused).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(transparent)]
@@ -16,8 +16,8 @@ impl EmailAddress {
         if trimmed.is_empty() {
             return Err("is required".into());
         }
-        if trimmed.chars().count() > 254 {
-            return Err("must be at most 254 characters".into());
+        if trimmed.chars().count() > 128 {
+            return Err("must be at most 128 characters".into());
         }
         let parsed = email_address::EmailAddress::from_str(trimmed)
             .map_err(|_| "is not a valid e-mail address".to_owned())?;
@@ -83,8 +83,9 @@ mod tests {
             ("erika@exa mple.com", "space in domain"),
             ("Erika <erika@example.com>", "display name"),
             ("erika@@example.com", "double @"),
+            (&format!("{}@example.com", "e".repeat(120)), "longer than a sign-in name may be"),
         ];
-        for (raw, why) in invalid {
+        for (raw, why) in &invalid {
             assert!(EmailAddress::parse(raw).is_err(), "{why}: {raw}");
         }
     }

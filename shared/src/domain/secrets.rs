@@ -143,6 +143,10 @@ impl Password {
         if raw.chars().any(char::is_control) {
             return Err("must not contain control characters".into());
         }
+        if raw.trim() != raw {
+            // Cognito refuses them, and they are invisible when typed.
+            return Err("must not begin or end with a space".into());
+        }
         if raw.trim().eq_ignore_ascii_case(email.trim()) {
             return Err("must not be the e-mail address".into());
         }
@@ -254,6 +258,7 @@ mod tests {
         assert!(Password::parse("E@EXAMPLE.COM", "e@example.com").is_err());
         assert!(Password::parse("richtig-langes-Passwort", "e@example.com").is_ok());
         assert!(Password::parse("zwölf Zeiche", "e@example.com").is_ok(), "12 characters, not bytes");
+        assert!(Password::parse(" richtig-langes-Passwort", "e@example.com").is_err());
     }
 
     proptest! {

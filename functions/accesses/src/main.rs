@@ -1,0 +1,6 @@
+//! Lambda function `accesses`: end users' accesses: create, change, resend the invitation.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::lambda::run(shared::http::accesses_router).await
+}

@@ -1,0 +1,6 @@
+//! Lambda function `customers`: customer overview, create, read, edit and permanent delete.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::lambda::run(shared::http::customers_router).await
+}

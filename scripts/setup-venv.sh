@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Creates the project-local Python venv (.venv/) and installs requirements-dev.txt into it.
+# Idempotent: a stamp file holds the sha256 of the requirements; unchanged means nothing to do.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="$root/.venv"
+req="$root/requirements-dev.txt"
+stamp="$venv/.requirements.sha256"
+python="${PYTHON:-python3}"
+
+want="$(sha256sum "$req" | cut -d' ' -f1)"
+if [[ -x "$venv/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    echo "venv: up to date (.venv)"
+    exit 0
+fi
+
+if [[ ! -x "$venv/bin/python" ]]; then
+    "$python" -m venv "$venv"
+fi
+log="$venv/pip-install.log"
+if ! {
+    "$venv/bin/python" -m pip install --disable-pip-version-check -q --upgrade pip &&
+        "$venv/bin/python" -m pip install --disable-pip-version-check -q -r "$req"
+} >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "venv: pip install failed (log: .venv/pip-install.log)" >&2
+    exit 1
+fi
+echo "$want" >"$stamp"
+echo "venv: installed requirements-dev.txt into .venv"

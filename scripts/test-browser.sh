@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Browser tests of the web console and the registration page.
+#
+# Installs what the tests need when it is missing (Debian's chromium, the npm packages in
+# tests/browser), starts the local server on a free port, runs the Node test runner in
+# tests/browser against it, stops the server and exits with the tests' result.
+# Quiet on success except the test runner's summary; screenshots go to screenshots/.
+#
+# Environment: CARGO_TARGET_DIR (default: target), LOCAL_SERVER_BIN (use this binary instead of
+# building one), CHROMIUM_PATH (default /usr/bin/chromium).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
+CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
+WORK=$(mktemp -d)
+SERVER_PID=""
+
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() {
+  echo "test-browser: $1" >&2
+  if [ -n "${2:-}" ] && [ -f "$2" ]; then tail -n 80 "$2" >&2; fi
+  exit 1
+}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# 1. Chromium from Debian (never a browser download through Playwright).
+if [ ! -x "$CHROMIUM" ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  { as_root apt-get update -qq && as_root apt-get install -y -qq chromium; } >"$WORK/apt.log" 2>&1 \
+    || fail "installing chromium failed" "$WORK/apt.log"
+  [ -x "$CHROMIUM" ] || fail "chromium is not at $CHROMIUM after installing it"
+fi
+
+# 2. npm packages (playwright-core only), from the committed lock file.
+if [ ! -d tests/browser/node_modules/playwright-core ] \
+  || [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) >"$WORK/npm.log" 2>&1 \
+    || fail "npm ci in tests/browser failed" "$WORK/npm.log"
+fi
+
+# 3. The local server.
+if [ -n "${LOCAL_SERVER_BIN:-}" ]; then
+  BIN=$LOCAL_SERVER_BIN
+else
+  CARGO_TARGET_DIR="$TARGET_DIR" cargo build -q -p local-server >"$WORK/build.log" 2>&1 \
+    || fail "cargo build -p local-server failed" "$WORK/build.log"
+  BIN="$TARGET_DIR/debug/local-server"
+fi
+[ -x "$BIN" ] || fail "no local-server binary at $BIN"
+
+PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close();})")
+BASE_URL="http://127.0.0.1:$PORT"
+PORTAL_BASE_URL="$BASE_URL" "$BIN" --port "$PORT" --outbox "$WORK/outbox" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+
+# Wait until it answers (config.json is a static file the server always has).
+ready=""
+for _ in $(seq 1 150); do
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    fail "local-server exited before answering" "$WORK/server.log"
+  fi
+  if node -e "fetch('$BASE_URL/config.json').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" 2>/dev/null; then
+    ready=1
+    break
+  fi
+  sleep 0.2
+done
+[ -n "$ready" ] || fail "local-server did not answer on $BASE_URL within 30 s" "$WORK/server.log"
+
+# 4. The tests. One file at a time: each starts its own Chromium on a 2-core machine.
+set +e
+(cd tests/browser && BASE_URL="$BASE_URL" CHROMIUM_PATH="$CHROMIUM" \
+  node --test --test-concurrency=1 --test-timeout=180000 --test-reporter=tap ./*.test.mjs) >"$WORK/tests.tap" 2>&1
+status=$?
+set -e
+
+if [ "$status" -ne 0 ]; then
+  cat "$WORK/tests.tap"
+  echo "--- local-server log (last 40 lines) ---" >&2
+  tail -n 40 "$WORK/server.log" >&2
+else
+  # The runner's closing summary only (# tests, # pass, # fail, ...).
+  grep -E '^# (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) ' "$WORK/tests.tap" || cat "$WORK/tests.tap"
+fi
+exit "$status"

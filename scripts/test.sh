@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every test of the project on a fresh machine of this kind: installs what the tests need
+# (Python venv with moto, SAM CLI, cargo-lambda, cfn-lint, schemathesis; Chromium and the
+# browser test packages), starts moto, and runs
+#   formatting and lint checks, the Rust unit and integration tests (in-memory and moto),
+#   the template checks, and the browser tests.
+# Prints each runner's summary line and fails on any failure.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+# A target directory outside the clone keeps builds warm across clones.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/dokumentenaustausch/target}"
+export CARGO_TERM_COLOR=never
+started=$SECONDS
+summary=()
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "setup: Python venv"
+scripts/setup-venv.sh
+
+step "setup: moto (AWS API emulator)"
+eval "$(scripts/moto.sh start)"
+trap 'scripts/moto.sh stop >/dev/null 2>&1 || true' EXIT
+echo "moto at $MOTO_ENDPOINT"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+summary+=("fmt: clean")
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+summary+=("clippy: clean")
+
+step "cargo test (unit tests, API on memory and on DynamoDB via moto)"
+log="$(mktemp)"
+if ! cargo test --workspace 2>&1 | tee "$log" | grep -E '^(test result|running [0-9]+ tests|error|failures:|---- )'; then
+    :
+fi
+if grep -qE '^test result: FAILED|^error(\[|:)' "$log"; then
+    grep -E -A 30 '^failures:' "$log" | head -200 || true
+    echo "cargo test failed" >&2
+    exit 1
+fi
+passed=$(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | paste -sd+ | bc)
+failed=$(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) failed.*/\1/' | paste -sd+ | bc)
+summary+=("cargo test: $passed passed, $failed failed")
+rm -f "$log"
+
+step "template checks (cfn-lint, sam validate --lint)"
+scripts/check-template.sh
+summary+=("template: cfn-lint and sam validate clean")
+
+step "browser tests (Chromium, Playwright)"
+scripts/test-browser.sh
+summary+=("browser tests: passed")
+
+step "summary ($((SECONDS - started)) s)"
+printf '%s\n' "${summary[@]}"

@@ -1,0 +1,134 @@
+//! E-mail through Amazon SES (API v2): the `Mailer` port for AWS, and the sender identity
+//! that the local server creates on moto.
+
+use crate::ports::{DeliveryError, EmailMessage, Mailer};
+use anyhow::{Context, anyhow};
+use async_trait::async_trait;
+use aws_sdk_sesv2::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_sesv2::operation::RequestId;
+use aws_sdk_sesv2::operation::create_email_identity::CreateEmailIdentityError;
+use aws_sdk_sesv2::operation::get_email_identity::GetEmailIdentityError;
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use aws_smithy_runtime_api::http::Response as HttpResponse;
+
+pub struct SesMailer {
+    client: aws_sdk_sesv2::Client,
+    from: String,
+}
+
+impl SesMailer {
+    /// `from` is the sender as SES expects it: an address of a verified identity, optionally
+    /// with a display name (`Kanzlei <noreply@example.com>`).
+    pub fn new(client: aws_sdk_sesv2::Client, from: impl Into<String>) -> Self {
+        Self {
+            client,
+            from: from.into(),
+        }
+    }
+}
+
+fn utf8(data: &str) -> Result<Content, DeliveryError> {
+    Content::builder()
+        .data(data)
+        .charset("UTF-8")
+        .build()
+        .map_err(|e| DeliveryError(anyhow::Error::new(e).context("SES message content")))
+}
+
+#[async_trait]
+impl Mailer for SesMailer {
+    async fn send(&self, message: &EmailMessage) -> Result<(), DeliveryError> {
+        let content = EmailContent::builder()
+            .simple(
+                Message::builder()
+                    .subject(utf8(&message.subject)?)
+                    .body(
+                        Body::builder()
+                            .text(utf8(&message.text)?)
+                            .html(utf8(&message.html)?)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build();
+        self.client
+            .send_email()
+            .from_email_address(&self.from)
+            .destination(
+                Destination::builder()
+                    .to_addresses(message.to.as_str())
+                    .build(),
+            )
+            .content(content)
+            .send()
+            .await
+            .map_err(|e| DeliveryError(sdk_error("SES SendEmail", e)))?;
+        Ok(())
+    }
+}
+
+/// Makes sure SES knows the sender as an identity. On moto that is all it takes to send;
+/// in AWS a new identity still has to be verified (DNS or the link SES mails).
+pub async fn ensure_identity(client: &aws_sdk_sesv2::Client, address: &str) -> anyhow::Result<()> {
+    match client
+        .get_email_identity()
+        .email_identity(address)
+        .send()
+        .await
+    {
+        Ok(_) => return Ok(()),
+        Err(e)
+            if matches!(
+                e.as_service_error(),
+                Some(GetEmailIdentityError::NotFoundException(_))
+            ) => {}
+        Err(e) => return Err(sdk_error("SES GetEmailIdentity", e)),
+    }
+    match client
+        .create_email_identity()
+        .email_identity(address)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        // Created by someone else in the meantime: what we wanted.
+        Err(e)
+            if matches!(
+                e.as_service_error(),
+                Some(CreateEmailIdentityError::AlreadyExistsException(_))
+            ) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(sdk_error("SES CreateEmailIdentity", e)),
+    }
+    .context("ensuring the SES sender identity")
+}
+
+/// Describes a failed AWS call for errors and logs without the service's message: services
+/// echo what they were sent (SES names the refused addresses, Cognito the user name), and
+/// that is personal data. The error code, HTTP status and request id are enough to find the
+/// call in AWS's own logs. Used by the SNS and Cognito adapters too.
+pub(crate) fn sdk_error<E>(operation: &str, err: SdkError<E, HttpResponse>) -> anyhow::Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let code = err.code().unwrap_or("unknown error").to_owned();
+    let request_id = err.request_id().unwrap_or("none").to_owned();
+    match err {
+        SdkError::ServiceError(ctx) => anyhow!(
+            "{operation}: {code} (HTTP {}, request id {request_id})",
+            ctx.raw().status().as_u16()
+        ),
+        // Transport errors carry no payload, and their cause (refused, reset, DNS) matters.
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
+            anyhow::Error::new(err).context(format!("{operation}: service not reachable"))
+        }
+        SdkError::ResponseError(ctx) => anyhow!(
+            "{operation}: unreadable response (HTTP {})",
+            ctx.raw().status().as_u16()
+        ),
+        SdkError::ConstructionFailure(_) => anyhow!("{operation}: request could not be built"),
+        _ => anyhow!("{operation}: failed"),
+    }
+}

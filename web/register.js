@@ -1,0 +1,166 @@
+// End-user registration: /register#token=...
+// Inspect the link (never uses it up), ask for the SMS code where needed and a password, complete.
+import { h, tx, mount, showMessage, clearMessage } from '/dom.js';
+import { t as tr, initI18n, hasStoredLang, setLang, languageSelect } from '/i18n.js';
+import { loadConfig, api, errorKey } from '/api.js';
+import { field, applyFieldErrors, clearFieldErrors, otherErrorsList, normaliseFieldPath } from '/forms.js';
+
+const MIN_PASSWORD = 12;
+const msg = document.getElementById('msg');
+const content = document.getElementById('content');
+const heading = document.querySelector('main h1');
+
+function tokenFromFragment() {
+  const fragment = window.location.hash.replace(/^#/, '');
+  const params = new URLSearchParams(fragment);
+  return params.get('token') || '';
+}
+
+/** Final states: the page shows only the message (and where useful a link to sign in). */
+function showFinal(kind, key, { signInLink = false } = {}) {
+  mount(content);
+  showMessage(msg, { kind, key });
+  if (signInLink) offerSignIn();
+  heading.focus();
+}
+
+async function offerSignIn() {
+  let cfg = null;
+  try { cfg = await loadConfig(); } catch { cfg = null; }
+  // The end-user sign-in page exists only with the local server.
+  if (cfg && cfg.auth && cfg.auth.mode === 'local') {
+    content.append(h('p', {}, h('a', { href: '/me.html', class: 'button primary', i18n: 'register.toSignIn', id: 'to-sign-in' })));
+  }
+}
+
+function handleTerminal(err) {
+  if (err.status === 410) { showFinal('error', 'register.gone', { signInLink: true }); return true; }
+  if (err.status === 404) { showFinal('error', 'register.unknown'); return true; }
+  if (err.status === 429) { showFinal('error', 'register.locked'); return true; }
+  return false;
+}
+
+function renderForm(token, info) {
+  const fid = 'reg';
+  const fields = [];
+  let codeField = null;
+  if (info.smsCodeRequired) {
+    codeField = field(fid, {
+      name: 'smsCode', labelKey: 'register.smsCode', required: true, hintKey: 'register.smsCodeHint',
+      autocomplete: 'one-time-code', autocapitalize: 'characters', spellcheck: 'false', maxlength: '20',
+    });
+    fields.push(codeField);
+  }
+  const pwField = field(fid, {
+    name: 'password', labelKey: 'register.password', type: 'password', required: true,
+    hintKey: 'register.passwordHint', autocomplete: 'new-password',
+  });
+  const confirmField = field(fid, {
+    name: 'passwordConfirm', labelKey: 'register.passwordConfirm', type: 'password', required: true,
+    autocomplete: 'new-password',
+  });
+  fields.push(pwField, confirmField);
+  pwField.input.setAttribute('minlength', String(MIN_PASSWORD));
+  const show = h('input', { type: 'checkbox', id: `${fid}-show` });
+  show.addEventListener('change', () => {
+    const type = show.checked ? 'text' : 'password';
+    pwField.input.type = type;
+    confirmField.input.type = type;
+  });
+  const submit = h('button', { type: 'submit', class: 'primary', i18n: 'register.submit' });
+  const form = h('form', { class: 'card stack', novalidate: true },
+    tx('p', info.smsCodeRequired ? 'register.introSms' : 'register.intro', { email: info.email || '' }),
+    info.expiresAt ? tx('p', 'register.validUntil', { date: { $date: info.expiresAt, time: true } }, { class: 'muted' }) : null,
+    tx('p', 'form.requiredNote', null, { class: 'muted' }),
+    // Hidden user name field helps password managers store the right sign-in name.
+    h('input', { type: 'text', name: 'username', autocomplete: 'username', value: info.email || '', hidden: true, 'aria-hidden': 'true', tabindex: '-1' }),
+    fields.map((f) => f.wrap),
+    h('div', { class: 'choice' }, show, tx('label', 'register.showPassword', null, { for: `${fid}-show` })),
+    h('div', { class: 'actions' }, submit));
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearFieldErrors(fields);
+    clearMessage(msg);
+    const local = [];
+    const code = codeField ? codeField.input.value.trim() : '';
+    if (codeField && !code) local.push({ field: 'smsCode', key: 'register.errorCodeRequired' });
+    if (pwField.input.value.length < MIN_PASSWORD) local.push({ field: 'password', key: 'register.errorPasswordShort' });
+    else if (pwField.input.value !== confirmField.input.value) local.push({ field: 'passwordConfirm', key: 'register.errorPasswordMismatch' });
+    if (local.length) {
+      applyFieldErrors(fields, local);
+      showMessage(msg, { kind: 'error', key: 'error.422fields', args: { count: local.length } });
+      return;
+    }
+    const body = { token, password: pwField.input.value };
+    if (codeField) body.smsCode = code;
+    submit.disabled = true;
+    try {
+      await api('/registrations/complete', { method: 'POST', body, auth: false });
+      heading.dataset.i18n = 'register.successTitle';
+      heading.textContent = tr('register.successTitle');
+      showFinal('success', 'register.success', { signInLink: true });
+    } catch (err) {
+      if (handleTerminal(err)) return;
+      if (err.status === 422) {
+        // End users get our own words for the two things that can be wrong here.
+        const errors = err.errors.map((e) => {
+          const name = normaliseFieldPath(e.field);
+          if (name === 'smsCode') return { ...e, key: 'register.errorCodeWrong' };
+          if (name === 'password') return { ...e, key: 'register.errorPasswordWeak' };
+          return e;
+        });
+        const rest = applyFieldErrors(fields, errors);
+        showMessage(msg, {
+          kind: 'error',
+          key: err.errors.length ? 'error.422fields' : 'register.invalid',
+          args: { count: err.errors.length },
+          detail: err.errors.length ? undefined : err.detail,
+          actions: rest.length ? [otherErrorsList(rest)] : undefined,
+        });
+        if (!err.errors.length || rest.length === err.errors.length) (codeField || pwField).input.focus();
+      } else {
+        showMessage(msg, { kind: 'error', key: errorKey(err), detail: err.detail || undefined });
+      }
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  mount(content, form);
+  fields[0].input.focus();
+}
+
+async function start() {
+  initI18n({ storageKey: 'dap.lang.enduser' });
+  document.getElementById('lang-slot').replaceChildren(languageSelect('lang-select'));
+  const token = tokenFromFragment();
+  if (!token) {
+    showFinal('error', 'register.noToken');
+    return;
+  }
+  showMessage(msg, { kind: 'info', key: 'register.checking' });
+  let info;
+  try {
+    ({ data: info } = await api('/registrations/inspect', { method: 'POST', body: { token }, auth: false }));
+  } catch (err) {
+    if (!handleTerminal(err)) {
+      mount(content);
+      showMessage(msg, { kind: 'error', key: errorKey(err), detail: err.detail || undefined });
+    }
+    return;
+  }
+  // The invitation's language, unless the end user has chosen one on this page.
+  if (!hasStoredLang() && info.language) setLang(info.language, { persist: false });
+  clearMessage(msg);
+  // Optional hint from the server: too many wrong codes already.
+  if (info.locked === true) {
+    showFinal('error', 'register.locked');
+    return;
+  }
+  renderForm(token, info);
+}
+
+// A new link pasted into the same tab changes only the fragment: start over with it.
+window.addEventListener('hashchange', () => window.location.reload());
+
+start();
