@@ -129,6 +129,8 @@ pub fn seed_specialists() -> Vec<shared::domain::Specialist> {
         ("anna", "Anna Albers", "anna@kanzlei.example.com"),
         ("ben", "Ben Brandt", "ben@kanzlei.example.com"),
         ("carl", "Carl Claussen", "carl@kanzlei.example.com"),
+        ("dora", "Dora Diehl", "dora@kanzlei.example.com"),
+        ("erin", "Erin Ebert", "erin@kanzlei.example.com"),
         ("root", "Rita Root", "root@kanzlei.example.com"),
     ]
     .into_iter()

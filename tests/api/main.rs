@@ -6,7 +6,9 @@ mod helpers;
 mod moto;
 
 mod aws_adapters;
+mod authorisations;
 mod customers;
 mod events;
+mod permissions;
 mod registration;
 mod storage;

@@ -30,6 +30,9 @@ pub fn endpoint() -> &'static str {
 fn start_moto() -> String {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let moto_server = root.join(".venv/bin/moto_server");
+    let python = root.join(".venv/bin/python");
+    // Requests one at a time, as DynamoDB applies them atomically: see the script.
+    let launcher = root.join("scripts/moto_server.py");
     if !moto_server.exists() {
         panic!("moto is not installed: run scripts/setup-venv.sh (the test command does this)");
     }
@@ -39,7 +42,7 @@ fn start_moto() -> String {
         .port();
     let log = std::env::temp_dir().join(format!("moto-{port}.log"));
     let script = r#"
-        "$1" -H 127.0.0.1 -p "$2" >"$3" 2>&1 </dev/null &
+        "$1" "$4" -H 127.0.0.1 -p "$2" >"$3" 2>&1 </dev/null &
         moto=$!
         while kill -0 "$PPID" 2>/dev/null && kill -0 "$moto" 2>/dev/null; do sleep 1; done
         kill "$moto" 2>/dev/null
@@ -49,9 +52,10 @@ fn start_moto() -> String {
         .arg("-c")
         .arg(script)
         .arg("moto-watcher")
-        .arg(&moto_server)
+        .arg(&python)
         .arg(port.to_string())
         .arg(&log)
+        .arg(&launcher)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -107,16 +111,15 @@ async fn sdk_config() -> aws_config::SdkConfig {
         .clone()
 }
 
-/// A new empty table on moto, with a client whose requests are counted from zero.
+/// A new empty table on moto, with a client whose data requests are counted from zero
+/// (creating the table and scanning it do not count).
 pub async fn fresh_dynamo_table() -> Arc<DynamoTable> {
     let conf = sdk_config().await;
     let name = format!("t-{}", uuid::Uuid::new_v4());
-    // Creating the table goes through a client of its own, so it does not count.
-    let admin = aws_sdk_dynamodb::Client::new(&conf);
-    ensure_table(&admin, &name)
+    let (client, counter) = counting_client(&conf);
+    ensure_table(&client, &name)
         .await
         .unwrap_or_else(|e| panic!("creating table {name} on moto at {}: {e:#}", endpoint()));
-    let (client, counter) = counting_client(&conf);
     Arc::new(DynamoTable::new(client, name, counter))
 }
 

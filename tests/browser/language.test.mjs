@@ -41,3 +41,25 @@ test('switch to English, keep it after reload, sign out', async () => {
   assert.equal(await page.evaluate(() => sessionStorage.getItem('dap.console.token')), null);
   await page.evaluate(() => localStorage.removeItem('dap.lang'));
 });
+
+test('keyboard only: the skip link keeps the route, signing in works with the keyboard', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${BASE_URL}/#/customers`);
+  await page.getByRole('heading', { level: 1, name: 'Anmelden' }).waitFor();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+  assert.equal(new URL(page.url()).hash, '#/customers');
+
+  await page.locator('#signin-anna').focus();
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.locator('#signin-ben').isChecked(), true);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.getByText(/Angemeldet als Ben/).waitFor();
+  // Focus moves to the new screen's heading, and the focus ring is visible.
+  await page.getByRole('link', { name: 'Kunden anlegen' }).focus();
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, 'none');
+});

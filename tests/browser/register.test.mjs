@@ -108,6 +108,12 @@ test('registration page: unknown link and missing token', async () => {
   const page = await browser.newPage();
   await page.goto(`${BASE_URL}/register#token=${unique('nope')}AAAAAAAAAAAAAAAAAAAAAA`);
   await page.getByText('Dieser Registrierungslink ist unbekannt.').waitFor();
+  // The skip link moves the focus without touching the fragment that carries the token.
+  const before = page.url();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+  assert.equal(page.url(), before);
   await page.goto(`${BASE_URL}/register`);
   await page.reload();
   await page.getByText('Der Link ist unvollständig.').waitFor();

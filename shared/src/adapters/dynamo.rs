@@ -16,7 +16,7 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::orchestrator::{HttpResponse, Metadata};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -35,10 +35,22 @@ const BACKOFF_CAP_MS: u64 = 2_000;
 /// creates a missing item, as `UpdateItem` without an expression would (which moto refuses).
 const NOOP_ATTR: &str = "__noop";
 
-/// Counts every HTTP request the SDK transmits, including its own retries: that is what a
-/// round trip costs.
+/// Counts every HTTP request of the port's operations that the SDK transmits, including its
+/// own retries: that is what a round trip costs. Scans and table management are tools around
+/// the port (the memory table does not count them either).
 #[derive(Debug)]
 struct CountRequests(Arc<AtomicU64>);
+
+const COUNTED_OPERATIONS: &[&str] = &[
+    "GetItem",
+    "BatchGetItem",
+    "Query",
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "TransactWriteItems",
+    "BatchWriteItem",
+];
 
 impl Intercept for CountRequests {
     fn name(&self) -> &'static str {
@@ -49,14 +61,19 @@ impl Intercept for CountRequests {
         &self,
         _context: &BeforeTransmitInterceptorContextRef<'_>,
         _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        self.0.fetch_add(1, Ordering::Relaxed);
+        let counted = cfg
+            .load::<Metadata>()
+            .is_none_or(|m| COUNTED_OPERATIONS.contains(&m.name()));
+        if counted {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
         Ok(())
     }
 }
 
-/// A DynamoDB client whose requests are counted in the returned counter.
+/// A DynamoDB client whose data requests are counted in the returned counter.
 pub fn counting_client(conf: &aws_config::SdkConfig) -> (Client, Arc<AtomicU64>) {
     let counter = Arc::new(AtomicU64::new(0));
     let config = aws_sdk_dynamodb::config::Builder::from(conf)
@@ -587,6 +604,7 @@ impl Table for DynamoTable {
                 .await
                 .map_err(|e| classify("PutItem", e))?;
         } else if let Some(update) = item.update {
+            eprintln!("DEBUG update {:?} cond {:?} names {:?} vals {:?}", update.update_expression, update.condition_expression, update.expression_attribute_names, update.expression_attribute_values.as_ref().map(|v| v.iter().filter(|(k,_)| true).map(|(k,v)| (k.clone(), format!("{v:?}").chars().take(40).collect::<String>())).collect::<Vec<_>>()));
             self.client
                 .update_item()
                 .table_name(update.table_name)
@@ -793,8 +811,10 @@ pub async fn ensure_table(client: &Client, name: &str) -> anyhow::Result<()> {
             .send()
             .await
         {
-            // Local emulators may not support expiry; expired items are also filtered on read.
-            tracing::warn!(table = name, error = %aws_sdk_dynamodb::error::DisplayErrorContext(&e), "TTL not enabled");
+            // Expiry is clean-up only (DynamoDB itself deletes expired items up to days late),
+            // so a local emulator without it still serves the product.
+            let error = aws_sdk_dynamodb::error::DisplayErrorContext(&e);
+            tracing::warn!(table = name, %error, "TTL not enabled");
         }
     }
     Ok(())

@@ -1,0 +1,195 @@
+//! The permission matrix: `tests/permissions.tsv` lists every endpoint x caller x expected
+//! status. Every cell runs through the HTTP router on both stores; an endpoint of
+//! `openapi.yaml` without a row fails.
+//!
+//! The world of every cell: customer C (administrator anna) with an active end user, an
+//! invited access A and the business transactions T (additional processor carl) and U
+//! (additional processor dora); customer D (administrator ben) with an active end user; erin
+//! is a specialist without any relation; root is a platform admin.
+
+use crate::both_stores;
+use crate::helpers::*;
+use serde_json::{Value, json};
+
+const CALLERS: usize = 9;
+
+struct Row {
+    method: String,
+    path: String,
+    body: Option<String>,
+    expected: [u16; CALLERS],
+}
+
+fn rows() -> Vec<Row> {
+    let raw = include_str!("../permissions.tsv");
+    let mut lines = raw.lines().filter(|l| !l.trim().is_empty());
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    assert_eq!(header.len(), 3 + CALLERS, "header names every caller");
+    lines
+        .map(|l| {
+            let cells: Vec<&str> = l.split('\t').collect();
+            assert_eq!(cells.len(), 3 + CALLERS, "row has a status per caller: {l}");
+            let mut expected = [0u16; CALLERS];
+            for (i, c) in cells[3..].iter().enumerate() {
+                expected[i] = c.parse().unwrap_or_else(|_| panic!("status {c:?} in {l}"));
+            }
+            Row {
+                method: cells[0].into(),
+                path: cells[1].into(),
+                body: (cells[2] != "-").then(|| cells[2].to_owned()),
+                expected,
+            }
+        })
+        .collect()
+}
+
+/// Operations of openapi.yaml as `METHOD /path/{param}`, read by indentation (paths at two
+/// spaces, methods at four).
+fn openapi_operations() -> Vec<String> {
+    let spec = include_str!("../../openapi.yaml");
+    let mut ops = Vec::new();
+    let mut in_paths = false;
+    let mut path = String::new();
+    for line in spec.lines() {
+        if !line.starts_with(' ') && !line.trim().is_empty() {
+            in_paths = line.trim_end() == "paths:";
+            continue;
+        }
+        if !in_paths {
+            continue;
+        }
+        if let Some(p) = line.strip_prefix("  /") {
+            path = format!("/{}", p.trim_end().trim_end_matches(':'));
+        } else if let Some(m) = line.strip_prefix("    ") {
+            let m = m.trim_end().trim_end_matches(':');
+            if ["get", "post", "put", "patch", "delete"].contains(&m) {
+                ops.push(format!("{} {path}", m.to_uppercase()));
+            }
+        }
+    }
+    ops.sort();
+    ops
+}
+
+/// Path templates of the matrix use the ids of the fixture world; the spec uses names.
+fn normalise(path: &str) -> String {
+    path.replace("{C}", "{id}")
+        .replace("{A}", "{accessId}")
+        .replace("{T}", "{transactionId}")
+}
+
+#[test]
+fn every_endpoint_of_the_api_has_a_row_in_the_permission_matrix() {
+    let mut in_matrix: Vec<String> = rows().iter().map(|r| format!("{} {}", r.method, normalise(&r.path))).collect();
+    in_matrix.sort();
+    let spec = openapi_operations();
+    assert!(spec.len() >= 22, "read the operations of openapi.yaml: {spec:?}");
+    assert_eq!(in_matrix, spec, "matrix rows and openapi.yaml operations");
+}
+
+struct World {
+    customer: String,
+    access: String,
+    transaction: String,
+    token: String,
+    code: String,
+    end_user_this: String,
+    end_user_other: String,
+}
+
+async fn world(app: &TestApp) -> World {
+    let c = app.create_customer(&ANNA, {
+        let mut p = person("c@example.com");
+        p["mobile"] = Value::Null;
+        p
+    }).await;
+    let customer = c["id"].as_str().unwrap().to_owned();
+    let end_user_this = app.register("c@example.com", None).await;
+    let a = app
+        .post(&ANNA, &format!("/customers/{customer}/accesses"), json!({"firstName": "Anton", "lastName": "Muster", "email": "a@example.com", "mobile": "0170 1234567"}))
+        .await
+        .expect(201);
+    let token = app.token_for("a@example.com");
+    let code = app.code_for("+491701234567");
+    let d = app.create_customer(&BEN, company("d@example.com")).await;
+    assert!(d["id"].is_string());
+    let end_user_other = app.register("d@example.com", None).await;
+    let tx = |title: &'static str| {
+        let path = format!("/customers/{customer}/transactions");
+        async move { app.post(&ANNA, &path, json!({"title": title})).await.expect(201)["id"].as_str().unwrap().to_owned() }
+    };
+    let t = tx("Einkommensteuer 2025").await;
+    let u = tx("Grundsteuer 2026").await;
+    let processors = format!("/customers/{customer}/additional-processors");
+    app.post(&ANNA, &processors, json!({"specialistIds": ["carl"], "transactionIds": [t]})).await.expect(200);
+    app.post(&ANNA, &processors, json!({"specialistIds": ["dora"], "transactionIds": [u]})).await.expect(200);
+    World {
+        customer,
+        access: a["id"].as_str().unwrap().to_owned(),
+        transaction: t,
+        token,
+        code,
+        end_user_this,
+        end_user_other,
+    }
+}
+
+fn callers(w: &World) -> [Who; CALLERS] {
+    [
+        Who::Anonymous,
+        Who::EndUser(w.end_user_this.clone()),
+        Who::EndUser(w.end_user_other.clone()),
+        Who::Specialist("erin"),
+        ANNA,
+        BEN,
+        Who::Specialist("carl"),
+        Who::Specialist("dora"),
+        ROOT,
+    ]
+}
+
+fn fill(template: &str, w: &World) -> String {
+    template
+        .replace("{C}", &w.customer)
+        .replace("{A}", &w.access)
+        .replace("{T}", &w.transaction)
+        .replace("{TOKEN}", &w.token)
+        .replace("{CODE}", &w.code)
+        .replace("{id}", "erin")
+}
+
+both_stores!(every_cell_of_the_permission_matrix_holds, |app| {
+    let rows = rows();
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    // A refused request changes nothing, so reads and refusals share one world; every write
+    // that is expected to succeed gets a world of its own.
+    let shared_world = world(&app).await;
+    for row in &rows {
+        let read_only = row.method == "GET" || row.path.ends_with("/inspect");
+        for caller in 0..CALLERS {
+            let succeeds = (200..300).contains(&row.expected[caller]);
+            let fresh;
+            let (app, w) = if read_only || !succeeds {
+                (&app, &shared_world)
+            } else {
+                let a = spawn_app(app.store).await;
+                let w = world(&a).await;
+                fresh = (a, w);
+                (&fresh.0, &fresh.1)
+            };
+            let who = &callers(w)[caller];
+            let body: Option<Value> = row.body.as_ref().map(|b| serde_json::from_str(&fill(b, w)).unwrap());
+            let res = app.send(who, &row.method, &fill(&row.path, w), body, &[]).await;
+            cells += 1;
+            if res.status.as_u16() != row.expected[caller] {
+                failures.push(format!(
+                    "{} {} as caller #{caller} ({who:?}): expected {}, got {} {}",
+                    row.method, row.path, row.expected[caller], res.status, res.body
+                ));
+            }
+        }
+    }
+    assert_eq!(cells, rows.len() * CALLERS);
+    assert!(failures.is_empty(), "{} of {cells} cells failed:\n{}", failures.len(), failures.join("\n"));
+});
