@@ -209,9 +209,14 @@ async fn cognito_sign_in(
         .map(str::to_owned)
 }
 
-pub async fn outbox(State((_, dev)): State<DevState>) -> Response {
-    let items = dev.outbox.as_ref().map(|o| o.entries()).unwrap_or_default();
-    axum::Json(json!({"items": items})).into_response()
+pub async fn outbox(State((_, dev)): State<DevState>) -> Result<Response, Error> {
+    let items = match &dev.sent {
+        crate::Sent::Outbox(o) => o.entries(),
+        crate::Sent::Emulator(endpoint) => crate::aws::sent_messages(endpoint)
+            .await
+            .map_err(Error::Unavailable)?,
+    };
+    Ok(axum::Json(json!({"items": items})).into_response())
 }
 
 /// The directory for the local sign-in picker (no token needed, local only).

@@ -3,6 +3,7 @@
 //! the web console's static files.
 
 pub mod auth;
+pub mod aws;
 pub mod web;
 
 use axum::Router;
@@ -48,8 +49,15 @@ pub enum SignIns {
     },
 }
 
+/// Where `/dev/outbox` reads what was sent.
+pub enum Sent {
+    Outbox(Arc<Outbox>),
+    /// An emulator's record of SES and SNS calls (moto's `/moto-api/data.json`).
+    Emulator(String),
+}
+
 pub struct Dev {
-    pub outbox: Option<Arc<Outbox>>,
+    pub sent: Sent,
     pub sign_ins: SignIns,
     pub keys: auth::Keys,
     pub platform_admins: Vec<String>,
@@ -75,4 +83,86 @@ pub fn router(app: App, dev: Dev, options: Options) -> Router {
         .merge(dev_routes)
         .merge(web)
         .layer(axum::middleware::from_fn_with_state(dev, auth::verify))
+}
+
+/// What the local server runs on.
+pub struct Setup {
+    pub portal_base_url: String,
+    /// `None`: embedded store, outbox and local sign-ins.
+    pub aws_endpoint: Option<String>,
+    pub table: String,
+    pub outbox_dir: Option<PathBuf>,
+    pub web_dir: PathBuf,
+}
+
+/// Builds the whole local application, seeds the specialist directory, and describes the
+/// backend in one line.
+pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
+    use anyhow::Context;
+    let settings = shared::config::Settings {
+        portal_base_url: setup.portal_base_url,
+        firm_name: std::env::var("FIRM_NAME").unwrap_or_else(|_| "Steuerkanzlei Muster".into()),
+        invitation_ttl: std::time::Duration::from_secs(7 * 24 * 3600),
+        cursor_key: {
+            use rand::Rng;
+            let mut k = [0u8; 32];
+            rand::rng().fill(&mut k);
+            k.to_vec()
+        },
+    };
+    let directory = seed_directory();
+    let platform_admins = directory
+        .iter()
+        .filter(|(_, admin)| *admin)
+        .map(|(s, _)| s.id.clone())
+        .collect();
+    let (app, sent, sign_ins, backend) = match &setup.aws_endpoint {
+        None => {
+            let outbox = Arc::new(Outbox::new(setup.outbox_dir.clone()).with_context(|| {
+                format!("cannot create the outbox folder {:?}", setup.outbox_dir)
+            })?);
+            let identity = Arc::new(LocalIdentity::new());
+            let app = App {
+                table: Arc::new(shared::adapters::memory::MemoryTable::new()),
+                mailer: outbox.clone(),
+                sms: outbox.clone(),
+                identity: identity.clone(),
+                clock: Arc::new(shared::ports::SystemClock),
+                settings,
+            };
+            let backend = match &setup.outbox_dir {
+                Some(d) => format!(
+                    "embedded in-memory store; outbox: {} (and GET /dev/outbox)",
+                    d.display()
+                ),
+                None => "embedded in-memory store; outbox: GET /dev/outbox".into(),
+            };
+            (app, Sent::Outbox(outbox), SignIns::Local(identity), backend)
+        }
+        Some(endpoint) => {
+            let (app, sign_ins) = aws::connect(endpoint, &setup.table, settings).await?;
+            let backend = format!(
+                "AWS APIs at {endpoint} (table {}); GET /dev/outbox reads the emulator's record",
+                setup.table
+            );
+            (app, Sent::Emulator(endpoint.clone()), sign_ins, backend)
+        }
+    };
+    let seeds: Vec<_> = directory.iter().map(|(s, _)| s.clone()).collect();
+    shared::usecases::specialists::seed(&app, &seeds)
+        .await
+        .map_err(|e| anyhow::anyhow!("seeding the specialist directory failed: {e}"))?;
+    let router = router(
+        app,
+        Dev {
+            sent,
+            sign_ins,
+            keys: auth::Keys::generate(),
+            platform_admins,
+        },
+        Options {
+            web_dir: setup.web_dir,
+        },
+    );
+    Ok((router, backend))
 }

@@ -3,17 +3,9 @@
 //! port talks to that endpoint (for example moto) instead.
 
 use anyhow::Context;
-use local_server::{Dev, Options, SignIns, auth::Keys, seed_directory};
-use shared::adapters::local_identity::LocalIdentity;
-use shared::adapters::memory::MemoryTable;
-use shared::adapters::outbox::Outbox;
-use shared::app::App;
-use shared::config::Settings;
-use shared::ports::SystemClock;
+use local_server::Setup;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
 
 const USAGE: &str = "\
 usage: local-server [--port N] [--host ADDR] [--outbox DIR] [--web DIR]
@@ -82,65 +74,14 @@ async fn main() -> anyhow::Result<()> {
         .parse()
         .context("--host and --port must form an address")?;
 
-    let settings = Settings {
+    let (router, backend) = local_server::build(Setup {
         portal_base_url: format!("http://{addr}"),
-        firm_name: std::env::var("FIRM_NAME").unwrap_or_else(|_| "Steuerkanzlei Muster".into()),
-        invitation_ttl: Duration::from_secs(7 * 24 * 3600),
-        cursor_key: {
-            use rand::Rng;
-            let mut k = [0u8; 32];
-            rand::rng().fill(&mut k);
-            k.to_vec()
-        },
-    };
-    let directory = seed_directory();
-    let platform_admins = directory
-        .iter()
-        .filter(|(_, admin)| *admin)
-        .map(|(s, _)| s.id.clone())
-        .collect();
-
-    let (app, dev_outbox, sign_ins, backend) = match &args.aws_endpoint {
-        None => {
-            let outbox = Arc::new(Outbox::new(Some(args.outbox.clone())).with_context(|| {
-                format!("cannot create the outbox folder {}", args.outbox.display())
-            })?);
-            let identity = Arc::new(LocalIdentity::new());
-            let app = App {
-                table: Arc::new(MemoryTable::new()),
-                mailer: outbox.clone(),
-                sms: outbox.clone(),
-                identity: identity.clone(),
-                clock: Arc::new(SystemClock),
-                settings,
-            };
-            let backend = format!(
-                "embedded in-memory store; outbox: {} (and GET /dev/outbox)",
-                args.outbox.display()
-            );
-            (app, Some(outbox), SignIns::Local(identity), backend)
-        }
-        Some(endpoint) => {
-            let (app, sign_ins) = aws::connect(endpoint, &args.table, settings).await?;
-            let backend = format!("AWS APIs at {endpoint} (table {})", args.table);
-            (app, None, sign_ins, backend)
-        }
-    };
-    let seeds: Vec<_> = directory.iter().map(|(s, _)| s.clone()).collect();
-    shared::usecases::specialists::seed(&app, &seeds)
-        .await
-        .map_err(|e| anyhow::anyhow!("seeding the specialist directory failed: {e}"))?;
-
-    let router = local_server::router(
-        app,
-        Dev {
-            outbox: dev_outbox,
-            sign_ins,
-            keys: Keys::generate(),
-            platform_admins,
-        },
-        Options { web_dir: args.web },
-    );
+        aws_endpoint: args.aws_endpoint,
+        table: args.table,
+        outbox_dir: Some(args.outbox),
+        web_dir: args.web,
+    })
+    .await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -156,14 +97,4 @@ async fn main() -> anyhow::Result<()> {
         })
         .await?;
     Ok(())
-}
-
-mod aws {
-    //! Wiring of the AWS adapters against an endpoint such as moto.
-    use super::*;
-
-    pub async fn connect(endpoint: &str, table: &str, settings: Settings) -> anyhow::Result<(App, SignIns)> {
-        let _ = (endpoint, table, settings);
-        anyhow::bail!("--aws-endpoint arrives with the AWS adapters")
-    }
 }

@@ -9,6 +9,8 @@ mod aws_adapters;
 mod authorisations;
 mod customers;
 mod events;
+mod local_server;
 mod permissions;
 mod registration;
+mod round_trips;
 mod storage;

@@ -182,4 +182,6 @@ test('an access whose invitation could not be delivered shows the delivery probl
   await screenshot(page, 'authorisations-delivery-problem');
   await page.getByRole('button', { name: 'Einladung erneut senden' }).click();
   await page.getByText(/Eine neue Einladung wurde an/).waitFor();
+  // The list is reloaded after resending: let that patched answer finish before closing.
+  await page.unrouteAll({ behavior: 'wait' });
 });

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, startBrowser, screenshot, unique, signIn, apiCall, specialistToken,
+  startBrowser, screenshot, unique, signIn, apiCall, specialistToken,
 } from './helpers.mjs';
 
 let browser;
@@ -131,5 +131,39 @@ test('overview pages with nextCursor and works on a 375px phone screen', async (
   assert.equal(await page.getByRole('button', { name: 'Nächste Seite' }).isDisabled(), true);
   await page.getByRole('button', { name: 'Vorherige Seite' }).click();
   await rowsAre(page, [`Paging${tag}, Nr1`, `Paging${tag}, Nr2`]);
-  void BASE_URL;
+});
+
+test('a lost answer: retrying the same submission reuses the Idempotency-Key, no duplicate', async () => {
+  const page = await browser.newPage();
+  const tag = unique('i');
+  await signIn(page, 'anna', '#/customers/new');
+  await page.getByRole('heading', { level: 1, name: 'Kunden anlegen' }).waitFor();
+  const keys = [];
+  let first = true;
+  await page.route((url) => url.pathname === '/customers', async (route) => {
+    const req = route.request();
+    if (req.method() !== 'POST') return route.continue();
+    keys.push(req.headers()['idempotency-key']);
+    if (first) {
+      // The server creates the customer, but the answer never reaches the browser.
+      first = false;
+      await route.fetch();
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+  await page.getByRole('textbox', { name: 'Vorname', exact: true }).fill('Ida');
+  await page.getByRole('textbox', { name: 'Nachname', exact: true }).fill(`Einmal${tag}`);
+  await page.getByRole('textbox', { name: 'E-Mail', exact: true }).fill(`${tag}@example.com`);
+  await page.getByRole('button', { name: 'Kunden anlegen' }).click();
+  await page.getByText('Der Server ist nicht erreichbar.').waitFor();
+  await page.getByRole('button', { name: 'Kunden anlegen' }).click();
+  await page.getByRole('heading', { level: 1, name: `Einmal${tag}, Ida` }).waitFor();
+
+  assert.equal(keys.length, 2);
+  assert.match(keys[0], /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(keys[1], keys[0], 'the retry sends the same key');
+  const token = await specialistToken('anna');
+  const { data } = await apiCall(token, 'GET', `/customers?q=${encodeURIComponent(`Einmal${tag}`)}`);
+  assert.equal(data.items.length, 1, 'exactly one customer was created');
 });

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, startBrowser, screenshot, unique, signIn, apiCall, specialistToken, createCustomer,
+  startBrowser, screenshot, unique, signIn, apiCall, specialistToken, createCustomer,
 } from './helpers.mjs';
 
 let browser;
@@ -58,7 +58,6 @@ test('save with a stale version shows the conflict message and offers to reload'
   assert.equal(saved.firstName, 'Claudia');
   assert.equal(saved.address.city, 'Hamburg');
   assert.equal(saved.version, 4);
-  void BASE_URL;
 });
 
 test('a field error on save is shown inline (malformed e-mail)', async () => {

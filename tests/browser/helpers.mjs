@@ -44,6 +44,8 @@ export async function startBrowser({ viewport = { width: 1280, height: 900 } } =
     },
     async close() {
       const errors = pages.flatMap((p) => p.errors || []);
+      // Route handlers still running when the context closes would fail later, unhandled.
+      for (const p of pages) await p.unrouteAll({ behavior: 'ignoreErrors' }).catch(() => {});
       await context.close();
       await rm(userDataDir, { recursive: true, force: true });
       if (errors.length) throw new Error(`uncaught errors in the page: ${errors.map((e) => e.stack || e).join('\n')}`);

@@ -604,7 +604,6 @@ impl Table for DynamoTable {
                 .await
                 .map_err(|e| classify("PutItem", e))?;
         } else if let Some(update) = item.update {
-            eprintln!("DEBUG update {:?} cond {:?} names {:?} vals {:?}", update.update_expression, update.condition_expression, update.expression_attribute_names, update.expression_attribute_values.as_ref().map(|v| v.iter().filter(|(k,_)| true).map(|(k,v)| (k.clone(), format!("{v:?}").chars().take(40).collect::<String>())).collect::<Vec<_>>()));
             self.client
                 .update_item()
                 .table_name(update.table_name)

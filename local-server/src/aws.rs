@@ -1,0 +1,141 @@
+//! `--aws-endpoint`: the same product on DynamoDB, SES, SNS and Cognito at one endpoint (for
+//! example moto), creating the table, the sender identity and the user pool when missing.
+
+use crate::SignIns;
+use anyhow::Context;
+use aws_config::BehaviorVersion;
+use aws_sdk_dynamodb::config::Credentials;
+use shared::adapters::cognito::{CognitoIdentity, ensure_user_pool};
+use shared::adapters::dynamo::{DynamoTable, counting_client, ensure_table};
+use shared::adapters::outbox::OutboxEntry;
+use shared::adapters::ses::{SesMailer, ensure_identity};
+use shared::adapters::sns::SnsSms;
+use shared::app::App;
+use shared::config::Settings;
+use shared::ports::SystemClock;
+use std::sync::Arc;
+
+pub const SENDER: &str = "no-reply@kanzlei.example.com";
+const POOL: &str = "dokumentenaustausch-local";
+const CLIENT: &str = "local-server";
+
+pub async fn connect(endpoint: &str, table: &str, settings: Settings) -> anyhow::Result<(App, SignIns)> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).endpoint_url(endpoint);
+    if std::env::var_os("AWS_REGION").is_none() && std::env::var_os("AWS_DEFAULT_REGION").is_none() {
+        loader = loader.region("eu-central-1");
+    }
+    if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
+        // An emulator accepts any signature; real AWS is never reached with these.
+        loader = loader.credentials_provider(Credentials::new("local", "local", None, None, "local-server"));
+    }
+    let sdk = loader.load().await;
+
+    let (dynamo, requests) = counting_client(&sdk);
+    ensure_table(&dynamo, table)
+        .await
+        .with_context(|| format!("creating or finding table {table} at {endpoint}"))?;
+    let ses = aws_sdk_sesv2::Client::new(&sdk);
+    ensure_identity(&ses, SENDER).await.context("creating the SES sender identity")?;
+    let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
+    let pool_id = ensure_user_pool(&cognito, POOL).await.context("creating the user pool")?;
+    let client_id = ensure_client(&cognito, &pool_id).await?;
+
+    let app = App {
+        table: Arc::new(DynamoTable::new(dynamo, table, requests)),
+        mailer: Arc::new(SesMailer::new(ses, SENDER)),
+        sms: Arc::new(SnsSms::new(aws_sdk_sns::Client::new(&sdk))),
+        identity: Arc::new(CognitoIdentity::new(cognito.clone(), pool_id.clone())),
+        clock: Arc::new(SystemClock),
+        settings,
+    };
+    Ok((
+        app,
+        SignIns::Cognito {
+            client: cognito,
+            pool_id,
+            client_id,
+        },
+    ))
+}
+
+/// An app client that may check passwords server-side, for `/dev/login`.
+async fn ensure_client(
+    cognito: &aws_sdk_cognitoidentityprovider::Client,
+    pool_id: &str,
+) -> anyhow::Result<String> {
+    use aws_sdk_cognitoidentityprovider::types::ExplicitAuthFlowsType as Flow;
+    let existing = cognito
+        .list_user_pool_clients()
+        .user_pool_id(pool_id)
+        .max_results(60)
+        .send()
+        .await
+        .context("listing app clients")?;
+    if let Some(id) = existing
+        .user_pool_clients()
+        .iter()
+        .find(|c| c.client_name() == Some(CLIENT))
+        .and_then(|c| c.client_id())
+    {
+        return Ok(id.to_owned());
+    }
+    let created = cognito
+        .create_user_pool_client()
+        .user_pool_id(pool_id)
+        .client_name(CLIENT)
+        .explicit_auth_flows(Flow::AllowAdminUserPasswordAuth)
+        .explicit_auth_flows(Flow::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .context("creating the app client")?;
+    created
+        .user_pool_client()
+        .and_then(|c| c.client_id())
+        .map(str::to_owned)
+        .context("app client without id")
+}
+
+/// What an emulator recorded as sent, in the outbox's shape: moto lists sent e-mail and SMS
+/// at `/moto-api/data.json`. Real AWS has no such page; there the outbox stays empty.
+pub async fn sent_messages(endpoint: &str) -> anyhow::Result<Vec<OutboxEntry>> {
+    let body = http_get(&format!("{}/moto-api/data.json", endpoint.trim_end_matches('/'))).await?;
+    let data: serde_json::Value = serde_json::from_slice(&body).context("data.json is not JSON")?;
+    let mut out = Vec::new();
+    let list = |v: &serde_json::Value| v.as_array().cloned().unwrap_or_default();
+    for m in list(&data["ses"]["Message"]) {
+        for to in list(&m["destinations"]["ToAddresses"]) {
+            out.push(OutboxEntry {
+                channel: "email".into(),
+                to: to.as_str().unwrap_or_default().into(),
+                subject: m["subject"].as_str().map(str::to_owned),
+                body: m["body"].as_str().unwrap_or_default().into(),
+                sent_at: String::new(),
+            });
+        }
+    }
+    for m in list(&data["sns"]["SMS"]) {
+        out.push(OutboxEntry {
+            channel: "sms".into(),
+            to: m["phone_number"].as_str().unwrap_or_default().into(),
+            subject: None,
+            body: m["message"].as_str().unwrap_or_default().into(),
+            sent_at: String::new(),
+        });
+    }
+    Ok(out)
+}
+
+/// A plain HTTP/1.0 GET: enough for an emulator on loopback, without an HTTP client crate.
+async fn http_get(url: &str) -> anyhow::Result<Vec<u8>> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").context("only http:// endpoints have data.json")?;
+    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
+    let mut stream = tokio::net::TcpStream::connect(host).await.with_context(|| format!("connecting to {host}"))?;
+    stream
+        .write_all(format!("GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
+        .await?;
+    let mut buf = Vec::new();
+    stream.read_to_end(&mut buf).await?;
+    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").context("no HTTP header end")?;
+    Ok(buf[split + 4..].to_vec())
+}
