@@ -2,7 +2,7 @@
 // business transactions. Plain ES modules, no build step.
 import {
   h, tx, mount, openDialog, confirmDialog, showMessage, clearMessage, liveRegion,
-  formatDate, debounce, focusMain,
+  formatDate, debounce, focusMain, wireSkipLink,
 } from '/dom.js';
 import { t, initI18n, getLang, onLangChange, languageSelect } from '/i18n.js';
 import { loadConfig, configureAuth, api, query, seg, errorKey, uuid } from '/api.js';
@@ -18,6 +18,17 @@ let globalMsg;
 let pendingFlash = null;
 let firstRender = true;
 let currentCleanup = null;
+let routeSeq = 0;
+
+/**
+ * Registers what to undo when the view that was current at `seq` is left (e.g. a language
+ * listener). A view that was already left while it was loading undoes it at once.
+ */
+function onLeave(seq, fn) {
+  if (seq !== routeSeq) { fn(); return; }
+  if (currentCleanup) currentCleanup();
+  currentCleanup = fn;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Start-up, routing, shell
@@ -25,6 +36,7 @@ let currentCleanup = null;
 
 async function start() {
   initI18n({ storageKey: 'dap.lang' });
+  wireSkipLink();
   main = document.getElementById('main');
   globalMsg = document.getElementById('global-msg');
   document.getElementById('lang-slot').replaceChildren(languageSelect('lang-select'));
@@ -94,6 +106,8 @@ function updateShell() {
 }
 
 async function route() {
+  routeSeq += 1;
+  const seq = routeSeq;
   if (currentCleanup) {
     currentCleanup();
     currentCleanup = null;
@@ -114,7 +128,7 @@ async function route() {
   if (r.name === 'overview') await renderOverview();
   else if (r.name === 'create') await renderCreate();
   else if (r.name === 'customer') await renderCustomer(r.id, r.tab);
-  if (moveFocus) focusMain();
+  if (moveFocus && seq === routeSeq) focusMain();
 }
 
 function onSignOut() {
@@ -202,6 +216,7 @@ async function renderSignIn() {
 const overviewState = { q: '', type: '', limit: 25, cursors: [null], page: 0 };
 
 async function renderOverview() {
+  const seq = routeSeq;
   const st = overviewState;
   const msg = liveRegion();
   const status = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' });
@@ -249,16 +264,16 @@ async function renderOverview() {
     empty,
     pager);
 
-  let seq = 0;
+  let loadSeq = 0;
   async function load() {
-    seq += 1;
-    const mySeq = seq;
+    loadSeq += 1;
+    const mySeq = loadSeq;
     mount(status, tx('span', 'common.loading'));
     try {
       const { data } = await api(`/customers${query({
         q: st.q.trim(), type: st.type, limit: st.limit, cursor: st.cursors[st.page],
       })}`);
-      if (mySeq !== seq) return;
+      if (mySeq !== loadSeq) return;
       clearMessage(msg);
       const items = data.items || [];
       mount(tbody, items.map((c) => h('tr', {},
@@ -277,7 +292,7 @@ async function renderOverview() {
       mount(pageLabel, tx('span', 'overview.page', { page: st.page + 1 }));
       mount(status, tx('span', 'overview.count', { count: items.length }));
     } catch (err) {
-      if (mySeq !== seq) return;
+      if (mySeq !== loadSeq) return;
       mount(status);
       showError(msg, err);
     }
@@ -295,7 +310,7 @@ async function renderOverview() {
   prev.addEventListener('click', () => { if (st.page > 0) { st.page -= 1; load(); } });
   next.addEventListener('click', () => { if (st.cursors[st.page + 1]) { st.page += 1; load(); } });
   // Rows carry translated data-labels for the narrow layout: reload on language change.
-  currentCleanup = onLangChange(() => load());
+  onLeave(seq, onLangChange(() => load()));
   await load();
 }
 
@@ -483,6 +498,7 @@ function handleFormError(err, fields, msg, overrides = {}) {
 // ---------------------------------------------------------------------------------------------
 
 async function renderCustomer(id, tab) {
+  const seq = routeSeq;
   const msg = liveRegion();
   const heading = h('h1', {}, tx('span', 'common.loading'));
   const tabs = h('nav', { class: 'tabs', i18nAttr: { 'aria-label': 'customer.contextNav' } },
@@ -506,7 +522,8 @@ async function renderCustomer(id, tab) {
   }
   const setHeading = (c) => mount(heading, c.displayName || c.email);
   setHeading(customer);
-  const ctx = { id, customer, msg, body, setHeading };
+  if (seq !== routeSeq) return;
+  const ctx = { id, customer, msg, body, setHeading, seq };
   if (tab === 'data') await renderCustomerData(ctx);
   else if (tab === 'authorisations') await renderAuthorisations(ctx);
   else await renderTransactions(ctx);
@@ -649,7 +666,7 @@ function failedDeliveries(delivery) {
 }
 
 async function renderAuthorisations(ctx) {
-  const { id, msg, body } = ctx;
+  const { id, msg, body, seq } = ctx;
   let auths;
   const selection = { accesses: new Set(), administrators: new Set(), processors: new Set() };
   const removeButton = h('button', { type: 'button', class: 'danger', id: 'remove-authorisation', hidden: true });
@@ -689,7 +706,6 @@ async function renderAuthorisations(ctx) {
   }
 
   function render() {
-    const lang = getLang();
     // Drop selections of items that are gone.
     const accessIds = new Set(auths.accesses.map((a) => a.id));
     const adminIds = new Set(auths.administrators.map((a) => a.id));
@@ -754,7 +770,6 @@ async function renderAuthorisations(ctx) {
       groupSection('accesses', 'auth.accesses', 'auth.createAccess', createAccess, accessList, auths.accesses.length),
       groupSection('administrators', 'auth.administrators', 'auth.determineAdministrator', determineAdministrators, adminList, auths.administrators.length),
       groupSection('processors', 'auth.processors', 'auth.determineProcessors', determineProcessors, processorList, auths.additionalProcessors.length));
-    void lang;
     updateSelection();
     if (activeId) document.getElementById(activeId)?.focus();
   }
@@ -1017,7 +1032,7 @@ async function renderAuthorisations(ctx) {
   });
 
   await load();
-  currentCleanup = onLangChange(() => { if (auths) render(); });
+  onLeave(seq, onLangChange(() => { if (auths) render(); }));
 }
 
 function domId(key) {
@@ -1035,7 +1050,7 @@ function normaliseAuths(data) {
 // ---- Business transactions ------------------------------------------------------------------
 
 async function renderTransactions(ctx) {
-  const { id, msg, body } = ctx;
+  const { id, msg, body, seq } = ctx;
   let items = [];
   const fid = 'tr-new';
   const titleField = field(fid, { name: 'title', labelKey: 'transactions.titleField', required: true, autocomplete: 'off' });
@@ -1117,7 +1132,7 @@ async function renderTransactions(ctx) {
   });
 
   await load();
-  currentCleanup = onLangChange(() => render());
+  onLeave(seq, onLangChange(() => render()));
 }
 
 start();

@@ -170,3 +170,18 @@ export function debounce(fn, ms) {
 }
 
 export { t };
+
+/**
+ * The skip link must not change the URL fragment: the console routes by fragment and the
+ * registration page carries its token there. It moves the focus to <main> instead.
+ */
+export function wireSkipLink() {
+  const link = document.querySelector('.skip-link');
+  const target = document.getElementById('main');
+  if (!link || !target) return;
+  link.addEventListener('click', (ev) => {
+    ev.preventDefault();
+    target.focus();
+    target.scrollIntoView();
+  });
+}

@@ -1,6 +1,6 @@
 // End-user page (local server only): sign in with e-mail and password, see GET /me and
 // GET /me/transactions.
-import { h, tx, mount, showMessage, clearMessage, formatDate } from '/dom.js';
+import { h, tx, mount, showMessage, clearMessage, formatDate, wireSkipLink } from '/dom.js';
 import { t, initI18n, getLang, onLangChange, languageSelect } from '/i18n.js';
 import { loadConfig, configureAuth, api, errorKey } from '/api.js';
 import { createSession, localEndUserLogin } from '/auth.js';
@@ -85,6 +85,7 @@ async function renderMe() {
 
 async function start() {
   initI18n({ storageKey: 'dap.lang.enduser' });
+  wireSkipLink();
   document.getElementById('lang-slot').replaceChildren(languageSelect('lang-select'));
   let cfg;
   try {

@@ -1,6 +1,6 @@
 // End-user registration: /register#token=...
 // Inspect the link (never uses it up), ask for the SMS code where needed and a password, complete.
-import { h, tx, mount, showMessage, clearMessage } from '/dom.js';
+import { h, tx, mount, showMessage, clearMessage, wireSkipLink } from '/dom.js';
 import { t as tr, initI18n, hasStoredLang, setLang, languageSelect } from '/i18n.js';
 import { loadConfig, api, errorKey } from '/api.js';
 import { field, applyFieldErrors, clearFieldErrors, otherErrorsList, normaliseFieldPath } from '/forms.js';
@@ -132,6 +132,7 @@ function renderForm(token, info) {
 
 async function start() {
   initI18n({ storageKey: 'dap.lang.enduser' });
+  wireSkipLink();
   document.getElementById('lang-slot').replaceChildren(languageSelect('lang-select'));
   const token = tokenFromFragment();
   if (!token) {

@@ -63,7 +63,11 @@ impl Keys {
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     sub: String,
-    #[serde(rename = "cognito:groups", default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "cognito:groups",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     groups: Vec<String>,
     iss: String,
     aud: String,
@@ -79,7 +83,10 @@ pub async fn verify(State(dev): State<Arc<Dev>>, mut req: Request, next: Next) -
         .headers()
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .and_then(|t| dev.keys.verify(t.trim()));
     let mut ctx = json!({
         "requestId": uuid::Uuid::new_v4().to_string(),

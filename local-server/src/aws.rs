@@ -19,14 +19,25 @@ pub const SENDER: &str = "no-reply@kanzlei.example.com";
 const POOL: &str = "dokumentenaustausch-local";
 const CLIENT: &str = "local-server";
 
-pub async fn connect(endpoint: &str, table: &str, settings: Settings) -> anyhow::Result<(App, SignIns)> {
+pub async fn connect(
+    endpoint: &str,
+    table: &str,
+    settings: Settings,
+) -> anyhow::Result<(App, SignIns)> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).endpoint_url(endpoint);
-    if std::env::var_os("AWS_REGION").is_none() && std::env::var_os("AWS_DEFAULT_REGION").is_none() {
+    if std::env::var_os("AWS_REGION").is_none() && std::env::var_os("AWS_DEFAULT_REGION").is_none()
+    {
         loader = loader.region("eu-central-1");
     }
     if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
         // An emulator accepts any signature; real AWS is never reached with these.
-        loader = loader.credentials_provider(Credentials::new("local", "local", None, None, "local-server"));
+        loader = loader.credentials_provider(Credentials::new(
+            "local",
+            "local",
+            None,
+            None,
+            "local-server",
+        ));
     }
     let sdk = loader.load().await;
 
@@ -35,9 +46,13 @@ pub async fn connect(endpoint: &str, table: &str, settings: Settings) -> anyhow:
         .await
         .with_context(|| format!("creating or finding table {table} at {endpoint}"))?;
     let ses = aws_sdk_sesv2::Client::new(&sdk);
-    ensure_identity(&ses, SENDER).await.context("creating the SES sender identity")?;
+    ensure_identity(&ses, SENDER)
+        .await
+        .context("creating the SES sender identity")?;
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
-    let pool_id = ensure_user_pool(&cognito, POOL).await.context("creating the user pool")?;
+    let pool_id = ensure_user_pool(&cognito, POOL)
+        .await
+        .context("creating the user pool")?;
     let client_id = ensure_client(&cognito, &pool_id).await?;
 
     let app = App {
@@ -98,7 +113,11 @@ async fn ensure_client(
 /// What an emulator recorded as sent, in the outbox's shape: moto lists sent e-mail and SMS
 /// at `/moto-api/data.json`. Real AWS has no such page; there the outbox stays empty.
 pub async fn sent_messages(endpoint: &str) -> anyhow::Result<Vec<OutboxEntry>> {
-    let body = http_get(&format!("{}/moto-api/data.json", endpoint.trim_end_matches('/'))).await?;
+    let body = http_get(&format!(
+        "{}/moto-api/data.json",
+        endpoint.trim_end_matches('/')
+    ))
+    .await?;
     let data: serde_json::Value = serde_json::from_slice(&body).context("data.json is not JSON")?;
     let mut out = Vec::new();
     let list = |v: &serde_json::Value| v.as_array().cloned().unwrap_or_default();
@@ -128,14 +147,24 @@ pub async fn sent_messages(endpoint: &str) -> anyhow::Result<Vec<OutboxEntry>> {
 /// A plain HTTP/1.0 GET: enough for an emulator on loopback, without an HTTP client crate.
 async fn http_get(url: &str) -> anyhow::Result<Vec<u8>> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let rest = url.strip_prefix("http://").context("only http:// endpoints have data.json")?;
-    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
-    let mut stream = tokio::net::TcpStream::connect(host).await.with_context(|| format!("connecting to {host}"))?;
+    let rest = url
+        .strip_prefix("http://")
+        .context("only http:// endpoints have data.json")?;
+    let (host, path) = rest
+        .split_once('/')
+        .map(|(h, p)| (h, format!("/{p}")))
+        .unwrap_or((rest, "/".into()));
+    let mut stream = tokio::net::TcpStream::connect(host)
+        .await
+        .with_context(|| format!("connecting to {host}"))?;
     stream
         .write_all(format!("GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
         .await?;
     let mut buf = Vec::new();
     stream.read_to_end(&mut buf).await?;
-    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").context("no HTTP header end")?;
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .context("no HTTP header end")?;
     Ok(buf[split + 4..].to_vec())
 }

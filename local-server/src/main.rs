@@ -31,7 +31,9 @@ struct Args {
 fn parse_args() -> anyhow::Result<Args> {
     let mut args = Args {
         port: match std::env::var("LOCAL_SERVER_PORT") {
-            Ok(p) => p.parse().context("LOCAL_SERVER_PORT must be a port number")?,
+            Ok(p) => p
+                .parse()
+                .context("LOCAL_SERVER_PORT must be a port number")?,
             Err(_) => 3000,
         },
         host: "127.0.0.1".into(),
@@ -42,7 +44,10 @@ fn parse_args() -> anyhow::Result<Args> {
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
-        let mut value = || it.next().with_context(|| format!("{flag} needs a value\n{USAGE}"));
+        let mut value = || {
+            it.next()
+                .with_context(|| format!("{flag} needs a value\n{USAGE}"))
+        };
         match flag.as_str() {
             "--port" => args.port = value()?.parse().context("--port must be a port number")?,
             "--host" => args.host = value()?,
@@ -86,7 +91,9 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let addr = listener.local_addr()?;
-    println!("local-server: serving the API, the console and the registration page at http://{addr}/");
+    println!(
+        "local-server: serving the API, the console and the registration page at http://{addr}/"
+    );
     println!("  backend: {backend}");
     println!("  sign in: POST /dev/login {{\"specialistId\": \"anna\"}} (seeded: anna, ben, root)");
     println!("  stop with Ctrl-C");

@@ -73,7 +73,10 @@ async fn serve(State(dir): State<Arc<PathBuf>>, headers: HeaderMap, path: String
         bytes.into_response()
     };
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&path)));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(&path)),
+    );
     // Files keep their names across releases, so browsers revalidate every time; the ETag
     // makes that cheap.
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -91,7 +94,10 @@ async fn serve(State(dir): State<Arc<PathBuf>>, headers: HeaderMap, path: String
                 "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
             ),
         );
-        h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        h.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
     }
     res
 }

@@ -80,15 +80,23 @@ mod tests {
     fn callers_are_staff_admins_or_end_users() {
         assert_eq!(
             Caller::from_claims(Some("anna"), Some("[specialists]")),
-            Some(Caller::Staff { id: "anna".into(), platform_admin: false })
+            Some(Caller::Staff {
+                id: "anna".into(),
+                platform_admin: false
+            })
         );
         assert_eq!(
             Caller::from_claims(Some("root"), Some("[specialists admins]")),
-            Some(Caller::Staff { id: "root".into(), platform_admin: true })
+            Some(Caller::Staff {
+                id: "root".into(),
+                platform_admin: true
+            })
         );
         assert_eq!(
             Caller::from_claims(Some("u-1"), None),
-            Some(Caller::EndUser { subject: "u-1".into() })
+            Some(Caller::EndUser {
+                subject: "u-1".into()
+            })
         );
         assert_eq!(Caller::from_claims(None, Some("[admins]")), None);
         assert_eq!(Caller::from_claims(Some(" "), None), None);

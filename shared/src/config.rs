@@ -102,8 +102,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| map.get(k).cloned()
     }
 
@@ -136,11 +138,27 @@ mod tests {
     fn invalid_values_are_refused_with_their_name() {
         let mut bad: Vec<_> = FULL.to_vec();
         bad.push(("INVITATION_TTL_DAYS", "0"));
-        assert!(Config::from_env(&env(&bad)).unwrap_err().to_string().contains("INVITATION_TTL_DAYS"));
+        assert!(
+            Config::from_env(&env(&bad))
+                .unwrap_err()
+                .to_string()
+                .contains("INVITATION_TTL_DAYS")
+        );
         let short: Vec<_> = FULL
             .iter()
-            .map(|(k, v)| if *k == "CURSOR_KEY" { (*k, "short") } else { (*k, *v) })
+            .map(|(k, v)| {
+                if *k == "CURSOR_KEY" {
+                    (*k, "short")
+                } else {
+                    (*k, *v)
+                }
+            })
             .collect();
-        assert!(Config::from_env(&env(&short)).unwrap_err().to_string().contains("CURSOR_KEY"));
+        assert!(
+            Config::from_env(&env(&short))
+                .unwrap_err()
+                .to_string()
+                .contains("CURSOR_KEY")
+        );
     }
 }

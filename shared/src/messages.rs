@@ -57,7 +57,11 @@ fn format_expiry(t: OffsetDateTime, language: Language) -> String {
 
 impl InvitationText<'_> {
     pub fn link(&self) -> String {
-        format!("{}/register#token={}", self.portal_base_url, self.token.expose())
+        format!(
+            "{}/register#token={}",
+            self.portal_base_url,
+            self.token.expose()
+        )
     }
 
     pub fn email(&self, to: crate::domain::EmailAddress) -> EmailMessage {
@@ -132,7 +136,11 @@ mod tests {
     use crate::domain::{EmailAddress, MobileNumber};
     use time::macros::datetime;
 
-    fn text<'a>(token: &'a RegistrationToken, code: Option<&'a RegistrationCode>, language: Language) -> InvitationText<'a> {
+    fn text<'a>(
+        token: &'a RegistrationToken,
+        code: Option<&'a RegistrationCode>,
+        language: Language,
+    ) -> InvitationText<'a> {
         InvitationText {
             firm: "Kanzlei <Muster>",
             name: "Erika Mustermann",
@@ -148,14 +156,24 @@ mod tests {
     fn the_german_email_names_the_firm_the_link_and_the_expiry() {
         let token = RegistrationToken::generate();
         let code = RegistrationCode::generate();
-        let mail = text(&token, Some(&code), Language::De).email(EmailAddress::parse("e@example.com").unwrap());
-        let link = format!("https://portal.example.com/register#token={}", token.expose());
+        let mail = text(&token, Some(&code), Language::De)
+            .email(EmailAddress::parse("e@example.com").unwrap());
+        let link = format!(
+            "https://portal.example.com/register#token={}",
+            token.expose()
+        );
         assert!(mail.subject.contains("Kanzlei <Muster>"));
         assert!(mail.text.contains(&link));
         assert!(mail.text.contains("30.11.2026, 14:05 UTC"));
         assert!(mail.text.contains("SMS"));
-        assert!(mail.html.contains("Kanzlei &lt;Muster&gt;"), "HTML is escaped");
-        assert!(!mail.text.contains(code.raw()), "the code travels only by SMS");
+        assert!(
+            mail.html.contains("Kanzlei &lt;Muster&gt;"),
+            "HTML is escaped"
+        );
+        assert!(
+            !mail.text.contains(code.raw()),
+            "the code travels only by SMS"
+        );
         assert!(!mail.text.contains("{{"), "every placeholder is filled");
         assert!(!mail.html.contains("{{"));
     }
@@ -169,14 +187,24 @@ mod tests {
             .unwrap();
         assert!(sms.text.contains(&code.display()));
         assert!(sms.text.contains("30 Nov 2026"));
-        assert!(!sms.text.contains(token.expose()), "the link travels only by e-mail");
+        assert!(
+            !sms.text.contains(token.expose()),
+            "the link travels only by e-mail"
+        );
     }
 
     #[test]
     fn without_a_code_there_is_no_sms_and_no_hint() {
         let token = RegistrationToken::generate();
         let t = text(&token, None, Language::En);
-        assert!(t.sms(MobileNumber::parse("0170 1234567").unwrap()).is_none());
-        assert!(!t.email(EmailAddress::parse("e@example.com").unwrap()).text.contains("SMS"));
+        assert!(
+            t.sms(MobileNumber::parse("0170 1234567").unwrap())
+                .is_none()
+        );
+        assert!(
+            !t.email(EmailAddress::parse("e@example.com").unwrap())
+                .text
+                .contains("SMS")
+        );
     }
 }

@@ -58,7 +58,10 @@ pub enum Cond {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Write {
     /// Puts the whole item.
-    Put { item: Item, cond: Option<Cond> },
+    Put {
+        item: Item,
+        cond: Option<Cond>,
+    },
     /// Sets, removes and increments single attributes of an item (creating it if absent,
     /// unless the condition says otherwise).
     Update {
@@ -68,9 +71,15 @@ pub enum Write {
         add: Vec<(String, i64)>,
         cond: Option<Cond>,
     },
-    Delete { key: Key, cond: Option<Cond> },
+    Delete {
+        key: Key,
+        cond: Option<Cond>,
+    },
     /// Only checks a condition inside a transaction.
-    Check { key: Key, cond: Cond },
+    Check {
+        key: Key,
+        cond: Cond,
+    },
 }
 
 impl Write {
@@ -281,7 +290,11 @@ pub enum IdentityError {
 pub trait Identity: Send + Sync {
     /// Creates a confirmed sign-in with a permanent password and returns its subject (the
     /// `sub` claim of the user's tokens).
-    async fn create(&self, email: &EmailAddress, password: &Password) -> Result<String, IdentityError>;
+    async fn create(
+        &self,
+        email: &EmailAddress,
+        password: &Password,
+    ) -> Result<String, IdentityError>;
     /// Deletes the sign-in of this e-mail address (the sign-in name, which cannot change
     /// while the sign-in exists); deleting one that does not exist succeeds.
     async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError>;

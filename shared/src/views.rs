@@ -1,8 +1,6 @@
 //! The JSON shapes of the API contract, built from domain types.
 
-use crate::domain::{
-    Access, BusinessTransaction, Customer, CustomerKind, Delivery, Specialist,
-};
+use crate::domain::{Access, BusinessTransaction, Customer, CustomerKind, Delivery, Specialist};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 

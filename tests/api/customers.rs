@@ -4,223 +4,428 @@ use crate::both_stores;
 use crate::helpers::*;
 use serde_json::{Value, json};
 
-both_stores!(creating_a_person_invites_its_first_access_by_email_and_sms, |app| {
-    let res = app.post(&ANNA, "/customers", person("erika@example.com")).await;
-    let location = res.headers["location"].to_str().unwrap().to_owned();
-    let body = res.expect(201);
-    assert_eq!(location, format!("/customers/{}", body["id"].as_str().unwrap()));
-    assert_eq!(body["type"], "person");
-    assert_eq!(body["displayName"], "Mustermann, Erika");
-    assert_eq!(body["mobile"], "+491701234567", "normalised to E.164");
-    assert_eq!(body["version"], 1);
-    let access = &body["accesses"][0];
-    assert_eq!(access["status"], "invited");
-    assert_eq!(access["email"], "erika@example.com");
-    assert_eq!(access["firstName"], "Erika");
-    assert_eq!(access["delivery"]["email"], "sent");
-    assert_eq!(access["delivery"]["sms"], "sent");
-    let outbox = app.outbox();
-    assert_eq!(outbox.len(), 2);
-    assert!(outbox[0].body.contains("https://portal.example.com/register#token="));
-    assert_eq!(outbox[1].to, "+491701234567");
-    assert_eq!(app.code_for("+491701234567").len(), 9);
-});
-
-both_stores!(creating_a_company_invites_its_contact_person_by_email_only, |app| {
-    let body = app.create_customer(&ANNA, company("info@muster.example.com")).await;
-    assert_eq!(body["displayName"], "Muster GmbH");
-    assert_eq!(body["companyName"], "Muster GmbH");
-    assert!(body.get("firstName").is_none());
-    let access = &body["accesses"][0];
-    assert_eq!(access["firstName"], "Max");
-    assert_eq!(access["lastName"], "Muster");
-    assert_eq!(access["language"], "en");
-    assert_eq!(access["delivery"]["sms"], Value::Null);
-    assert_eq!(app.outbox().len(), 1, "no mobile, no SMS");
-    assert!(app.outbox()[0].subject.as_deref().unwrap().contains("registration"));
-});
-
-both_stores!(a_customer_without_mandatory_fields_is_refused_naming_each_field, |app| {
-    let cases = [
-        (json!({"type": "person", "email": "e@example.com"}), vec!["firstName", "lastName"]),
-        (json!({"type": "person", "firstName": "  ", "lastName": "M", "email": ""}), vec!["firstName", "email"]),
-        (json!({"type": "company", "email": "e@example.com"}), vec!["companyName", "contactFirstName", "contactLastName"]),
-        (json!({"firstName": "E", "lastName": "M", "email": "e@example.com"}), vec!["type"]),
-        (json!({"type": "person", "firstName": "E", "lastName": "M", "email": "e@", "mobile": "12", "dateOfBirth": "2999-01-01"}), vec!["dateOfBirth", "email", "mobile"]),
-        (json!({"type": "person", "firstName": "E", "lastName": "M", "email": "e@example.com", "address": {"street": "Hauptstr. 1", "country": "XX"}}), vec!["address.postalCode", "address.city", "address.country"]),
-    ];
-    for (body, fields) in cases {
-        let res = app.post(&ANNA, "/customers", body.clone()).await;
-        assert_eq!(res.status, 422, "{body}");
-        assert_eq!(res.field_errors(), fields, "{body}");
+both_stores!(
+    creating_a_person_invites_its_first_access_by_email_and_sms,
+    |app| {
+        let res = app
+            .post(&ANNA, "/customers", person("erika@example.com"))
+            .await;
+        let location = res.headers["location"].to_str().unwrap().to_owned();
+        let body = res.expect(201);
+        assert_eq!(
+            location,
+            format!("/customers/{}", body["id"].as_str().unwrap())
+        );
+        assert_eq!(body["type"], "person");
+        assert_eq!(body["displayName"], "Mustermann, Erika");
+        assert_eq!(body["mobile"], "+491701234567", "normalised to E.164");
+        assert_eq!(body["version"], 1);
+        let access = &body["accesses"][0];
+        assert_eq!(access["status"], "invited");
+        assert_eq!(access["email"], "erika@example.com");
+        assert_eq!(access["firstName"], "Erika");
+        assert_eq!(access["delivery"]["email"], "sent");
+        assert_eq!(access["delivery"]["sms"], "sent");
+        let outbox = app.outbox();
+        assert_eq!(outbox.len(), 2);
+        assert!(
+            outbox[0]
+                .body
+                .contains("https://portal.example.com/register#token=")
+        );
+        assert_eq!(outbox[1].to, "+491701234567");
+        assert_eq!(app.code_for("+491701234567").len(), 9);
     }
-    assert!(app.get(&ANNA, "/customers").await.expect(200)["items"].as_array().unwrap().is_empty(), "nothing half-written");
-    assert!(app.outbox().is_empty());
-});
+);
 
-both_stores!(malformed_bodies_are_bad_requests_and_huge_ones_too_large, |app| {
-    let res = app.post(&ANNA, "/customers", json!({"type": "robot", "email": "e@example.com"})).await;
-    assert_eq!(res.status, 400, "unknown type");
-    let res = app.post(&ANNA, "/customers", json!({"type": "person", "firstName": 5})).await;
-    assert_eq!(res.status, 400, "wrong JSON type");
-    assert_eq!(res.field_errors(), vec!["firstName"]);
-    let res = app.send_raw(&ANNA, "POST", "/customers", b"{not json".to_vec(), &[]).await;
-    assert_eq!(res.status, 400);
-    let mut big = person("big@example.com");
-    big["title"] = json!("x".repeat(70 * 1024));
-    let res = app.post(&ANNA, "/customers", big).await;
-    assert_eq!(res.status, 413);
-});
+both_stores!(
+    creating_a_company_invites_its_contact_person_by_email_only,
+    |app| {
+        let body = app
+            .create_customer(&ANNA, company("info@muster.example.com"))
+            .await;
+        assert_eq!(body["displayName"], "Muster GmbH");
+        assert_eq!(body["companyName"], "Muster GmbH");
+        assert!(body.get("firstName").is_none());
+        let access = &body["accesses"][0];
+        assert_eq!(access["firstName"], "Max");
+        assert_eq!(access["lastName"], "Muster");
+        assert_eq!(access["language"], "en");
+        assert_eq!(access["delivery"]["sms"], Value::Null);
+        assert_eq!(app.outbox().len(), 1, "no mobile, no SMS");
+        assert!(
+            app.outbox()[0]
+                .subject
+                .as_deref()
+                .unwrap()
+                .contains("registration")
+        );
+    }
+);
 
-both_stores!(the_same_idempotency_key_with_the_same_body_creates_one_customer, |app| {
-    let body = person("idem@example.com");
-    let first = app.send(&ANNA, "POST", "/customers", Some(body.clone()), &[("idempotency-key", "k-1")]).await.expect(201);
-    let again = app.send(&ANNA, "POST", "/customers", Some(body.clone()), &[("idempotency-key", "k-1")]).await.expect(201);
-    assert_eq!(first, again, "the first answer, again");
-    let list = app.get(&ANNA, "/customers").await.expect(200);
-    assert_eq!(list["items"].as_array().unwrap().len(), 1);
-    assert_eq!(app.outbox().len(), 2, "one invitation only");
-    let mut other = body.clone();
-    other["firstName"] = json!("Erik");
-    let res = app.send(&ANNA, "POST", "/customers", Some(other), &[("idempotency-key", "k-1")]).await;
-    assert_eq!(res.status, 422);
-    assert_eq!(res.field_errors(), vec!["Idempotency-Key"]);
-});
+both_stores!(
+    a_customer_without_mandatory_fields_is_refused_naming_each_field,
+    |app| {
+        let cases = [
+            (
+                json!({"type": "person", "email": "e@example.com"}),
+                vec!["firstName", "lastName"],
+            ),
+            (
+                json!({"type": "person", "firstName": "  ", "lastName": "M", "email": ""}),
+                vec!["firstName", "email"],
+            ),
+            (
+                json!({"type": "company", "email": "e@example.com"}),
+                vec!["companyName", "contactFirstName", "contactLastName"],
+            ),
+            (
+                json!({"firstName": "E", "lastName": "M", "email": "e@example.com"}),
+                vec!["type"],
+            ),
+            (
+                json!({"type": "person", "firstName": "E", "lastName": "M", "email": "e@", "mobile": "12", "dateOfBirth": "2999-01-01"}),
+                vec!["dateOfBirth", "email", "mobile"],
+            ),
+            (
+                json!({"type": "person", "firstName": "E", "lastName": "M", "email": "e@example.com", "address": {"street": "Hauptstr. 1", "country": "XX"}}),
+                vec!["address.postalCode", "address.city", "address.country"],
+            ),
+        ];
+        for (body, fields) in cases {
+            let res = app.post(&ANNA, "/customers", body.clone()).await;
+            assert_eq!(res.status, 422, "{body}");
+            assert_eq!(res.field_errors(), fields, "{body}");
+        }
+        assert!(
+            app.get(&ANNA, "/customers").await.expect(200)["items"]
+                .as_array()
+                .unwrap()
+                .is_empty(),
+            "nothing half-written"
+        );
+        assert!(app.outbox().is_empty());
+    }
+);
 
-both_stores!(parallel_creates_with_one_idempotency_key_make_one_customer, |app| {
-    let body = person("race@example.com");
-    let sends = (0..6).map(|_| app.send(&ANNA, "POST", "/customers", Some(body.clone()), &[("idempotency-key", "race")]));
-    let answers = futures_join_all(sends).await;
-    let ids: std::collections::BTreeSet<String> = answers
-        .into_iter()
-        .filter(|r| r.status == 201)
-        .map(|r| r.body["id"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(ids.len(), 1);
-    assert_eq!(app.get(&ANNA, "/customers").await.expect(200)["items"].as_array().unwrap().len(), 1);
-});
+both_stores!(
+    malformed_bodies_are_bad_requests_and_huge_ones_too_large,
+    |app| {
+        let res = app
+            .post(
+                &ANNA,
+                "/customers",
+                json!({"type": "robot", "email": "e@example.com"}),
+            )
+            .await;
+        assert_eq!(res.status, 400, "unknown type");
+        let res = app
+            .post(
+                &ANNA,
+                "/customers",
+                json!({"type": "person", "firstName": 5}),
+            )
+            .await;
+        assert_eq!(res.status, 400, "wrong JSON type");
+        assert_eq!(res.field_errors(), vec!["firstName"]);
+        let res = app
+            .send_raw(&ANNA, "POST", "/customers", b"{not json".to_vec(), &[])
+            .await;
+        assert_eq!(res.status, 400);
+        let mut big = person("big@example.com");
+        big["title"] = json!("x".repeat(70 * 1024));
+        let res = app.post(&ANNA, "/customers", big).await;
+        assert_eq!(res.status, 413);
+    }
+);
+
+both_stores!(
+    the_same_idempotency_key_with_the_same_body_creates_one_customer,
+    |app| {
+        let body = person("idem@example.com");
+        let first = app
+            .send(
+                &ANNA,
+                "POST",
+                "/customers",
+                Some(body.clone()),
+                &[("idempotency-key", "k-1")],
+            )
+            .await
+            .expect(201);
+        let again = app
+            .send(
+                &ANNA,
+                "POST",
+                "/customers",
+                Some(body.clone()),
+                &[("idempotency-key", "k-1")],
+            )
+            .await
+            .expect(201);
+        assert_eq!(first, again, "the first answer, again");
+        let list = app.get(&ANNA, "/customers").await.expect(200);
+        assert_eq!(list["items"].as_array().unwrap().len(), 1);
+        assert_eq!(app.outbox().len(), 2, "one invitation only");
+        let mut other = body.clone();
+        other["firstName"] = json!("Erik");
+        let res = app
+            .send(
+                &ANNA,
+                "POST",
+                "/customers",
+                Some(other),
+                &[("idempotency-key", "k-1")],
+            )
+            .await;
+        assert_eq!(res.status, 422);
+        assert_eq!(res.field_errors(), vec!["Idempotency-Key"]);
+    }
+);
+
+both_stores!(
+    parallel_creates_with_one_idempotency_key_make_one_customer,
+    |app| {
+        let body = person("race@example.com");
+        let sends = (0..6).map(|_| {
+            app.send(
+                &ANNA,
+                "POST",
+                "/customers",
+                Some(body.clone()),
+                &[("idempotency-key", "race")],
+            )
+        });
+        let answers = futures_join_all(sends).await;
+        let ids: std::collections::BTreeSet<String> = answers
+            .into_iter()
+            .filter(|r| r.status == 201)
+            .map(|r| r.body["id"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(ids.len(), 1);
+        assert_eq!(
+            app.get(&ANNA, "/customers").await.expect(200)["items"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+);
 
 both_stores!(an_email_address_holds_at_most_one_access, |app| {
     app.create_customer(&ANNA, person("once@example.com")).await;
-    let res = app.post(&BEN, "/customers", company("ONCE@example.com")).await;
+    let res = app
+        .post(&BEN, "/customers", company("ONCE@example.com"))
+        .await;
     assert_eq!(res.status, 409);
-    assert_eq!(app.get(&ANNA, "/customers").await.expect(200)["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        app.get(&ANNA, "/customers").await.expect(200)["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 });
 
-both_stores!(the_overview_sorts_by_name_case_insensitively_and_filters, |app| {
-    for (last, kind) in [("zander", "person"), ("Özdemir", "person"), ("Albers", "person"), ("bauer", "person")] {
-        let mut p = person(&format!("{}@example.com", last.to_lowercase().replace('ö', "oe")));
-        p["lastName"] = json!(last);
-        p["mobile"] = Value::Null;
-        assert_eq!(kind, "person");
-        app.create_customer(&ANNA, p).await;
-    }
-    app.create_customer(&ANNA, company("gmbh@example.com")).await;
-    let names = |v: Value| -> Vec<String> {
-        v["items"].as_array().unwrap().iter().map(|i| i["displayName"].as_str().unwrap().to_owned()).collect()
-    };
-    let all = app.get(&ANNA, "/customers").await.expect(200);
-    assert_eq!(names(all), ["Albers, Erika", "bauer, Erika", "Muster GmbH", "Özdemir, Erika", "zander, Erika"]);
-    let b = app.get(&ANNA, "/customers?q=B").await.expect(200);
-    assert_eq!(names(b), ["bauer, Erika"]);
-    let oe = app.get(&ANNA, "/customers?q=%C3%B6z").await.expect(200);
-    assert_eq!(names(oe), ["Özdemir, Erika"]);
-    let companies = app.get(&ANNA, "/customers?type=company").await.expect(200);
-    assert_eq!(names(companies), ["Muster GmbH"]);
-    let summary = &app.get(&ANNA, "/customers?type=company").await.expect(200)["items"][0];
-    let keys: Vec<&str> = summary.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["createdAt", "displayName", "email", "id", "type"]);
-});
-
-both_stores!(the_overview_pages_with_an_opaque_cursor_that_cannot_be_tampered_with, |app| {
-    for i in 0..7 {
-        let mut p = person(&format!("p{i}@example.com"));
-        p["lastName"] = json!(format!("Name{i}"));
-        p["mobile"] = Value::Null;
-        app.create_customer(&ANNA, p).await;
-    }
-    let mut seen = Vec::new();
-    let mut cursor: Option<String> = None;
-    let mut pages = 0;
-    loop {
-        let path = match &cursor {
-            None => "/customers?limit=3".to_owned(),
-            Some(c) => format!("/customers?limit=3&cursor={c}"),
+both_stores!(
+    the_overview_sorts_by_name_case_insensitively_and_filters,
+    |app| {
+        for (last, kind) in [
+            ("zander", "person"),
+            ("Özdemir", "person"),
+            ("Albers", "person"),
+            ("bauer", "person"),
+        ] {
+            let mut p = person(&format!(
+                "{}@example.com",
+                last.to_lowercase().replace('ö', "oe")
+            ));
+            p["lastName"] = json!(last);
+            p["mobile"] = Value::Null;
+            assert_eq!(kind, "person");
+            app.create_customer(&ANNA, p).await;
+        }
+        app.create_customer(&ANNA, company("gmbh@example.com"))
+            .await;
+        let names = |v: Value| -> Vec<String> {
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["displayName"].as_str().unwrap().to_owned())
+                .collect()
         };
-        let page = app.get(&ANNA, &path).await.expect(200);
-        pages += 1;
-        for i in page["items"].as_array().unwrap() {
-            seen.push(i["displayName"].as_str().unwrap().to_owned());
-        }
-        match page["nextCursor"].as_str() {
-            Some(c) => cursor = Some(c.to_owned()),
-            None => break,
-        }
+        let all = app.get(&ANNA, "/customers").await.expect(200);
+        assert_eq!(
+            names(all),
+            [
+                "Albers, Erika",
+                "bauer, Erika",
+                "Muster GmbH",
+                "Özdemir, Erika",
+                "zander, Erika"
+            ]
+        );
+        let b = app.get(&ANNA, "/customers?q=B").await.expect(200);
+        assert_eq!(names(b), ["bauer, Erika"]);
+        let oe = app.get(&ANNA, "/customers?q=%C3%B6z").await.expect(200);
+        assert_eq!(names(oe), ["Özdemir, Erika"]);
+        let companies = app.get(&ANNA, "/customers?type=company").await.expect(200);
+        assert_eq!(names(companies), ["Muster GmbH"]);
+        let summary = &app.get(&ANNA, "/customers?type=company").await.expect(200)["items"][0];
+        let keys: Vec<&str> = summary
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["createdAt", "displayName", "email", "id", "type"]);
     }
-    assert_eq!(pages, 3);
-    assert_eq!(seen, (0..7).map(|i| format!("Name{i}, Erika")).collect::<Vec<_>>());
-    let first = app.get(&ANNA, "/customers?limit=3").await.expect(200);
-    let c = first["nextCursor"].as_str().unwrap();
-    let tampered = format!("A{}", &c[1..]);
-    assert_eq!(app.get(&ANNA, &format!("/customers?limit=3&cursor={tampered}")).await.status, 400);
-    assert_eq!(app.get(&ANNA, &format!("/customers?limit=3&q=x&cursor={c}")).await.status, 400, "a cursor of another query");
-    for bad in ["0", "101", "x"] {
-        let res = app.get(&ANNA, &format!("/customers?limit={bad}")).await;
-        assert_eq!(res.status, 422, "limit={bad}");
-        assert_eq!(res.field_errors(), vec!["limit"]);
+);
+
+both_stores!(
+    the_overview_pages_with_an_opaque_cursor_that_cannot_be_tampered_with,
+    |app| {
+        for i in 0..7 {
+            let mut p = person(&format!("p{i}@example.com"));
+            p["lastName"] = json!(format!("Name{i}"));
+            p["mobile"] = Value::Null;
+            app.create_customer(&ANNA, p).await;
+        }
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        let mut pages = 0;
+        loop {
+            let path = match &cursor {
+                None => "/customers?limit=3".to_owned(),
+                Some(c) => format!("/customers?limit=3&cursor={c}"),
+            };
+            let page = app.get(&ANNA, &path).await.expect(200);
+            pages += 1;
+            for i in page["items"].as_array().unwrap() {
+                seen.push(i["displayName"].as_str().unwrap().to_owned());
+            }
+            match page["nextCursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => break,
+            }
+        }
+        assert_eq!(pages, 3);
+        assert_eq!(
+            seen,
+            (0..7)
+                .map(|i| format!("Name{i}, Erika"))
+                .collect::<Vec<_>>()
+        );
+        let first = app.get(&ANNA, "/customers?limit=3").await.expect(200);
+        let c = first["nextCursor"].as_str().unwrap();
+        let tampered = format!("A{}", &c[1..]);
+        assert_eq!(
+            app.get(&ANNA, &format!("/customers?limit=3&cursor={tampered}"))
+                .await
+                .status,
+            400
+        );
+        assert_eq!(
+            app.get(&ANNA, &format!("/customers?limit=3&q=x&cursor={c}"))
+                .await
+                .status,
+            400,
+            "a cursor of another query"
+        );
+        for bad in ["0", "101", "x"] {
+            let res = app.get(&ANNA, &format!("/customers?limit={bad}")).await;
+            assert_eq!(res.status, 422, "limit={bad}");
+            assert_eq!(res.field_errors(), vec!["limit"]);
+        }
+        assert_eq!(app.get(&ANNA, "/customers?type=robot").await.status, 422);
     }
-    assert_eq!(app.get(&ANNA, "/customers?type=robot").await.status, 422);
-});
+);
 
-both_stores!(reading_a_customer_needs_a_specialist_and_an_existing_id, |app| {
-    let c = app.create_customer(&ANNA, person("read@example.com")).await;
-    let path = format!("/customers/{}", c["id"].as_str().unwrap());
-    let read = app.get(&BEN, &path).await.expect(200);
-    assert_eq!(read["email"], "read@example.com");
-    assert!(read.get("accesses").is_none());
-    assert_eq!(read["address"]["country"], "DE");
-    assert_eq!(app.get(&Who::Anonymous, &path).await.status, 401);
-    assert_eq!(app.get(&Who::EndUser("someone".into()), &path).await.status, 403);
-    assert_eq!(app.get(&ANNA, "/customers/cus_unknown").await.status, 404);
-    assert_eq!(app.get(&ANNA, "/customers/not%20an%20id").await.status, 404);
-    assert_eq!(app.get(&Who::Anonymous, "/customers").await.status, 401);
-    assert_eq!(app.get(&Who::EndUser("x".into()), "/customers").await.status, 403);
-});
+both_stores!(
+    reading_a_customer_needs_a_specialist_and_an_existing_id,
+    |app| {
+        let c = app.create_customer(&ANNA, person("read@example.com")).await;
+        let path = format!("/customers/{}", c["id"].as_str().unwrap());
+        let read = app.get(&BEN, &path).await.expect(200);
+        assert_eq!(read["email"], "read@example.com");
+        assert!(read.get("accesses").is_none());
+        assert_eq!(read["address"]["country"], "DE");
+        assert_eq!(app.get(&Who::Anonymous, &path).await.status, 401);
+        assert_eq!(
+            app.get(&Who::EndUser("someone".into()), &path).await.status,
+            403
+        );
+        assert_eq!(app.get(&ANNA, "/customers/cus_unknown").await.status, 404);
+        assert_eq!(app.get(&ANNA, "/customers/not%20an%20id").await.status, 404);
+        assert_eq!(app.get(&Who::Anonymous, "/customers").await.status, 401);
+        assert_eq!(
+            app.get(&Who::EndUser("x".into()), "/customers")
+                .await
+                .status,
+            403
+        );
+    }
+);
 
-both_stores!(editing_a_customer_bumps_its_version_and_detects_stale_edits, |app| {
-    let c = app.create_customer(&ANNA, person("edit@example.com")).await;
-    let path = format!("/customers/{}", c["id"].as_str().unwrap());
-    let mut edit = app.get(&ANNA, &path).await.expect(200);
-    edit["lastName"] = json!("Musterfrau");
-    edit["mobile"] = Value::Null;
-    edit["title"] = json!("");
-    let saved = app.put(&ANNA, &path, edit.clone()).await.expect(200);
-    assert_eq!(saved["version"], 2);
-    assert_eq!(saved["displayName"], "Musterfrau, Erika");
-    assert_eq!(saved["mobile"], Value::Null);
-    assert!(saved.get("title").is_none(), "a cleared optional field is gone");
-    assert_eq!(app.get(&ANNA, &path).await.expect(200), saved);
-    let stale = app.put(&ANNA, &path, edit.clone()).await;
-    assert_eq!(stale.status, 409, "version 1 is stale now");
-    let mut retype = saved.clone();
-    retype["type"] = json!("company");
-    retype["companyName"] = json!("X");
-    retype["contactFirstName"] = json!("X");
-    retype["contactLastName"] = json!("Y");
-    let res = app.put(&ANNA, &path, retype).await;
-    assert_eq!(res.status, 422);
-    assert_eq!(res.field_errors(), vec!["type"]);
-    let mut no_version = saved.clone();
-    no_version.as_object_mut().unwrap().remove("version");
-    assert_eq!(app.put(&ANNA, &path, no_version).await.field_errors(), vec!["version"]);
-    assert_eq!(app.put(&BEN, &path, saved.clone()).await.status, 403, "not an administrator");
-    assert_eq!(app.put(&ROOT, &path, saved.clone()).await.expect(200)["version"], 3, "platform admin");
-    let listed = app.get(&ANNA, "/customers?q=musterf").await.expect(200);
-    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "the overview follows the new name");
-});
+both_stores!(
+    editing_a_customer_bumps_its_version_and_detects_stale_edits,
+    |app| {
+        let c = app.create_customer(&ANNA, person("edit@example.com")).await;
+        let path = format!("/customers/{}", c["id"].as_str().unwrap());
+        let mut edit = app.get(&ANNA, &path).await.expect(200);
+        edit["lastName"] = json!("Musterfrau");
+        edit["mobile"] = Value::Null;
+        edit["title"] = json!("");
+        let saved = app.put(&ANNA, &path, edit.clone()).await.expect(200);
+        assert_eq!(saved["version"], 2);
+        assert_eq!(saved["displayName"], "Musterfrau, Erika");
+        assert_eq!(saved["mobile"], Value::Null);
+        assert!(
+            saved.get("title").is_none(),
+            "a cleared optional field is gone"
+        );
+        assert_eq!(app.get(&ANNA, &path).await.expect(200), saved);
+        let stale = app.put(&ANNA, &path, edit.clone()).await;
+        assert_eq!(stale.status, 409, "version 1 is stale now");
+        let mut retype = saved.clone();
+        retype["type"] = json!("company");
+        retype["companyName"] = json!("X");
+        retype["contactFirstName"] = json!("X");
+        retype["contactLastName"] = json!("Y");
+        let res = app.put(&ANNA, &path, retype).await;
+        assert_eq!(res.status, 422);
+        assert_eq!(res.field_errors(), vec!["type"]);
+        let mut no_version = saved.clone();
+        no_version.as_object_mut().unwrap().remove("version");
+        assert_eq!(
+            app.put(&ANNA, &path, no_version).await.field_errors(),
+            vec!["version"]
+        );
+        assert_eq!(
+            app.put(&BEN, &path, saved.clone()).await.status,
+            403,
+            "not an administrator"
+        );
+        assert_eq!(
+            app.put(&ROOT, &path, saved.clone()).await.expect(200)["version"],
+            3,
+            "platform admin"
+        );
+        let listed = app.get(&ANNA, "/customers?q=musterf").await.expect(200);
+        assert_eq!(
+            listed["items"].as_array().unwrap().len(),
+            1,
+            "the overview follows the new name"
+        );
+    }
+);
 
 both_stores!(parallel_edits_with_one_version_let_exactly_one_win, |app| {
-    let c = app.create_customer(&ANNA, person("race-put@example.com")).await;
+    let c = app
+        .create_customer(&ANNA, person("race-put@example.com"))
+        .await;
     let path = format!("/customers/{}", c["id"].as_str().unwrap());
     let base = app.get(&ANNA, &path).await.expect(200);
     let app = &app;
@@ -231,14 +436,30 @@ both_stores!(parallel_edits_with_one_version_let_exactly_one_win, |app| {
         async move { app.put(&ANNA, &path, b).await.status.as_u16() }
     });
     let statuses = futures_join_all(puts).await;
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
-    assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 409),
+        "{statuses:?}"
+    );
 });
 
 both_stores!(the_creator_becomes_the_first_administrator, |app| {
     let c = app.create_customer(&BEN, person("admin@example.com")).await;
-    let view = app.get(&ANNA, &format!("/customers/{}/authorisations", c["id"].as_str().unwrap())).await.expect(200);
-    assert_eq!(view["administrators"], json!([{"id": "ben", "name": "Ben Brandt", "email": "ben@kanzlei.example.com"}]));
+    let view = app
+        .get(
+            &ANNA,
+            &format!("/customers/{}/authorisations", c["id"].as_str().unwrap()),
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        view["administrators"],
+        json!([{"id": "ben", "name": "Ben Brandt", "email": "ben@kanzlei.example.com"}])
+    );
 });
 
 both_stores!(deleting_a_customer_removes_everything_it_owns, |app| {
@@ -247,19 +468,35 @@ both_stores!(deleting_a_customer_removes_everything_it_owns, |app| {
     let path = format!("/customers/{id}");
     let before = app.scan().await.len();
     assert!(before > 4);
-    assert_eq!(app.delete(&BEN, &path).await.status, 403, "only administrators delete");
+    assert_eq!(
+        app.delete(&BEN, &path).await.status,
+        403,
+        "only administrators delete"
+    );
     assert_eq!(app.delete(&ANNA, &path).await.status, 204);
     assert_eq!(app.get(&ANNA, &path).await.status, 404);
     assert_eq!(app.delete(&ANNA, &path).await.status, 404);
-    assert!(app.get(&ANNA, "/customers").await.expect(200)["items"].as_array().unwrap().is_empty());
-    let left: Vec<_> = app.scan().await.into_iter().filter(|i| i["pk"].as_str().unwrap() != "SPECIALISTS").collect();
+    assert!(
+        app.get(&ANNA, "/customers").await.expect(200)["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let left: Vec<_> = app
+        .scan()
+        .await
+        .into_iter()
+        .filter(|i| i["pk"].as_str().unwrap() != "SPECIALISTS")
+        .collect();
     assert!(left.is_empty(), "left over: {left:?}");
     // The address is free again.
     app.create_customer(&ANNA, person("gone@example.com")).await;
 });
 
 /// Polls futures concurrently on the current task (no extra crates).
-pub async fn futures_join_all<F: std::future::Future>(futs: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+pub async fn futures_join_all<F: std::future::Future>(
+    futs: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
     let handles: Vec<_> = futs.into_iter().map(Box::pin).collect();
     let mut results: Vec<Option<F::Output>> = handles.iter().map(|_| None).collect();
     let mut handles: Vec<_> = handles.into_iter().map(Some).collect();
@@ -276,7 +513,11 @@ pub async fn futures_join_all<F: std::future::Future>(futs: impl IntoIterator<It
                 }
             }
         }
-        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
     })
     .await;
     results.into_iter().map(|r| r.unwrap()).collect()

@@ -9,11 +9,16 @@ use http_body_util::BodyExt;
 use shared::domain::*;
 use shared::http::{self, AppState};
 use shared::ports::Write;
-use shared::store::{self, AccessItem, GrantItem, InvitationItem, PointerItem, TransactionItem, to_item};
+use shared::store::{
+    self, AccessItem, GrantItem, InvitationItem, PointerItem, TransactionItem, to_item,
+};
 use tower::ServiceExt;
 
+/// A function's router.
+type FunctionRouter = fn() -> Router<AppState>;
+
 /// File, the function's router, and the expected status.
-const EXPECTED: &[(&str, fn() -> Router<AppState>, u16)] = &[
+const EXPECTED: &[(&str, FunctionRouter, u16)] = &[
     ("customers-list.json", http::customers_router, 200),
     ("customers-create.json", http::customers_router, 201),
     ("customers-get.json", http::customers_router, 200),
@@ -24,8 +29,16 @@ const EXPECTED: &[(&str, fn() -> Router<AppState>, u16)] = &[
     ("accesses-invitation.json", http::accesses_router, 202),
     ("authorisations-get.json", http::authorisations_router, 200),
     ("administrators-add.json", http::authorisations_router, 200),
-    ("additional-processors-add.json", http::authorisations_router, 200),
-    ("authorisations-remove.json", http::authorisations_router, 200),
+    (
+        "additional-processors-add.json",
+        http::authorisations_router,
+        200,
+    ),
+    (
+        "authorisations-remove.json",
+        http::authorisations_router,
+        200,
+    ),
     ("specialists-list.json", http::authorisations_router, 200),
     ("specialists-put.json", http::authorisations_router, 200),
     ("transactions-list.json", http::transactions_router, 200),
@@ -35,7 +48,11 @@ const EXPECTED: &[(&str, fn() -> Router<AppState>, u16)] = &[
     ("me-get.json", http::transactions_router, 200),
     ("me-transactions.json", http::transactions_router, 200),
     ("registrations-inspect.json", http::registration_router, 200),
-    ("registrations-complete.json", http::registration_router, 200),
+    (
+        "registrations-complete.json",
+        http::registration_router,
+        200,
+    ),
 ];
 
 const EVENT_TOKEN: &str = "q7X2mV9sLk4Rz8Tn1Wb6Yc3Hd5Jf0Pg-eUa_oNi2KxE";
@@ -60,7 +77,13 @@ async fn seed_fixtures(app: &TestApp) {
     }
     .parse(now.date())
     .unwrap();
-    let customer = Customer { id: id.clone(), data, version: 1, created_at: now, updated_at: now };
+    let customer = Customer {
+        id: id.clone(),
+        data,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
     let mut customer_item = to_item(&store::CustomerItem::from_domain(&customer));
     customer_item.insert("adminCount".into(), 2.into());
     let token = RegistrationToken::parse(EVENT_TOKEN).unwrap();
@@ -120,9 +143,21 @@ async fn seed_fixtures(app: &TestApp) {
         Write::put(customer_item),
         Write::put(to_item(&AccessItem::from_domain(&invited))),
         Write::put(to_item(&AccessItem::from_domain(&active))),
-        Write::put(to_item(&PointerItem::new(store::email_key(&invited.email.normalized()), &id, Some("acc_example")))),
-        Write::put(to_item(&PointerItem::new(store::email_key(&active.email.normalized()), &id, Some("acc_active")))),
-        Write::put(to_item(&PointerItem::new(store::identity_key("enduser-erika"), &id, Some("acc_active")))),
+        Write::put(to_item(&PointerItem::new(
+            store::email_key(&invited.email.normalized()),
+            &id,
+            Some("acc_example"),
+        ))),
+        Write::put(to_item(&PointerItem::new(
+            store::email_key(&active.email.normalized()),
+            &id,
+            Some("acc_active"),
+        ))),
+        Write::put(to_item(&PointerItem::new(
+            store::identity_key("enduser-erika"),
+            &id,
+            Some("acc_active"),
+        ))),
         Write::put(to_item(&InvitationItem::from_domain(&invitation))),
         Write::put(to_item(&GrantItem::admin(&id, "anna", now))),
         Write::put(to_item(&GrantItem::admin(&id, "ben", now))),
@@ -132,28 +167,35 @@ async fn seed_fixtures(app: &TestApp) {
     app.table.transact(writes, None).await.unwrap();
 }
 
-both_stores!(every_event_file_gets_its_expected_answer_from_its_function, |app| {
-    let mut files: Vec<String> = std::fs::read_dir(events_dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".json"))
-        .collect();
-    files.sort();
-    let mut expected: Vec<&str> = EXPECTED.iter().map(|(f, _, _)| *f).collect();
-    expected.sort();
-    assert_eq!(files, expected, "every event file has exactly one expectation");
-    for (file, router, status) in EXPECTED {
-        // Each event on fresh fixtures, so that deletions do not affect the others.
-        let app = spawn_app(app.store).await;
-        seed_fixtures(&app).await;
-        let raw = std::fs::read_to_string(events_dir().join(file)).unwrap();
-        let req = lambda_http::request::from_str(&raw).unwrap_or_else(|e| panic!("{file}: {e}"));
-        let (parts, body) = req.into_parts();
-        let req = ::http::Request::from_parts(parts, axum::body::Body::from(body.to_vec()));
-        let router = shared::http::finish(router(), app.app.clone());
-        let res = router.oneshot(req).await.unwrap();
-        let got = res.status().as_u16();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        assert_eq!(got, *status, "{file}: {}", String::from_utf8_lossy(&bytes));
+both_stores!(
+    every_event_file_gets_its_expected_answer_from_its_function,
+    |app| {
+        let mut files: Vec<String> = std::fs::read_dir(events_dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".json"))
+            .collect();
+        files.sort();
+        let mut expected: Vec<&str> = EXPECTED.iter().map(|(f, _, _)| *f).collect();
+        expected.sort();
+        assert_eq!(
+            files, expected,
+            "every event file has exactly one expectation"
+        );
+        for (file, router, status) in EXPECTED {
+            // Each event on fresh fixtures, so that deletions do not affect the others.
+            let app = spawn_app(app.store).await;
+            seed_fixtures(&app).await;
+            let raw = std::fs::read_to_string(events_dir().join(file)).unwrap();
+            let req =
+                lambda_http::request::from_str(&raw).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let (parts, body) = req.into_parts();
+            let req = ::http::Request::from_parts(parts, axum::body::Body::from(body.to_vec()));
+            let router = shared::http::finish(router(), app.app.clone());
+            let res = router.oneshot(req).await.unwrap();
+            let got = res.status().as_u16();
+            let bytes = res.into_body().collect().await.unwrap().to_bytes();
+            assert_eq!(got, *status, "{file}: {}", String::from_utf8_lossy(&bytes));
+        }
     }
-});
+);

@@ -81,21 +81,23 @@ pub fn settings() -> Settings {
 }
 
 pub async fn spawn_app(store: Store) -> TestApp {
-    let (table, scan): (Arc<dyn Table>, Arc<dyn Fn() -> futures_scan::ScanFuture + Send + Sync>) =
-        match store {
-            Store::Memory => {
-                let t = Arc::new(MemoryTable::new());
-                let for_scan = t.clone();
-                (
-                    t,
-                    Arc::new(move || {
-                        let t = for_scan.clone();
-                        Box::pin(async move { t.scan() })
-                    }),
-                )
-            }
-            Store::Dynamo => crate::moto::fresh_table().await,
-        };
+    let (table, scan): (
+        Arc<dyn Table>,
+        Arc<dyn Fn() -> futures_scan::ScanFuture + Send + Sync>,
+    ) = match store {
+        Store::Memory => {
+            let t = Arc::new(MemoryTable::new());
+            let for_scan = t.clone();
+            (
+                t,
+                Arc::new(move || {
+                    let t = for_scan.clone();
+                    Box::pin(async move { t.scan() })
+                }),
+            )
+        }
+        Store::Dynamo => crate::moto::fresh_table().await,
+    };
     let outbox = Arc::new(Outbox::new(None).unwrap());
     let identity = Arc::new(LocalIdentity::new());
     let clock = Arc::new(TestClock(Mutex::new(OffsetDateTime::now_utc())));
@@ -152,14 +154,23 @@ pub struct TestResponse {
 impl TestResponse {
     /// Asserts the status and returns the body, showing the body when it differs.
     pub fn expect(self, status: u16) -> Value {
-        assert_eq!(self.status.as_u16(), status, "unexpected answer: {:#}", self.body);
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected answer: {:#}",
+            self.body
+        );
         self.body
     }
 
     pub fn field_errors(&self) -> Vec<String> {
         self.body["errors"]
             .as_array()
-            .map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or_default().to_owned()).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -169,7 +180,9 @@ pub fn request_context(who: &Who) -> lambda_http::request::RequestContext {
     let claims = match who {
         Who::Anonymous => None,
         Who::Specialist(id) => Some(json!({"sub": id, "cognito:groups": "[specialists]"})),
-        Who::PlatformAdmin(id) => Some(json!({"sub": id, "cognito:groups": "[specialists admins]"})),
+        Who::PlatformAdmin(id) => {
+            Some(json!({"sub": id, "cognito:groups": "[specialists admins]"}))
+        }
         Who::EndUser(sub) => Some(json!({"sub": sub})),
     };
     let mut ctx = json!({
@@ -183,12 +196,27 @@ pub fn request_context(who: &Who) -> lambda_http::request::RequestContext {
 }
 
 impl TestApp {
-    pub async fn send(&self, who: &Who, method: &str, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> TestResponse {
+    pub async fn send(
+        &self,
+        who: &Who,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
         let body = body.map(|b| b.to_string()).unwrap_or_default();
-        self.send_raw(who, method, path, body.into_bytes(), headers).await
+        self.send_raw(who, method, path, body.into_bytes(), headers)
+            .await
     }
 
-    pub async fn send_raw(&self, who: &Who, method: &str, path: &str, body: Vec<u8>, headers: &[(&str, &str)]) -> TestResponse {
+    pub async fn send_raw(
+        &self,
+        who: &Who,
+        method: &str,
+        path: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
         let mut req = Request::builder()
             .method(method)
             .uri(path)
@@ -209,8 +237,16 @@ impl TestApp {
                 "every error is problem+json"
             );
         }
-        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).expect("JSON body") };
-        TestResponse { status, headers, body }
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).expect("JSON body")
+        };
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&self, who: &Who, path: &str) -> TestResponse {
@@ -246,8 +282,13 @@ impl TestApp {
             .rev()
             .find(|e| e.channel == "email" && e.to == to)
             .unwrap_or_else(|| panic!("no e-mail to {to}"));
-        let start = mail.body.find("/register#token=").expect("link in e-mail") + "/register#token=".len();
-        mail.body[start..].split_whitespace().next().unwrap().to_owned()
+        let start =
+            mail.body.find("/register#token=").expect("link in e-mail") + "/register#token=".len();
+        mail.body[start..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned()
     }
 
     /// The registration code from the last SMS sent to `to`.
@@ -274,8 +315,12 @@ impl TestApp {
         if let Some(to) = sms_to {
             body["smsCode"] = json!(self.code_for(to));
         }
-        self.post(&Who::Anonymous, "/registrations/complete", body).await.expect(200);
-        self.identity.verify(email, "ein-sicheres-Passwort").expect("sign-in exists")
+        self.post(&Who::Anonymous, "/registrations/complete", body)
+            .await
+            .expect(200);
+        self.identity
+            .verify(email, "ein-sicheres-Passwort")
+            .expect("sign-in exists")
     }
 
     pub async fn scan(&self) -> Vec<Item> {
@@ -348,14 +393,22 @@ pub struct FailingDelivery;
 
 #[async_trait::async_trait]
 impl shared::ports::Mailer for FailingDelivery {
-    async fn send(&self, _: &shared::ports::EmailMessage) -> Result<(), shared::ports::DeliveryError> {
-        Err(shared::ports::DeliveryError(anyhow::anyhow!("MessageRejected: identity not verified")))
+    async fn send(
+        &self,
+        _: &shared::ports::EmailMessage,
+    ) -> Result<(), shared::ports::DeliveryError> {
+        Err(shared::ports::DeliveryError(anyhow::anyhow!(
+            "MessageRejected: identity not verified"
+        )))
     }
 }
 
 #[async_trait::async_trait]
 impl shared::ports::SmsSender for FailingDelivery {
-    async fn send(&self, _: &shared::ports::SmsMessage) -> Result<(), shared::ports::DeliveryError> {
+    async fn send(
+        &self,
+        _: &shared::ports::SmsMessage,
+    ) -> Result<(), shared::ports::DeliveryError> {
         Err(shared::ports::DeliveryError(anyhow::anyhow!("Throttling")))
     }
 }

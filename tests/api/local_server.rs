@@ -9,20 +9,37 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-async fn call(router: &Router, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
-    let mut req = ::http::Request::builder().method(method).uri(path).header("content-type", "application/json");
+async fn call(
+    router: &Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = ::http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", "application/json");
     if let Some(t) = token {
         req = req.header("authorization", format!("Bearer {t}"));
     }
-    let req = req.body(Body::from(body.map(|b| b.to_string()).unwrap_or_default())).unwrap();
+    let req = req
+        .body(Body::from(body.map(|b| b.to_string()).unwrap_or_default()))
+        .unwrap();
     let res = router.clone().oneshot(req).await.unwrap();
     let status = res.status().as_u16();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 fn after<'a>(text: &'a str, marker: &str) -> &'a str {
-    let start = text.find(marker).unwrap_or_else(|| panic!("{marker} in {text}")) + marker.len();
+    let start = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in {text}"))
+        + marker.len();
     &text[start..]
 }
 
@@ -37,12 +54,39 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
     })
     .await
     .unwrap();
-    assert_eq!(call(&router, "GET", "/customers", None, None).await.0, 401, "no token, no customers");
-    assert_eq!(call(&router, "POST", "/dev/login", None, Some(json!({"specialistId": "nobody"}))).await.0, 401);
-    let (status, login) = call(&router, "POST", "/dev/login", None, Some(json!({"specialistId": "anna"}))).await;
+    assert_eq!(
+        call(&router, "GET", "/customers", None, None).await.0,
+        401,
+        "no token, no customers"
+    );
+    assert_eq!(
+        call(
+            &router,
+            "POST",
+            "/dev/login",
+            None,
+            Some(json!({"specialistId": "nobody"}))
+        )
+        .await
+        .0,
+        401
+    );
+    let (status, login) = call(
+        &router,
+        "POST",
+        "/dev/login",
+        None,
+        Some(json!({"specialistId": "anna"})),
+    )
+    .await;
     assert_eq!(status, 200);
     let anna = login["token"].as_str().unwrap().to_owned();
-    assert_eq!(call(&router, "GET", "/customers", Some("not-a-jwt"), None).await.0, 401);
+    assert_eq!(
+        call(&router, "GET", "/customers", Some("not-a-jwt"), None)
+            .await
+            .0,
+        401
+    );
     let body = json!({"type": "person", "firstName": "Erika", "lastName": "Mustermann", "email": email, "mobile": "0170 1234567"});
     let (status, created) = call(&router, "POST", "/customers", Some(&anna), Some(body)).await;
     assert_eq!(status, 201, "{created}");
@@ -50,37 +94,105 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
 
     let (_, outbox) = call(&router, "GET", "/dev/outbox", None, None).await;
     let items = outbox["items"].as_array().unwrap();
-    let mail = items.iter().rev().find(|m| m["channel"] == "email" && m["to"] == email.as_str()).expect("invitation e-mail");
+    let mail = items
+        .iter()
+        .rev()
+        .find(|m| m["channel"] == "email" && m["to"] == email.as_str())
+        .expect("invitation e-mail");
     let token: String = after(mail["body"].as_str().unwrap(), "/register#token=")
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
-    let sms = items.iter().rev().find(|m| m["channel"] == "sms").expect("SMS with the code");
-    let code: String = after(sms["body"].as_str().unwrap(), "code ").split_whitespace().find(|w| w.len() >= 9).unwrap().chars().take(9).collect();
+    let sms = items
+        .iter()
+        .rev()
+        .find(|m| m["channel"] == "sms")
+        .expect("SMS with the code");
+    let code: String = after(sms["body"].as_str().unwrap(), "code ")
+        .split_whitespace()
+        .find(|w| w.len() >= 9)
+        .unwrap()
+        .chars()
+        .take(9)
+        .collect();
 
-    let (status, inspected) = call(&router, "POST", "/registrations/inspect", None, Some(json!({"token": token}))).await;
+    let (status, inspected) = call(
+        &router,
+        "POST",
+        "/registrations/inspect",
+        None,
+        Some(json!({"token": token})),
+    )
+    .await;
     assert_eq!(status, 200, "{inspected}");
     assert_eq!(inspected["smsCodeRequired"], true);
-    let (status, done) = call(&router, "POST", "/registrations/complete", None, Some(json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"}))).await;
+    let (status, done) = call(
+        &router,
+        "POST",
+        "/registrations/complete",
+        None,
+        Some(json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"})),
+    )
+    .await;
     assert_eq!(status, 200, "{done}");
-    let (_, view) = call(&router, "GET", &format!("/customers/{id}/authorisations"), Some(&anna), None).await;
+    let (_, view) = call(
+        &router,
+        "GET",
+        &format!("/customers/{id}/authorisations"),
+        Some(&anna),
+        None,
+    )
+    .await;
     assert_eq!(view["accesses"][0]["status"], "active");
 
-    let (status, wrong) = call(&router, "POST", "/dev/login", None, Some(json!({"email": email, "password": "falsches-Passwort"}))).await;
+    let (status, wrong) = call(
+        &router,
+        "POST",
+        "/dev/login",
+        None,
+        Some(json!({"email": email, "password": "falsches-Passwort"})),
+    )
+    .await;
     assert_eq!(status, 401, "{wrong}");
-    let (status, login) = call(&router, "POST", "/dev/login", None, Some(json!({"email": email, "password": "ein-sicheres-Passwort"}))).await;
+    let (status, login) = call(
+        &router,
+        "POST",
+        "/dev/login",
+        None,
+        Some(json!({"email": email, "password": "ein-sicheres-Passwort"})),
+    )
+    .await;
     assert_eq!(status, 200, "{login}");
     let end_user = login["token"].as_str().unwrap().to_owned();
     let (status, me) = call(&router, "GET", "/me", Some(&end_user), None).await;
     assert_eq!(status, 200, "{me}");
     assert_eq!(me["customer"]["id"], id.as_str());
-    assert_eq!(call(&router, "GET", "/customers", Some(&end_user), None).await.0, 403);
+    assert_eq!(
+        call(&router, "GET", "/customers", Some(&end_user), None)
+            .await
+            .0,
+        403
+    );
 
     // Removing the access ends the sign-in.
     let access = view["accesses"][0]["id"].clone();
-    let (status, _) = call(&router, "POST", &format!("/customers/{id}/authorisations/remove"), Some(&anna), Some(json!({"accessIds": [access]}))).await;
+    let (status, _) = call(
+        &router,
+        "POST",
+        &format!("/customers/{id}/authorisations/remove"),
+        Some(&anna),
+        Some(json!({"accessIds": [access]})),
+    )
+    .await;
     assert_eq!(status, 200);
-    let (status, _) = call(&router, "POST", "/dev/login", None, Some(json!({"email": email, "password": "ein-sicheres-Passwort"}))).await;
+    let (status, _) = call(
+        &router,
+        "POST",
+        "/dev/login",
+        None,
+        Some(json!({"email": email, "password": "ein-sicheres-Passwort"})),
+    )
+    .await;
     assert_eq!(status, 401);
 }
 
@@ -105,19 +217,40 @@ async fn the_console_is_served_with_content_types_and_validators() {
     })
     .await
     .unwrap();
-    for (path, ty) in [("/", "text/html; charset=utf-8"), ("/register", "text/html; charset=utf-8"), ("/config.json", "application/json")] {
-        let res = router.clone().oneshot(::http::Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+    for (path, ty) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/register", "text/html; charset=utf-8"),
+        ("/config.json", "application/json"),
+    ] {
+        let res = router
+            .clone()
+            .oneshot(::http::Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200, "{path}");
         assert_eq!(res.headers()["content-type"], ty, "{path}");
         assert_eq!(res.headers()["cache-control"], "no-cache");
         let etag = res.headers()["etag"].clone();
         let again = router
             .clone()
-            .oneshot(::http::Request::get(path).header("if-none-match", etag).body(Body::empty()).unwrap())
+            .oneshot(
+                ::http::Request::get(path)
+                    .header("if-none-match", etag)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
             .await
             .unwrap();
         assert_eq!(again.status(), 304, "{path}");
     }
-    let res = router.clone().oneshot(::http::Request::get("/../Cargo.toml").body(Body::empty()).unwrap()).await.unwrap();
+    let res = router
+        .clone()
+        .oneshot(
+            ::http::Request::get("/../Cargo.toml")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     assert_eq!(res.status(), 404);
 }

@@ -5,8 +5,8 @@
 mod helpers;
 mod moto;
 
-mod aws_adapters;
 mod authorisations;
+mod aws_adapters;
 mod customers;
 mod events;
 mod local_server;

@@ -80,10 +80,16 @@ fn normalise(path: &str) -> String {
 
 #[test]
 fn every_endpoint_of_the_api_has_a_row_in_the_permission_matrix() {
-    let mut in_matrix: Vec<String> = rows().iter().map(|r| format!("{} {}", r.method, normalise(&r.path))).collect();
+    let mut in_matrix: Vec<String> = rows()
+        .iter()
+        .map(|r| format!("{} {}", r.method, normalise(&r.path)))
+        .collect();
     in_matrix.sort();
     let spec = openapi_operations();
-    assert!(spec.len() >= 22, "read the operations of openapi.yaml: {spec:?}");
+    assert!(
+        spec.len() >= 22,
+        "read the operations of openapi.yaml: {spec:?}"
+    );
     assert_eq!(in_matrix, spec, "matrix rows and openapi.yaml operations");
 }
 
@@ -98,11 +104,13 @@ struct World {
 }
 
 async fn world(app: &TestApp) -> World {
-    let c = app.create_customer(&ANNA, {
-        let mut p = person("c@example.com");
-        p["mobile"] = Value::Null;
-        p
-    }).await;
+    let c = app
+        .create_customer(&ANNA, {
+            let mut p = person("c@example.com");
+            p["mobile"] = Value::Null;
+            p
+        })
+        .await;
     let customer = c["id"].as_str().unwrap().to_owned();
     let end_user_this = app.register("c@example.com", None).await;
     let a = app
@@ -116,13 +124,32 @@ async fn world(app: &TestApp) -> World {
     let end_user_other = app.register("d@example.com", None).await;
     let tx = |title: &'static str| {
         let path = format!("/customers/{customer}/transactions");
-        async move { app.post(&ANNA, &path, json!({"title": title})).await.expect(201)["id"].as_str().unwrap().to_owned() }
+        async move {
+            app.post(&ANNA, &path, json!({"title": title}))
+                .await
+                .expect(201)["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
     };
     let t = tx("Einkommensteuer 2025").await;
     let u = tx("Grundsteuer 2026").await;
     let processors = format!("/customers/{customer}/additional-processors");
-    app.post(&ANNA, &processors, json!({"specialistIds": ["carl"], "transactionIds": [t]})).await.expect(200);
-    app.post(&ANNA, &processors, json!({"specialistIds": ["dora"], "transactionIds": [u]})).await.expect(200);
+    app.post(
+        &ANNA,
+        &processors,
+        json!({"specialistIds": ["carl"], "transactionIds": [t]}),
+    )
+    .await
+    .expect(200);
+    app.post(
+        &ANNA,
+        &processors,
+        json!({"specialistIds": ["dora"], "transactionIds": [u]}),
+    )
+    .await
+    .expect(200);
     World {
         customer,
         access: a["id"].as_str().unwrap().to_owned(),
@@ -179,8 +206,13 @@ both_stores!(every_cell_of_the_permission_matrix_holds, |app| {
                 (&fresh.0, &fresh.1)
             };
             let who = &callers(w)[caller];
-            let body: Option<Value> = row.body.as_ref().map(|b| serde_json::from_str(&fill(b, w)).unwrap());
-            let res = app.send(who, &row.method, &fill(&row.path, w), body, &[]).await;
+            let body: Option<Value> = row
+                .body
+                .as_ref()
+                .map(|b| serde_json::from_str(&fill(b, w)).unwrap());
+            let res = app
+                .send(who, &row.method, &fill(&row.path, w), body, &[])
+                .await;
             cells += 1;
             if res.status.as_u16() != row.expected[caller] {
                 failures.push(format!(
@@ -191,5 +223,10 @@ both_stores!(every_cell_of_the_permission_matrix_holds, |app| {
         }
     }
     assert_eq!(cells, rows.len() * CALLERS);
-    assert!(failures.is_empty(), "{} of {cells} cells failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {cells} cells failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 });

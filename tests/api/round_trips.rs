@@ -11,7 +11,10 @@ use std::collections::BTreeMap;
 /// Rows of the round-trip table: endpoint label to the text of its "round trips" column.
 fn documented() -> BTreeMap<String, String> {
     let doc = include_str!("../../docs/data-model.md");
-    let section = doc.split("## Round trips per endpoint").nth(1).expect("round-trip section");
+    let section = doc
+        .split("## Round trips per endpoint")
+        .nth(1)
+        .expect("round-trip section");
     section
         .lines()
         .take_while(|l| !l.starts_with("## "))
@@ -25,101 +28,251 @@ fn documented() -> BTreeMap<String, String> {
 
 /// The leading number of a "round trips" cell.
 fn leading_number(cell: &str) -> u64 {
-    cell.split(|c: char| !c.is_ascii_digit()).find(|s| !s.is_empty()).unwrap().parse().unwrap()
+    cell.split(|c: char| !c.is_ascii_digit())
+        .find(|s| !s.is_empty())
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
-both_stores!(every_endpoint_makes_the_documented_number_of_round_trips, |app| {
-    let doc = documented();
-    let mut measured: BTreeMap<String, u64> = BTreeMap::new();
-    let mut delete_check = None;
-    macro_rules! count {
-        ($label:expr, $call:expr) => {{
-            let before = app.requests();
-            let res = $call;
-            measured.insert($label.to_owned(), app.requests() - before);
-            res
-        }};
-    }
-    // The world: a customer with a mobile (so an SMS code), an invited second access, a
-    // transaction with a processor, and an active end user.
-    let c = count!("`POST /customers`", app.post(&ANNA, "/customers", person("rt@example.com")).await).expect(201);
-    let id = c["id"].as_str().unwrap().to_owned();
-    let body = company("idem@example.com");
-    count!("`POST /customers` with `Idempotency-Key`", app.send(&ANNA, "POST", "/customers", Some(body.clone()), &[("idempotency-key", "rt-1")]).await).expect(201);
-    count!("`POST /customers`, repeated key", app.send(&ANNA, "POST", "/customers", Some(body), &[("idempotency-key", "rt-1")]).await).expect(201);
-    count!("`GET /customers`", app.get(&ANNA, "/customers?limit=1").await).expect(200);
-    let read = count!("`GET /customers/{id}`", app.get(&ANNA, &format!("/customers/{id}")).await).expect(200);
-    let mut edit = read.clone();
-    edit["title"] = json!("Prof.");
-    count!("`PUT /customers/{id}`", app.put(&ANNA, &format!("/customers/{id}"), edit).await).expect(200);
-    count!("`GET /customers/{id}/authorisations`", app.get(&ANNA, &format!("/customers/{id}/authorisations")).await).expect(200);
-    let access = count!(
-        "`POST /customers/{id}/accesses`",
-        app.post(&ANNA, &format!("/customers/{id}/accesses"), json!({"firstName": "Max", "lastName": "M", "email": "max.rt@example.com"})).await
-    )
-    .expect(201);
-    let access_path = format!("/customers/{id}/accesses/{}", access["id"].as_str().unwrap());
-    count!("`PATCH /customers/{id}/accesses/{accessId}`", app.patch(&ANNA, &access_path, json!({"firstName": "Maximilian"})).await).expect(200);
-    count!("`POST /customers/{id}/accesses/{accessId}/invitation`", app.post(&ANNA, &format!("{access_path}/invitation"), json!({})).await).expect(202);
-    count!("`POST /customers/{id}/administrators`", app.post(&ANNA, &format!("/customers/{id}/administrators"), json!({"specialistIds": ["ben"]})).await).expect(200);
-    let t = count!("`POST /customers/{id}/transactions`", app.post(&ANNA, &format!("/customers/{id}/transactions"), json!({"title": "T"})).await).expect(201);
-    let t = t["id"].as_str().unwrap().to_owned();
-    count!(
-        "`POST /customers/{id}/additional-processors`",
-        app.post(&ANNA, &format!("/customers/{id}/additional-processors"), json!({"specialistIds": ["carl"], "transactionIds": [t]})).await
-    )
-    .expect(200);
-    count!("`GET /customers/{id}/transactions`", app.get(&ANNA, &format!("/customers/{id}/transactions")).await).expect(200);
-    count!("`GET /customers/{id}/transactions/{transactionId}`", app.get(&ANNA, &format!("/customers/{id}/transactions/{t}")).await).expect(200);
-    count!("`GET /specialists`", app.get(&ANNA, "/specialists").await).expect(200);
-    count!("`PUT /specialists/{id}`", app.put(&ROOT, "/specialists/erin", json!({"name": "Erin Ebert", "email": "erin@kanzlei.example.com"})).await).expect(200);
-    let token = app.token_for("rt@example.com");
-    count!("`POST /registrations/inspect`", app.post(&Who::Anonymous, "/registrations/inspect", json!({"token": token})).await).expect(200);
-    let code = app.code_for("+491701234567");
-    count!(
-        "`POST /registrations/complete`",
-        app.post(&Who::Anonymous, "/registrations/complete", json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"})).await
-    )
-    .expect(200);
-    let me = Who::EndUser(app.identity.verify("rt@example.com", "ein-sicheres-Passwort").unwrap());
-    count!("`GET /me`", app.get(&me, "/me").await).expect(200);
-    count!("`GET /me/transactions`", app.get(&me, "/me/transactions").await).expect(200);
-    count!(
-        "`POST /customers/{id}/authorisations/remove`",
-        app.post(&ANNA, &format!("/customers/{id}/authorisations/remove"), json!({"administratorIds": ["ben"]})).await
-    )
-    .expect(200);
-    count!("`DELETE /customers/{id}/transactions/{transactionId}`", app.delete(&ANNA, &format!("/customers/{id}/transactions/{t}")).await).expect(204);
-    // Delete a customer with 60 transactions: the formula in terms of the items it owns.
-    for i in 0..60 {
-        app.post(&ANNA, &format!("/customers/{id}/transactions"), json!({"title": format!("V{i}")})).await.expect(201);
-    }
-    let items_before = app.scan().await.len() as u64;
-    let res = count!("`DELETE /customers/{id}`", app.delete(&ANNA, &format!("/customers/{id}")).await);
-    assert_eq!(res.status, 204);
-    let deleted = items_before - app.scan().await.len() as u64;
-    delete_check = Some(deleted - 1);
+both_stores!(
+    every_endpoint_makes_the_documented_number_of_round_trips,
+    |app| {
+        let doc = documented();
+        let mut measured: BTreeMap<String, u64> = BTreeMap::new();
+        macro_rules! count {
+            ($label:expr, $call:expr) => {{
+                let before = app.requests();
+                let res = $call;
+                measured.insert($label.to_owned(), app.requests() - before);
+                res
+            }};
+        }
+        // The world: a customer with a mobile (so an SMS code), an invited second access, a
+        // transaction with a processor, and an active end user.
+        let c = count!(
+            "`POST /customers`",
+            app.post(&ANNA, "/customers", person("rt@example.com"))
+                .await
+        )
+        .expect(201);
+        let id = c["id"].as_str().unwrap().to_owned();
+        let body = company("idem@example.com");
+        count!(
+            "`POST /customers` with `Idempotency-Key`",
+            app.send(
+                &ANNA,
+                "POST",
+                "/customers",
+                Some(body.clone()),
+                &[("idempotency-key", "rt-1")]
+            )
+            .await
+        )
+        .expect(201);
+        count!(
+            "`POST /customers`, repeated key",
+            app.send(
+                &ANNA,
+                "POST",
+                "/customers",
+                Some(body),
+                &[("idempotency-key", "rt-1")]
+            )
+            .await
+        )
+        .expect(201);
+        count!(
+            "`GET /customers`",
+            app.get(&ANNA, "/customers?limit=1").await
+        )
+        .expect(200);
+        let read = count!(
+            "`GET /customers/{id}`",
+            app.get(&ANNA, &format!("/customers/{id}")).await
+        )
+        .expect(200);
+        let mut edit = read.clone();
+        edit["title"] = json!("Prof.");
+        count!(
+            "`PUT /customers/{id}`",
+            app.put(&ANNA, &format!("/customers/{id}"), edit).await
+        )
+        .expect(200);
+        count!(
+            "`GET /customers/{id}/authorisations`",
+            app.get(&ANNA, &format!("/customers/{id}/authorisations"))
+                .await
+        )
+        .expect(200);
+        let access = count!(
+            "`POST /customers/{id}/accesses`",
+            app.post(
+                &ANNA,
+                &format!("/customers/{id}/accesses"),
+                json!({"firstName": "Max", "lastName": "M", "email": "max.rt@example.com"})
+            )
+            .await
+        )
+        .expect(201);
+        let access_path = format!(
+            "/customers/{id}/accesses/{}",
+            access["id"].as_str().unwrap()
+        );
+        count!(
+            "`PATCH /customers/{id}/accesses/{accessId}`",
+            app.patch(&ANNA, &access_path, json!({"firstName": "Maximilian"}))
+                .await
+        )
+        .expect(200);
+        count!(
+            "`POST /customers/{id}/accesses/{accessId}/invitation`",
+            app.post(&ANNA, &format!("{access_path}/invitation"), json!({}))
+                .await
+        )
+        .expect(202);
+        count!(
+            "`POST /customers/{id}/administrators`",
+            app.post(
+                &ANNA,
+                &format!("/customers/{id}/administrators"),
+                json!({"specialistIds": ["ben"]})
+            )
+            .await
+        )
+        .expect(200);
+        let t = count!(
+            "`POST /customers/{id}/transactions`",
+            app.post(
+                &ANNA,
+                &format!("/customers/{id}/transactions"),
+                json!({"title": "T"})
+            )
+            .await
+        )
+        .expect(201);
+        let t = t["id"].as_str().unwrap().to_owned();
+        count!(
+            "`POST /customers/{id}/additional-processors`",
+            app.post(
+                &ANNA,
+                &format!("/customers/{id}/additional-processors"),
+                json!({"specialistIds": ["carl"], "transactionIds": [t]})
+            )
+            .await
+        )
+        .expect(200);
+        count!(
+            "`GET /customers/{id}/transactions`",
+            app.get(&ANNA, &format!("/customers/{id}/transactions"))
+                .await
+        )
+        .expect(200);
+        count!(
+            "`GET /customers/{id}/transactions/{transactionId}`",
+            app.get(&ANNA, &format!("/customers/{id}/transactions/{t}"))
+                .await
+        )
+        .expect(200);
+        count!("`GET /specialists`", app.get(&ANNA, "/specialists").await).expect(200);
+        count!(
+            "`PUT /specialists/{id}`",
+            app.put(
+                &ROOT,
+                "/specialists/erin",
+                json!({"name": "Erin Ebert", "email": "erin@kanzlei.example.com"})
+            )
+            .await
+        )
+        .expect(200);
+        let token = app.token_for("rt@example.com");
+        count!(
+            "`POST /registrations/inspect`",
+            app.post(
+                &Who::Anonymous,
+                "/registrations/inspect",
+                json!({"token": token})
+            )
+            .await
+        )
+        .expect(200);
+        let code = app.code_for("+491701234567");
+        count!(
+            "`POST /registrations/complete`",
+            app.post(
+                &Who::Anonymous,
+                "/registrations/complete",
+                json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"})
+            )
+            .await
+        )
+        .expect(200);
+        let me = Who::EndUser(
+            app.identity
+                .verify("rt@example.com", "ein-sicheres-Passwort")
+                .unwrap(),
+        );
+        count!("`GET /me`", app.get(&me, "/me").await).expect(200);
+        count!(
+            "`GET /me/transactions`",
+            app.get(&me, "/me/transactions").await
+        )
+        .expect(200);
+        count!(
+            "`POST /customers/{id}/authorisations/remove`",
+            app.post(
+                &ANNA,
+                &format!("/customers/{id}/authorisations/remove"),
+                json!({"administratorIds": ["ben"]})
+            )
+            .await
+        )
+        .expect(200);
+        count!(
+            "`DELETE /customers/{id}/transactions/{transactionId}`",
+            app.delete(&ANNA, &format!("/customers/{id}/transactions/{t}"))
+                .await
+        )
+        .expect(204);
+        // Delete a customer with 60 transactions: the formula in terms of the items it owns.
+        for i in 0..60 {
+            app.post(
+                &ANNA,
+                &format!("/customers/{id}/transactions"),
+                json!({"title": format!("V{i}")}),
+            )
+            .await
+            .expect(201);
+        }
+        let items_before = app.scan().await.len() as u64;
+        let res = count!(
+            "`DELETE /customers/{id}`",
+            app.delete(&ANNA, &format!("/customers/{id}")).await
+        );
+        assert_eq!(res.status, 204);
+        let deleted = items_before - app.scan().await.len() as u64;
+        let delete_items = deleted - 1;
 
-    let mut wrong = Vec::new();
-    for (label, cell) in &doc {
-        let Some(got) = measured.get(label) else {
-            wrong.push(format!("{label}: documented but not measured"));
-            continue;
-        };
-        let want = if label == "`DELETE /customers/{id}`" {
-            let n = delete_check.unwrap();
-            n.div_ceil(25) + 3
-        } else {
-            leading_number(cell)
-        };
-        if *got != want {
-            wrong.push(format!("{label}: documented {want}, measured {got}"));
+        let mut wrong = Vec::new();
+        for (label, cell) in &doc {
+            let Some(got) = measured.get(label) else {
+                wrong.push(format!("{label}: documented but not measured"));
+                continue;
+            };
+            let want = if label == "`DELETE /customers/{id}`" {
+                delete_items.div_ceil(25) + 3
+            } else {
+                leading_number(cell)
+            };
+            if *got != want {
+                wrong.push(format!("{label}: documented {want}, measured {got}"));
+            }
         }
-    }
-    for label in measured.keys() {
-        if !doc.contains_key(label) {
-            wrong.push(format!("{label}: measured but not documented"));
+        for label in measured.keys() {
+            if !doc.contains_key(label) {
+                wrong.push(format!("{label}: measured but not documented"));
+            }
         }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-});
+);

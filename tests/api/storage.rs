@@ -1094,44 +1094,6 @@ on_both_stores!(
         t.batch_delete(&[]).await.unwrap();
         step("an empty batch delete", 0, &t);
         assert_eq!(scan().await.len(), 2, "b/1 and b/2 remain");
-    step("a scan (a test tool, not the port)", 0, &t);
+        step("a scan (a test tool, not the port)", 0, &t);
     }
 );
-
-on_both_stores!(zz_scratch_parallel_conditional_updates, |t, scan| {
-    let mut wins_total = Vec::new();
-    for round in 0..20 {
-        let mut base = item(json!({"pk": "c", "sk": "#C", "version": 1, "gsi1pk": "CUSTOMER", "gsi1sk": "muster", "gsi2pk": "CUSTOMER#person", "gsi2sk": "muster", "adminCount": 1}));
-        for a in 0..20 {
-            base.insert(format!("attr{a}"), json!(format!("value {a}")));
-        }
-        t.write(Write::put(base)).await.unwrap();
-        let futs = (0..8).map(|i| {
-            let t = t.clone();
-            tokio::spawn(async move {
-                let mut s = set(json!({"version": 2, "who": i, "gsi1pk": "CUSTOMER", "gsi1sk": format!("muster{i}"), "gsi2pk": "CUSTOMER#person", "gsi2sk": format!("muster{i}")}));
-                for a in 0..20 {
-                    s.insert(format!("attr{a}"), json!(format!("value {a} of writer {i}")));
-                }
-                t.write(update(
-                    Key::new("c", "#C"),
-                    s,
-                    &["salutation", "title", "mobile"],
-                    &[],
-                    Some(Cond::And(vec![Cond::Eq("version", json!(1u64)), Cond::Absent("deleting")])),
-                ))
-                .await
-                .is_ok()
-            })
-        });
-        let mut wins = 0;
-        for f in futs.collect::<Vec<_>>() {
-            if f.await.unwrap() {
-                wins += 1;
-            }
-        }
-        let _ = round;
-        wins_total.push(wins);
-    }
-    println!("WINS {wins_total:?}");
-});

@@ -3,8 +3,8 @@
 
 use crate::domain::{EmailAddress, Password};
 use crate::ports::{Identity, IdentityError};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use async_trait::async_trait;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -53,9 +53,18 @@ impl LocalIdentity {
 
 #[async_trait]
 impl Identity for LocalIdentity {
-    async fn create(&self, email: &EmailAddress, password: &Password) -> Result<String, IdentityError> {
+    async fn create(
+        &self,
+        email: &EmailAddress,
+        password: &Password,
+    ) -> Result<String, IdentityError> {
         let key = email.normalized();
-        if self.users.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&key) {
+        if self
+            .users
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(&key)
+        {
             return Err(IdentityError::Exists);
         }
         let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
@@ -97,10 +106,19 @@ mod tests {
         let email = EmailAddress::parse("Erika@example.com").unwrap();
         let pw = Password::parse("richtig-langes-Passwort", email.as_str()).unwrap();
         let sub = id.create(&email, &pw).await.unwrap();
-        assert_eq!(id.verify("erika@example.com", "richtig-langes-Passwort"), Some(sub));
+        assert_eq!(
+            id.verify("erika@example.com", "richtig-langes-Passwort"),
+            Some(sub)
+        );
         assert_eq!(id.verify("erika@example.com", "falsches-Passwort!"), None);
-        assert!(matches!(id.create(&email, &pw).await, Err(IdentityError::Exists)));
+        assert!(matches!(
+            id.create(&email, &pw).await,
+            Err(IdentityError::Exists)
+        ));
         id.delete(&email).await.unwrap();
-        assert_eq!(id.verify("erika@example.com", "richtig-langes-Passwort"), None);
+        assert_eq!(
+            id.verify("erika@example.com", "richtig-langes-Passwort"),
+            None
+        );
     }
 }

@@ -47,15 +47,22 @@ pub(crate) fn holds(cond: &Cond, item: Option<&Item>) -> bool {
     match cond {
         Cond::NotExists => item.is_none(),
         Cond::Exists => item.is_some(),
-        Cond::Eq(attr, v) => item.and_then(|i| i.get(*attr)).is_some_and(|a| {
-            match (num(a), num(v)) {
-                (Some(x), Some(y)) => x == y,
-                _ => a == v,
-            }
-        }),
+        Cond::Eq(attr, v) => {
+            item.and_then(|i| i.get(*attr))
+                .is_some_and(|a| match (num(a), num(v)) {
+                    (Some(x), Some(y)) => x == y,
+                    _ => a == v,
+                })
+        }
         Cond::Absent(attr) => item.is_none_or(|i| !i.contains_key(*attr)),
-        Cond::Lt(attr, n) => item.and_then(|i| i.get(*attr)).and_then(num).is_some_and(|a| a < *n),
-        Cond::Gt(attr, n) => item.and_then(|i| i.get(*attr)).and_then(num).is_some_and(|a| a > *n),
+        Cond::Lt(attr, n) => item
+            .and_then(|i| i.get(*attr))
+            .and_then(num)
+            .is_some_and(|a| a < *n),
+        Cond::Gt(attr, n) => item
+            .and_then(|i| i.get(*attr))
+            .and_then(num)
+            .is_some_and(|a| a > *n),
         Cond::And(cs) => cs.iter().all(|c| holds(c, item)),
         Cond::Or(cs) => cs.iter().any(|c| holds(c, item)),
     }
@@ -140,7 +147,11 @@ impl Table for MemoryTable {
         self.count();
         assert!(keys.len() <= 100, "BatchGetItem takes at most 100 keys");
         let unique: HashSet<&Key> = keys.iter().collect();
-        assert_eq!(unique.len(), keys.len(), "BatchGetItem refuses duplicate keys");
+        assert_eq!(
+            unique.len(),
+            keys.len(),
+            "BatchGetItem refuses duplicate keys"
+        );
         let items = self.lock();
         Ok(keys.iter().filter_map(|k| items.get(k).cloned()).collect())
     }
@@ -167,12 +178,13 @@ impl Table for MemoryTable {
         };
         rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
         if let Some(start) = &query.start_after {
-            let start_key = Key::of(start).ok_or_else(|| {
-                StoreError::Other(anyhow::anyhow!("start key without pk and sk"))
-            })?;
+            let start_key = Key::of(start)
+                .ok_or_else(|| StoreError::Other(anyhow::anyhow!("start key without pk and sk")))?;
             let start_sort = match query.index {
                 None => start_key.sk.clone(),
-                Some(index) => str_attr(start, index.sk_attr()).unwrap_or_default().to_owned(),
+                Some(index) => str_attr(start, index.sk_attr())
+                    .unwrap_or_default()
+                    .to_owned(),
             };
             rows.retain(|(s, k, _)| (s, *k) > (&start_sort, &start_key));
         }
@@ -209,7 +221,9 @@ impl Table for MemoryTable {
         self.count();
         let mut items = self.lock();
         if let Some(cond) = cond_of(&write) {
-            let key = write.key().ok_or_else(|| StoreError::Other(anyhow::anyhow!("no key")))?;
+            let key = write
+                .key()
+                .ok_or_else(|| StoreError::Other(anyhow::anyhow!("no key")))?;
             if !holds(cond, items.get(&key)) {
                 return Err(StoreError::ConditionFailed { index: Some(0) });
             }
@@ -230,7 +244,9 @@ impl Table for MemoryTable {
         self.count();
         let mut seen = HashSet::new();
         for w in &writes {
-            let key = w.key().ok_or_else(|| StoreError::Other(anyhow::anyhow!("no key")))?;
+            let key = w
+                .key()
+                .ok_or_else(|| StoreError::Other(anyhow::anyhow!("no key")))?;
             if !seen.insert(key.clone()) {
                 return Err(StoreError::Other(anyhow::anyhow!(
                     "a transaction touches {key:?} twice, which DynamoDB refuses"
@@ -288,7 +304,10 @@ mod tests {
         assert!(!holds(&Cond::Gt("version", 5), Some(&i)));
         assert!(holds(&Cond::Absent("missing"), Some(&i)));
         assert!(holds(
-            &Cond::Or(vec![Cond::Eq("status", json!("used")), Cond::Eq("status", json!("pending"))]),
+            &Cond::Or(vec![
+                Cond::Eq("status", json!("used")),
+                Cond::Eq("status", json!("pending"))
+            ]),
             Some(&i)
         ));
         assert!(!holds(&Cond::Eq("version", json!(3)), None));
@@ -297,7 +316,9 @@ mod tests {
     #[tokio::test]
     async fn a_transaction_with_one_failing_condition_writes_nothing() {
         let t = MemoryTable::new();
-        t.write(Write::put(item(json!({"pk": "x", "sk": "1"})))).await.unwrap();
+        t.write(Write::put(item(json!({"pk": "x", "sk": "1"}))))
+            .await
+            .unwrap();
         let err = t
             .transact(
                 vec![
@@ -308,7 +329,10 @@ mod tests {
             )
             .await
             .unwrap_err();
-        assert!(matches!(err, StoreError::ConditionFailed { index: Some(1) }));
+        assert!(matches!(
+            err,
+            StoreError::ConditionFailed { index: Some(1) }
+        ));
         assert!(t.get(&Key::new("y", "1")).await.unwrap().is_none());
     }
 

@@ -36,7 +36,10 @@ impl Outbox {
     }
 
     pub fn entries(&self) -> Vec<OutboxEntry> {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     fn keep(&self, entry: OutboxEntry, extension: &str) -> Result<(), DeliveryError> {
@@ -52,8 +55,7 @@ impl Outbox {
                 Some(s) => format!("To: {}\nSubject: {s}\n\n{}", entry.to, entry.body),
                 None => format!("To: {}\n\n{}", entry.to, entry.body),
             };
-            std::fs::write(folder.join(name), content)
-                .map_err(|e| DeliveryError(e.into()))?;
+            std::fs::write(folder.join(name), content).map_err(|e| DeliveryError(e.into()))?;
         }
         entries.push(entry);
         Ok(())

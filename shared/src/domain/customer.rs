@@ -1,6 +1,8 @@
 //! Customers: a person or a company, parsed from the API's input into data that holds.
 
-use super::{Collector, CountryCode, EmailAddress, FieldError, MobileNumber, Text, given, required};
+use super::{
+    Collector, CountryCode, EmailAddress, FieldError, MobileNumber, Text, given, required,
+};
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 
@@ -272,7 +274,9 @@ fn parse_vat_id(raw: &str) -> Result<Text, String> {
     let ok = compact.len() >= 4
         && compact.len() <= 14
         && compact[..2].chars().all(|c| c.is_ascii_uppercase())
-        && compact[2..].chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '*');
+        && compact[2..]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '*');
     if !ok {
         return Err("must be a VAT identification number such as DE123456789".into());
     }
@@ -281,16 +285,25 @@ fn parse_vat_id(raw: &str) -> Result<Text, String> {
 
 fn parse_postal_code(raw: &str) -> Result<Text, String> {
     let t = Text::parse(raw, 10)?;
-    if !t.as_str().chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-') {
+    if !t
+        .as_str()
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
+    {
         return Err("must contain only letters, digits, spaces and hyphens".into());
     }
     Ok(t)
 }
 
 fn parse_address(input: &AddressInput) -> Result<Option<Address>, Vec<FieldError>> {
-    let all_blank = [&input.street, &input.postal_code, &input.city, &input.country]
-        .iter()
-        .all(|f| given(f).is_none());
+    let all_blank = [
+        &input.street,
+        &input.postal_code,
+        &input.city,
+        &input.country,
+    ]
+    .iter()
+    .all(|f| given(f).is_none());
     if all_blank {
         return Ok(None);
     }
@@ -357,8 +370,12 @@ impl CustomerInput {
                 let register_number =
                     optional_text(&mut c, "registerNumber", &self.register_number, 50);
                 let vat_id = given(&self.vat_id).and_then(|s| c.check("vatId", parse_vat_id(s)));
-                let contact_first_name =
-                    text(&mut c, "contactFirstName", &self.contact_first_name, NAME_MAX);
+                let contact_first_name = text(
+                    &mut c,
+                    "contactFirstName",
+                    &self.contact_first_name,
+                    NAME_MAX,
+                );
                 let contact_last_name =
                     text(&mut c, "contactLastName", &self.contact_last_name, NAME_MAX);
                 match (company_name, contact_first_name, contact_last_name) {
@@ -459,12 +476,56 @@ mod tests {
     #[test]
     fn every_missing_mandatory_field_is_named() {
         let cases: Vec<(CustomerInput, Vec<&str>, &str)> = vec![
-            (CustomerInput { first_name: None, ..person() }, vec!["firstName"], "person without first name"),
-            (CustomerInput { last_name: Some("  ".into()), ..person() }, vec!["lastName"], "blank last name"),
-            (CustomerInput { email: None, first_name: None, ..person() }, vec!["firstName", "email"], "two at once"),
-            (CustomerInput { company_name: None, ..company() }, vec!["companyName"], "company without name"),
-            (CustomerInput { contact_first_name: None, contact_last_name: None, ..company() }, vec!["contactFirstName", "contactLastName"], "company without contact"),
-            (CustomerInput { kind: None, ..person() }, vec!["type"], "type missing"),
+            (
+                CustomerInput {
+                    first_name: None,
+                    ..person()
+                },
+                vec!["firstName"],
+                "person without first name",
+            ),
+            (
+                CustomerInput {
+                    last_name: Some("  ".into()),
+                    ..person()
+                },
+                vec!["lastName"],
+                "blank last name",
+            ),
+            (
+                CustomerInput {
+                    email: None,
+                    first_name: None,
+                    ..person()
+                },
+                vec!["firstName", "email"],
+                "two at once",
+            ),
+            (
+                CustomerInput {
+                    company_name: None,
+                    ..company()
+                },
+                vec!["companyName"],
+                "company without name",
+            ),
+            (
+                CustomerInput {
+                    contact_first_name: None,
+                    contact_last_name: None,
+                    ..company()
+                },
+                vec!["contactFirstName", "contactLastName"],
+                "company without contact",
+            ),
+            (
+                CustomerInput {
+                    kind: None,
+                    ..person()
+                },
+                vec!["type"],
+                "type missing",
+            ),
         ];
         for (input, expected, why) in cases {
             assert_eq!(fields(input.parse(TODAY)), expected, "{why}");
@@ -474,25 +535,96 @@ mod tests {
     #[test]
     fn malformed_values_are_named() {
         let cases: Vec<(CustomerInput, &str)> = vec![
-            (CustomerInput { email: Some("erika@".into()), ..person() }, "email"),
-            (CustomerInput { mobile: Some("12".into()), ..person() }, "mobile"),
-            (CustomerInput { date_of_birth: Some("31.01.1980".into()), ..person() }, "dateOfBirth"),
-            (CustomerInput { date_of_birth: Some("2027-01-01".into()), ..person() }, "dateOfBirth"),
-            (CustomerInput { language: Some("fr".into()), ..person() }, "language"),
-            (CustomerInput { salutation: Some("herr".into()), ..person() }, "salutation"),
-            (CustomerInput { vat_id: Some("123".into()), ..company() }, "vatId"),
-            (CustomerInput { address: Some(AddressInput { street: Some("Hauptstr. 1".into()), postal_code: Some("10115".into()), city: Some("Berlin".into()), country: Some("XX".into()) }), ..person() }, "address.country"),
-            (CustomerInput { address: Some(AddressInput { street: Some("Hauptstr. 1".into()), ..Default::default() }), ..person() }, "address.postalCode"),
+            (
+                CustomerInput {
+                    email: Some("erika@".into()),
+                    ..person()
+                },
+                "email",
+            ),
+            (
+                CustomerInput {
+                    mobile: Some("12".into()),
+                    ..person()
+                },
+                "mobile",
+            ),
+            (
+                CustomerInput {
+                    date_of_birth: Some("31.01.1980".into()),
+                    ..person()
+                },
+                "dateOfBirth",
+            ),
+            (
+                CustomerInput {
+                    date_of_birth: Some("2027-01-01".into()),
+                    ..person()
+                },
+                "dateOfBirth",
+            ),
+            (
+                CustomerInput {
+                    language: Some("fr".into()),
+                    ..person()
+                },
+                "language",
+            ),
+            (
+                CustomerInput {
+                    salutation: Some("herr".into()),
+                    ..person()
+                },
+                "salutation",
+            ),
+            (
+                CustomerInput {
+                    vat_id: Some("123".into()),
+                    ..company()
+                },
+                "vatId",
+            ),
+            (
+                CustomerInput {
+                    address: Some(AddressInput {
+                        street: Some("Hauptstr. 1".into()),
+                        postal_code: Some("10115".into()),
+                        city: Some("Berlin".into()),
+                        country: Some("XX".into()),
+                    }),
+                    ..person()
+                },
+                "address.country",
+            ),
+            (
+                CustomerInput {
+                    address: Some(AddressInput {
+                        street: Some("Hauptstr. 1".into()),
+                        ..Default::default()
+                    }),
+                    ..person()
+                },
+                "address.postalCode",
+            ),
         ];
         for (input, field) in cases {
-            assert!(fields(input.parse(TODAY)).contains(&field.to_owned()), "{field}");
+            assert!(
+                fields(input.parse(TODAY)).contains(&field.to_owned()),
+                "{field}"
+            );
         }
     }
 
     #[test]
     fn an_unknown_type_is_its_own_error() {
-        let input = CustomerInput { kind: Some("robot".into()), ..person() };
-        assert_eq!(input.parse(TODAY), Err(CustomerInputError::UnknownType("robot".into())));
+        let input = CustomerInput {
+            kind: Some("robot".into()),
+            ..person()
+        };
+        assert_eq!(
+            input.parse(TODAY),
+            Err(CustomerInputError::UnknownType("robot".into()))
+        );
     }
 
     #[test]
@@ -500,7 +632,10 @@ mod tests {
         let input = CustomerInput {
             mobile: Some("0170 1234567".into()),
             title: Some("".into()),
-            address: Some(AddressInput { street: Some(" ".into()), ..Default::default() }),
+            address: Some(AddressInput {
+                street: Some(" ".into()),
+                ..Default::default()
+            }),
             ..person()
         };
         let d = input.parse(TODAY).unwrap();

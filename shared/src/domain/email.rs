@@ -68,11 +68,21 @@ mod tests {
     fn valid_and_invalid_addresses() {
         let valid = [
             ("erika@example.com", "erika@example.com"),
-            ("  Erika.Mustermann@Example.DE ", "Erika.Mustermann@Example.DE"),
-            ("max+steuer@kanzlei-muster.de", "max+steuer@kanzlei-muster.de"),
+            (
+                "  Erika.Mustermann@Example.DE ",
+                "Erika.Mustermann@Example.DE",
+            ),
+            (
+                "max+steuer@kanzlei-muster.de",
+                "max+steuer@kanzlei-muster.de",
+            ),
         ];
         for (raw, expected) in valid {
-            assert_eq!(EmailAddress::parse(raw).unwrap().as_str(), expected, "{raw}");
+            assert_eq!(
+                EmailAddress::parse(raw).unwrap().as_str(),
+                expected,
+                "{raw}"
+            );
         }
         let invalid = [
             ("", "empty"),
@@ -83,7 +93,10 @@ mod tests {
             ("erika@exa mple.com", "space in domain"),
             ("Erika <erika@example.com>", "display name"),
             ("erika@@example.com", "double @"),
-            (&format!("{}@example.com", "e".repeat(120)), "longer than a sign-in name may be"),
+            (
+                &format!("{}@example.com", "e".repeat(120)),
+                "longer than a sign-in name may be",
+            ),
         ];
         for (raw, why) in &invalid {
             assert!(EmailAddress::parse(raw).is_err(), "{why}: {raw}");

@@ -10,8 +10,9 @@ mod text;
 
 pub use country::CountryCode;
 pub use customer::{
-    AddressInput, CustomerInput, CustomerInputError, NAME_MAX, Address, Company, Customer, CustomerData, CustomerId, CustomerKind, CustomerType, Language,
-    Person, Salutation, fold_for_sorting,
+    Address, AddressInput, Company, Customer, CustomerData, CustomerId, CustomerInput,
+    CustomerInputError, CustomerKind, CustomerType, Language, NAME_MAX, Person, Salutation,
+    fold_for_sorting,
 };
 pub use email::EmailAddress;
 pub use phone::MobileNumber;
@@ -20,9 +21,9 @@ pub use records::{
     InvitationStatus, MAX_CODE_ATTEMPTS, ProcessorGrant, Specialist,
 };
 pub use secrets::hex as secrets_hex;
-pub use secrets::{new_salt, 
+pub use secrets::{
     CODE_ALPHABET, Password, RegistrationCode, RegistrationToken, TokenHash, code_hash,
-    codes_match,
+    codes_match, new_salt,
 };
 pub use text::Text;
 

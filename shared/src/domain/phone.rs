@@ -61,14 +61,26 @@ mod tests {
     #[test]
     fn national_and_international_numbers_become_e164() {
         let cases = [
-            ("0170 1234567", "+491701234567", "German national with space"),
-            ("0170/1234567", "+491701234567", "German national with slash"),
+            (
+                "0170 1234567",
+                "+491701234567",
+                "German national with space",
+            ),
+            (
+                "0170/1234567",
+                "+491701234567",
+                "German national with slash",
+            ),
             ("+49 170 1234567", "+491701234567", "international"),
             ("0049 170 1234567", "+491701234567", "international with 00"),
             ("+43 664 1234567", "+436641234567", "Austrian mobile"),
         ];
         for (raw, expected, why) in cases {
-            assert_eq!(MobileNumber::parse(raw).unwrap().as_str(), expected, "{why}");
+            assert_eq!(
+                MobileNumber::parse(raw).unwrap().as_str(),
+                expected,
+                "{why}"
+            );
         }
     }
 

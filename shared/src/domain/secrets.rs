@@ -160,10 +160,12 @@ impl Password {
 
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 #[cfg(test)]
@@ -198,14 +200,24 @@ mod tests {
         let expected = 80_000.0 / 31.0;
         for (symbol, n) in counts {
             let ratio = n as f64 / expected;
-            assert!((0.85..1.15).contains(&ratio), "{} appears {n} times", symbol as char);
+            assert!(
+                (0.85..1.15).contains(&ratio),
+                "{} appears {n} times",
+                symbol as char
+            );
         }
     }
 
     #[test]
     fn codes_are_accepted_in_any_case_with_or_without_separators() {
         let code = RegistrationCode::parse("ABCD2345").unwrap();
-        for typed in ["ABCD-2345", "abcd2345", "abcd-2345", " ABCD 2345 ", "aBcD - 2345"] {
+        for typed in [
+            "ABCD-2345",
+            "abcd2345",
+            "abcd-2345",
+            " ABCD 2345 ",
+            "aBcD - 2345",
+        ] {
             assert_eq!(RegistrationCode::parse(typed).unwrap(), code, "{typed}");
         }
         assert_eq!(code.display(), "ABCD-2345");
@@ -213,7 +225,17 @@ mod tests {
 
     #[test]
     fn codes_with_ambiguous_or_foreign_characters_are_refused() {
-        for typed in ["ABCD-2340", "ABCD-234O", "ABCD-2341", "ABCD-234I", "ABCD-234L", "ABCD-234", "ABCD-23456", "ÄBCD-2345", ""] {
+        for typed in [
+            "ABCD-2340",
+            "ABCD-234O",
+            "ABCD-2341",
+            "ABCD-234I",
+            "ABCD-234L",
+            "ABCD-234",
+            "ABCD-23456",
+            "ÄBCD-2345",
+            "",
+        ] {
             assert!(RegistrationCode::parse(typed).is_err(), "{typed}");
         }
     }
@@ -226,7 +248,10 @@ mod tests {
         assert_eq!(tokens.len(), 1000, "no repeats");
         for t in &tokens {
             assert_eq!(URL_SAFE_NO_PAD.decode(t).unwrap().len(), 32);
-            assert!(t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+            assert!(
+                t.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            );
             assert!(RegistrationToken::parse(t).is_ok());
         }
     }
@@ -257,7 +282,10 @@ mod tests {
         assert!(Password::parse("e@example.com", "e@example.com").is_err());
         assert!(Password::parse("E@EXAMPLE.COM", "e@example.com").is_err());
         assert!(Password::parse("richtig-langes-Passwort", "e@example.com").is_ok());
-        assert!(Password::parse("zwölf Zeiche", "e@example.com").is_ok(), "12 characters, not bytes");
+        assert!(
+            Password::parse("zwölf Zeiche", "e@example.com").is_ok(),
+            "12 characters, not bytes"
+        );
         assert!(Password::parse(" richtig-langes-Passwort", "e@example.com").is_err());
     }
 

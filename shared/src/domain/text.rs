@@ -48,13 +48,38 @@ mod tests {
     #[test]
     fn text_is_trimmed_and_bounded() {
         let cases: &[(&str, usize, Result<&str, &str>, &str)] = &[
-            ("  Erika ", 10, Ok("Erika"), "surrounding blanks are trimmed"),
+            (
+                "  Erika ",
+                10,
+                Ok("Erika"),
+                "surrounding blanks are trimmed",
+            ),
             ("", 10, Err("is required"), "empty is missing"),
             ("   ", 10, Err("is required"), "blank is missing"),
-            ("a\u{0}b", 10, Err("must not contain control characters"), "NUL"),
-            ("a\nb", 10, Err("must not contain control characters"), "newline"),
-            ("Ärztekammer", 11, Ok("Ärztekammer"), "counts characters, not bytes"),
-            ("abcdefghijk", 10, Err("must be at most 10 characters"), "too long"),
+            (
+                "a\u{0}b",
+                10,
+                Err("must not contain control characters"),
+                "NUL",
+            ),
+            (
+                "a\nb",
+                10,
+                Err("must not contain control characters"),
+                "newline",
+            ),
+            (
+                "Ärztekammer",
+                11,
+                Ok("Ärztekammer"),
+                "counts characters, not bytes",
+            ),
+            (
+                "abcdefghijk",
+                10,
+                Err("must be at most 10 characters"),
+                "too long",
+            ),
         ];
         for (raw, max, expected, why) in cases {
             let got = Text::parse(raw, *max);

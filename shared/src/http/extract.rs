@@ -64,7 +64,9 @@ async fn read_body(req: Request) -> Result<bytes::Bytes, Error> {
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::bad_request("The request body must be a JSON object."));
+        return Err(Error::bad_request(
+            "The request body must be a JSON object.",
+        ));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
@@ -76,7 +78,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
         };
         // serde's message names the expected type but never echoes the input.
         let message = inner.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
         let errors = if path == "." || path.is_empty() {
             Vec::new()
         } else {

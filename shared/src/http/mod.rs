@@ -47,7 +47,9 @@ pub fn customers_router() -> Router<AppState> {
         .route("/customers", get(list_customers).post(create_customer))
         .route(
             "/customers/{id}",
-            get(get_customer).put(update_customer).delete(delete_customer),
+            get(get_customer)
+                .put(update_customer)
+                .delete(delete_customer),
         )
 }
 
@@ -234,7 +236,10 @@ async fn remove_authorisations(
     ))
 }
 
-async fn list_specialists(State(app): State<AppState>, caller: Caller) -> Result<impl IntoResponse> {
+async fn list_specialists(
+    State(app): State<AppState>,
+    caller: Caller,
+) -> Result<impl IntoResponse> {
     Ok(JsonOut(specialists::list(&app, &caller).await?))
 }
 

@@ -303,10 +303,17 @@ impl AccessItem {
             activated_at: a.activated_at.map(rfc3339),
             identity: a.identity.clone(),
             invitation: a.invitation.as_ref().map(|h| h.as_str().to_owned()),
-            invitations: a.invitations.iter().map(|h| h.as_str().to_owned()).collect(),
+            invitations: a
+                .invitations
+                .iter()
+                .map(|h| h.as_str().to_owned())
+                .collect(),
             sends: a.sends.clone(),
             delivery_email: a.delivery.map(|d| d.email.as_str().to_owned()),
-            delivery_sms: a.delivery.and_then(|d| d.sms).map(|s| s.as_str().to_owned()),
+            delivery_sms: a
+                .delivery
+                .and_then(|d| d.sms)
+                .map(|s| s.as_str().to_owned()),
             delivery_at: a.delivery.map(|d| rfc3339(d.at)),
             version: a.version,
         }
@@ -529,7 +536,11 @@ pub struct GrantItem {
 }
 
 impl GrantItem {
-    pub fn admin(customer: &crate::domain::CustomerId, specialist_id: &str, at: OffsetDateTime) -> Self {
+    pub fn admin(
+        customer: &crate::domain::CustomerId,
+        specialist_id: &str,
+        at: OffsetDateTime,
+    ) -> Self {
         let key = admin_key(customer, specialist_id);
         Self {
             pk: key.pk,
@@ -636,13 +647,16 @@ impl Partition {
                     p.customer = Some(c.into_domain()?);
                 }
             } else if sk.starts_with(ACCESS_PREFIX) {
-                p.accesses.push(from_item::<AccessItem>(item)?.into_domain()?);
+                p.accesses
+                    .push(from_item::<AccessItem>(item)?.into_domain()?);
             } else if let Some(id) = sk.strip_prefix(ADMIN_PREFIX) {
                 p.admins.push(id.to_owned());
             } else if sk.starts_with(PROC_PREFIX) {
-                p.processors.push(from_item::<GrantItem>(item)?.into_processor()?);
+                p.processors
+                    .push(from_item::<GrantItem>(item)?.into_processor()?);
             } else if sk.starts_with(TX_PREFIX) {
-                p.transactions.push(from_item::<TransactionItem>(item)?.into_domain()?);
+                p.transactions
+                    .push(from_item::<TransactionItem>(item)?.into_domain()?);
             }
         }
         Ok(p)

@@ -33,7 +33,10 @@ pub fn access_key(customer: &CustomerId, access_id: &str) -> Key {
 }
 
 pub fn admin_key(customer: &CustomerId, specialist_id: &str) -> Key {
-    Key::new(customer_pk(customer), format!("{ADMIN_PREFIX}{specialist_id}"))
+    Key::new(
+        customer_pk(customer),
+        format!("{ADMIN_PREFIX}{specialist_id}"),
+    )
 }
 
 /// `#` cannot occur in ids (see `ids::plausible`), so the specialist and the transaction can
@@ -46,7 +49,10 @@ pub fn processor_key(customer: &CustomerId, specialist_id: &str, transaction_id:
 }
 
 pub fn transaction_key(customer: &CustomerId, transaction_id: &str) -> Key {
-    Key::new(customer_pk(customer), format!("{TX_PREFIX}{transaction_id}"))
+    Key::new(
+        customer_pk(customer),
+        format!("{TX_PREFIX}{transaction_id}"),
+    )
 }
 
 pub fn email_key(normalized_email: &str) -> Key {

@@ -1,6 +1,8 @@
 //! Accesses of end users to a customer: create (invited at once), change, resend.
 
-use super::{customer_for_change, customer_id, customer_alive, find, plausible_id, staff, store_error};
+use super::{
+    customer_alive, customer_for_change, customer_id, find, plausible_id, staff, store_error,
+};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{
@@ -49,15 +51,29 @@ fn email_taken() -> Error {
     Error::Conflict("This e-mail address already belongs to an access.".into())
 }
 
-pub async fn create(app: &App, caller: &Caller, customer: &str, input: NewAccessInput) -> Result<AccessView> {
+pub async fn create(
+    app: &App,
+    caller: &Caller,
+    customer: &str,
+    input: NewAccessInput,
+) -> Result<AccessView> {
     let staff = staff(caller)?;
     let cid = customer_id(customer)?;
     let (customer, _) = customer_for_change(app, &staff, &cid, &[]).await?;
 
     let mut c = Collector::default();
-    let first_name = c.check("firstName", required(&input.first_name).and_then(|s| Text::parse(s, NAME_MAX)));
-    let last_name = c.check("lastName", required(&input.last_name).and_then(|s| Text::parse(s, NAME_MAX)));
-    let email = c.check("email", required(&input.email).and_then(EmailAddress::parse));
+    let first_name = c.check(
+        "firstName",
+        required(&input.first_name).and_then(|s| Text::parse(s, NAME_MAX)),
+    );
+    let last_name = c.check(
+        "lastName",
+        required(&input.last_name).and_then(|s| Text::parse(s, NAME_MAX)),
+    );
+    let email = c.check(
+        "email",
+        required(&input.email).and_then(EmailAddress::parse),
+    );
     let mobile = given(&input.mobile).and_then(|s| c.check("mobile", MobileNumber::parse(s)));
     let language = match given(&input.language) {
         Some(s) => c.check("language", Language::parse(s)),
@@ -223,7 +239,12 @@ pub async fn patch(
     Ok(AccessView::new(&next))
 }
 
-pub async fn resend(app: &App, caller: &Caller, customer: &str, access_id: &str) -> Result<AccessView> {
+pub async fn resend(
+    app: &App,
+    caller: &Caller,
+    customer: &str,
+    access_id: &str,
+) -> Result<AccessView> {
     let current = load(app, caller, customer, access_id).await?;
     if current.status == AccessStatus::Active {
         return Err(Error::Conflict(

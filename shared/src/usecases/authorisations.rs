@@ -1,7 +1,7 @@
 //! Authorisations at a glance (accesses, administrators, additional processors) and their
 //! changes: determine administrators and additional processors, remove any selection at once.
 
-use super::{customer_alive, customer_id, parse_ids, staff, store_error, Staff};
+use super::{Staff, customer_alive, customer_id, parse_ids, staff, store_error};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{AccessStatus, FieldError, ProcessorGrant, Specialist};
@@ -65,7 +65,7 @@ fn build(p: &Partition, names: &BTreeMap<String, Specialist>) -> AuthorisationsV
             });
     }
     let mut administrators: Vec<_> = p.admins.iter().map(|a| show(a)).collect();
-    administrators.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    administrators.sort_by_key(|a| a.name.to_lowercase());
     let mut additional_processors: Vec<_> = processors
         .into_iter()
         .map(|(id, transactions)| ProcessorView {
@@ -73,8 +73,12 @@ fn build(p: &Partition, names: &BTreeMap<String, Specialist>) -> AuthorisationsV
             transactions,
         })
         .collect();
-    additional_processors
-        .sort_by(|a, b| a.specialist.name.to_lowercase().cmp(&b.specialist.name.to_lowercase()));
+    additional_processors.sort_by(|a, b| {
+        a.specialist
+            .name
+            .to_lowercase()
+            .cmp(&b.specialist.name.to_lowercase())
+    });
     AuthorisationsView {
         accesses: accesses.into_iter().map(AccessView::new).collect(),
         administrators,
@@ -103,7 +107,9 @@ fn may_change(staff: &Staff<'_>, p: &Partition) -> Result<()> {
     if staff.platform_admin || p.is_admin(staff.id) {
         Ok(())
     } else {
-        Err(Error::Forbidden("Only the customer's administrators may change its authorisations."))
+        Err(Error::Forbidden(
+            "Only the customer's administrators may change its authorisations.",
+        ))
     }
 }
 
@@ -113,7 +119,10 @@ pub struct AdministratorsInput {
     pub specialist_ids: Option<Vec<String>>,
 }
 
-fn required_ids(field: &str, raw: &Option<Vec<String>>) -> std::result::Result<Vec<String>, FieldError> {
+fn required_ids(
+    field: &str,
+    raw: &Option<Vec<String>>,
+) -> std::result::Result<Vec<String>, FieldError> {
     match raw {
         None => Err(FieldError::new(field, "is required")),
         Some(list) if list.is_empty() => Err(FieldError::new(field, "must name at least one")),
@@ -122,7 +131,11 @@ fn required_ids(field: &str, raw: &Option<Vec<String>>) -> std::result::Result<V
 }
 
 /// Refuses ids that are not in the directory, naming each.
-fn unknown_specialists(field: &str, ids: &[String], known: &BTreeMap<String, Specialist>) -> Vec<FieldError> {
+fn unknown_specialists(
+    field: &str,
+    ids: &[String],
+    known: &BTreeMap<String, Specialist>,
+) -> Vec<FieldError> {
     ids.iter()
         .enumerate()
         .filter(|(_, id)| !known.contains_key(*id))
@@ -138,7 +151,8 @@ pub async fn add_administrators(
 ) -> Result<AuthorisationsView> {
     let staff = staff(caller)?;
     let id = customer_id(customer)?;
-    let ids = required_ids("specialistIds", &input.specialist_ids).map_err(|e| Error::Validation(vec![e]))?;
+    let ids = required_ids("specialistIds", &input.specialist_ids)
+        .map_err(|e| Error::Validation(vec![e]))?;
     let mut p = read_view_range(app, &id).await?;
     may_change(&staff, &p)?;
     let mut wanted = named_specialists(&p);
@@ -207,7 +221,10 @@ pub async fn add_processors(
     if specialists.len() * transactions.len() > MAX_WRITES - 1 {
         return Err(Error::field(
             "transactionIds",
-            format!("at most {} specialist-transaction pairs per request", MAX_WRITES - 1),
+            format!(
+                "at most {} specialist-transaction pairs per request",
+                MAX_WRITES - 1
+            ),
         ));
     }
     // The whole partition: the grants for the answer and the transactions to check.
@@ -288,7 +305,12 @@ pub struct RemoveInput {
 }
 
 /// Removes the whole selection in one transaction, or nothing.
-pub async fn remove(app: &App, caller: &Caller, customer: &str, input: RemoveInput) -> Result<AuthorisationsView> {
+pub async fn remove(
+    app: &App,
+    caller: &Caller,
+    customer: &str,
+    input: RemoveInput,
+) -> Result<AuthorisationsView> {
     let staff = staff(caller)?;
     let id = customer_id(customer)?;
     let mut errors = Vec::new();
@@ -296,23 +318,44 @@ pub async fn remove(app: &App, caller: &Caller, customer: &str, input: RemoveInp
         errors.push(e);
         Vec::new()
     });
-    let admin_ids = parse_ids("administratorIds", &input.administrator_ids, MAX_IDS).unwrap_or_else(|e| {
-        errors.push(e);
-        Vec::new()
-    });
+    let admin_ids = parse_ids("administratorIds", &input.administrator_ids, MAX_IDS)
+        .unwrap_or_else(|e| {
+            errors.push(e);
+            Vec::new()
+        });
     if input.additional_processors.len() > MAX_IDS {
-        errors.push(FieldError::new("additionalProcessors", format!("must have at most {MAX_IDS} entries")));
+        errors.push(FieldError::new(
+            "additionalProcessors",
+            format!("must have at most {MAX_IDS} entries"),
+        ));
     }
     for (i, sel) in input.additional_processors.iter().enumerate() {
         if !crate::ids::plausible(&sel.specialist_id) {
-            errors.push(FieldError::new(format!("additionalProcessors[{i}].specialistId"), "is not a valid id"));
+            errors.push(FieldError::new(
+                format!("additionalProcessors[{i}].specialistId"),
+                "is not a valid id",
+            ));
         }
-        if sel.transaction_id.as_deref().is_some_and(|t| !crate::ids::plausible(t)) {
-            errors.push(FieldError::new(format!("additionalProcessors[{i}].transactionId"), "is not a valid id"));
+        if sel
+            .transaction_id
+            .as_deref()
+            .is_some_and(|t| !crate::ids::plausible(t))
+        {
+            errors.push(FieldError::new(
+                format!("additionalProcessors[{i}].transactionId"),
+                "is not a valid id",
+            ));
         }
     }
-    if errors.is_empty() && access_ids.is_empty() && admin_ids.is_empty() && input.additional_processors.is_empty() {
-        errors.push(FieldError::new("accessIds", "select at least one access, administrator or additional processor"));
+    if errors.is_empty()
+        && access_ids.is_empty()
+        && admin_ids.is_empty()
+        && input.additional_processors.is_empty()
+    {
+        errors.push(FieldError::new(
+            "accessIds",
+            "select at least one access, administrator or additional processor",
+        ));
     }
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
@@ -323,12 +366,18 @@ pub async fn remove(app: &App, caller: &Caller, customer: &str, input: RemoveInp
     // Everything selected must exist, so that a stale screen does not silently remove less.
     for (i, a) in access_ids.iter().enumerate() {
         if !p.accesses.iter().any(|x| &x.id == a) {
-            errors.push(FieldError::new(format!("accessIds[{i}]"), "is not an access of this customer"));
+            errors.push(FieldError::new(
+                format!("accessIds[{i}]"),
+                "is not an access of this customer",
+            ));
         }
     }
     for (i, a) in admin_ids.iter().enumerate() {
         if !p.is_admin(a) {
-            errors.push(FieldError::new(format!("administratorIds[{i}]"), "is not an administrator of this customer"));
+            errors.push(FieldError::new(
+                format!("administratorIds[{i}]"),
+                "is not an administrator of this customer",
+            ));
         }
     }
     let mut grants: Vec<ProcessorGrant> = Vec::new();
@@ -337,11 +386,18 @@ pub async fn remove(app: &App, caller: &Caller, customer: &str, input: RemoveInp
             .processors
             .iter()
             .filter(|g| g.specialist_id == sel.specialist_id)
-            .filter(|g| sel.transaction_id.as_ref().is_none_or(|t| &g.transaction_id == t))
+            .filter(|g| {
+                sel.transaction_id
+                    .as_ref()
+                    .is_none_or(|t| &g.transaction_id == t)
+            })
             .cloned()
             .collect();
         if matching.is_empty() {
-            errors.push(FieldError::new(format!("additionalProcessors[{i}]"), "is not an additional processor of this customer"));
+            errors.push(FieldError::new(
+                format!("additionalProcessors[{i}]"),
+                "is not an additional processor of this customer",
+            ));
         }
         for g in matching {
             if !grants.iter().any(|x| x == &g) {
@@ -358,7 +414,12 @@ pub async fn remove(app: &App, caller: &Caller, customer: &str, input: RemoveInp
         ));
     }
 
-    let removed: Vec<_> = p.accesses.iter().filter(|a| access_ids.contains(&a.id)).cloned().collect();
+    let removed: Vec<_> = p
+        .accesses
+        .iter()
+        .filter(|a| access_ids.contains(&a.id))
+        .cloned()
+        .collect();
     let mut writes = Vec::new();
     for a in &removed {
         writes.push(Write::delete(store::access_key(&id, &a.id)));
@@ -374,7 +435,11 @@ pub async fn remove(app: &App, caller: &Caller, customer: &str, input: RemoveInp
         writes.push(Write::delete(store::admin_key(&id, s)));
     }
     for g in &grants {
-        writes.push(Write::delete(store::processor_key(&id, &g.specialist_id, &g.transaction_id)));
+        writes.push(Write::delete(store::processor_key(
+            &id,
+            &g.specialist_id,
+            &g.transaction_id,
+        )));
     }
     // The count guards the last administrator against parallel removals.
     writes.push(Write::Update {
@@ -388,7 +453,10 @@ pub async fn remove(app: &App, caller: &Caller, customer: &str, input: RemoveInp
         ])),
     });
     if writes.len() > MAX_WRITES {
-        return Err(Error::field("accessIds", "the selection is too large for one change; remove fewer at once"));
+        return Err(Error::field(
+            "accessIds",
+            "the selection is too large for one change; remove fewer at once",
+        ));
     }
     // Sign-ins go first: if removing one fails, nothing else has changed and a retry
     // finishes the job (deleting a missing sign-in succeeds).
@@ -411,7 +479,11 @@ pub async fn remove(app: &App, caller: &Caller, customer: &str, input: RemoveInp
     // any more, so they go now rather than when their TTL runs out.
     let mut stale: Vec<_> = removed
         .iter()
-        .flat_map(|a| a.invitations.iter().filter(|h| Some(*h) != a.invitation.as_ref()))
+        .flat_map(|a| {
+            a.invitations
+                .iter()
+                .filter(|h| Some(*h) != a.invitation.as_ref())
+        })
         .map(store::invitation_key)
         .collect();
     stale.sort();

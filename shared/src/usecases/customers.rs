@@ -11,8 +11,8 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::ports::{Cond, Index, Item, Key, Query, SortKey, StoreError, Write};
 use crate::store::{
-    self, AccessItem, CUSTOMER_OPTIONAL_ATTRS, CustomerItem, GrantItem, IdempotencyItem,
-    Partition, PointerItem, from_item, to_item,
+    self, AccessItem, CUSTOMER_OPTIONAL_ATTRS, CustomerItem, GrantItem, IdempotencyItem, Partition,
+    PointerItem, from_item, to_item,
 };
 use crate::usecases::invitations;
 use crate::views::{AccessView, CustomerPage, CustomerSummary, CustomerView};
@@ -51,14 +51,20 @@ pub async fn list(app: &App, caller: &Caller, p: ListParams) -> Result<CustomerP
         Some(raw) => match CustomerType::parse(raw) {
             Some(t) => Some(t),
             None => {
-                errors.push(crate::domain::FieldError::new("type", "must be person or company"));
+                errors.push(crate::domain::FieldError::new(
+                    "type",
+                    "must be person or company",
+                ));
                 None
             }
         },
     };
     let q = p.q.as_deref().map(str::trim).unwrap_or_default();
     if q.chars().count() > 100 {
-        errors.push(crate::domain::FieldError::new("q", "must be at most 100 characters"));
+        errors.push(crate::domain::FieldError::new(
+            "q",
+            "must be at most 100 characters",
+        ));
     }
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
@@ -66,7 +72,10 @@ pub async fn list(app: &App, caller: &Caller, p: ListParams) -> Result<CustomerP
     let prefix = fold_for_sorting(q);
     let (index, pk) = match kind {
         None => (Index::Gsi1, store::OVERVIEW_PK.to_owned()),
-        Some(t) => (Index::Gsi2, format!("{}#{}", store::OVERVIEW_PK, t.as_str())),
+        Some(t) => (
+            Index::Gsi2,
+            format!("{}#{}", store::OVERVIEW_PK, t.as_str()),
+        ),
     };
     let scope = format!("{}|{}|{}", index.name(), pk, prefix);
     let start_after = match p.cursor.as_deref().filter(|c| !c.is_empty()) {
@@ -116,21 +125,25 @@ pub async fn list(app: &App, caller: &Caller, p: ListParams) -> Result<CustomerP
         None
     };
     Ok(CustomerPage {
-        items: customers.iter().map(|(c, _)| CustomerSummary::new(c)).collect(),
+        items: customers
+            .iter()
+            .map(|(c, _)| CustomerSummary::new(c))
+            .collect(),
         next_cursor,
     })
 }
 
 fn parse_input(app: &App, input: &CustomerInput) -> Result<CustomerData> {
-    input
-        .parse(app.now().date())
-        .map_err(|e| match e {
-            CustomerInputError::UnknownType(t) => Error::BadRequest {
-                detail: format!("Unknown customer type {t:?}; expected person or company."),
-                errors: vec![crate::domain::FieldError::new("type", "must be person or company")],
-            },
-            CustomerInputError::Invalid(errors) => Error::Validation(errors),
-        })
+    input.parse(app.now().date()).map_err(|e| match e {
+        CustomerInputError::UnknownType(t) => Error::BadRequest {
+            detail: format!("Unknown customer type {t:?}; expected person or company."),
+            errors: vec![crate::domain::FieldError::new(
+                "type",
+                "must be person or company",
+            )],
+        },
+        CustomerInputError::Invalid(errors) => Error::Validation(errors),
+    })
 }
 
 /// The answer to a create: 201 with this body, or the stored first answer of a retry.
@@ -146,7 +159,10 @@ fn validate_idempotency_key(raw: &str) -> Result<&str> {
     } else {
         Err(Error::BadRequest {
             detail: "The Idempotency-Key header must be 1 to 255 visible ASCII characters.".into(),
-            errors: vec![crate::domain::FieldError::new("Idempotency-Key", "is not valid")],
+            errors: vec![crate::domain::FieldError::new(
+                "Idempotency-Key",
+                "is not valid",
+            )],
         })
     }
 }
@@ -251,12 +267,16 @@ pub async fn create(
     }
     match app.table.transact(writes, None).await {
         Ok(()) => {}
-        Err(StoreError::ConditionFailed { index: Some(EMAIL_MARKER) }) => {
+        Err(StoreError::ConditionFailed {
+            index: Some(EMAIL_MARKER),
+        }) => {
             return Err(Error::Conflict(
                 "This e-mail address already belongs to an access.".into(),
             ));
         }
-        Err(StoreError::ConditionFailed { index: Some(IDEMPOTENCY) }) => {
+        Err(StoreError::ConditionFailed {
+            index: Some(IDEMPOTENCY),
+        }) => {
             // A parallel request with the same key won: answer as it did.
             let key = idem_key.as_ref().ok_or(Error::NotFound)?;
             let item = app.table.get(key).await?.ok_or(Error::Conflict(
@@ -288,7 +308,11 @@ pub async fn create(
             cond: Some(Cond::Exists),
         });
     }
-    let mut writes = vec![invitations::record_delivery(&access, &delivery, access.version)];
+    let mut writes = vec![invitations::record_delivery(
+        &access,
+        &delivery,
+        access.version,
+    )];
     writes.extend(extra);
     let recorded = if writes.len() == 1 {
         app.table.write(writes.remove(0)).await
@@ -316,7 +340,12 @@ pub async fn get(app: &App, caller: &Caller, id: &str) -> Result<CustomerView> {
     Ok(CustomerView::new(&customer))
 }
 
-pub async fn update(app: &App, caller: &Caller, id: &str, input: CustomerInput) -> Result<CustomerView> {
+pub async fn update(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    input: CustomerInput,
+) -> Result<CustomerView> {
     let staff = staff(caller)?;
     let id = customer_id(id)?;
     let (current, _) = customer_for_change(app, &staff, &id, &[]).await?;
@@ -328,7 +357,10 @@ pub async fn update(app: &App, caller: &Caller, id: &str, input: CustomerInput) 
     };
     let expected_version = input.version;
     if expected_version.is_none() {
-        errors.push(crate::domain::FieldError::new("version", "is required: send the version you read"));
+        errors.push(crate::domain::FieldError::new(
+            "version",
+            "is required: send the version you read",
+        ));
     }
     if let Ok(d) = &data
         && d.customer_type() != current.data.customer_type()
@@ -439,7 +471,12 @@ async fn delete_owned(app: &App, id: &CustomerId, p: &Partition, items: &[Item])
         }
     }
     let customer_key = store::customer_key(id);
-    let mut keys: Vec<Key> = p.keys.iter().filter(|k| **k != customer_key).cloned().collect();
+    let mut keys: Vec<Key> = p
+        .keys
+        .iter()
+        .filter(|k| **k != customer_key)
+        .cloned()
+        .collect();
     for a in &p.accesses {
         keys.push(store::email_key(&a.email.normalized()));
         keys.extend(a.invitations.iter().map(store::invitation_key));

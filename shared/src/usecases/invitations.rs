@@ -151,12 +151,7 @@ pub fn record_delivery(access: &Access, delivery: &Delivery, expected_version: u
 
 /// Sends the invitation and stores how it went (one more round trip). The access passed in
 /// is updated to show the outcome.
-pub async fn send_and_record(
-    app: &App,
-    access: &mut Access,
-    issued: &Issued,
-    extra: Vec<Write>,
-) {
+pub async fn send_and_record(app: &App, access: &mut Access, issued: &Issued, extra: Vec<Write>) {
     let now = app.now();
     let delivery = send(app, access, issued, now).await;
     access.delivery = Some(delivery);

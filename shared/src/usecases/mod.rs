@@ -108,7 +108,11 @@ pub fn customer_alive(id: &CustomerId) -> crate::ports::Write {
 }
 
 /// Parses a list of ids from a request, naming the failing entries.
-pub fn parse_ids(field: &str, raw: &[String], max: usize) -> Result<Vec<String>, crate::domain::FieldError> {
+pub fn parse_ids(
+    field: &str,
+    raw: &[String],
+    max: usize,
+) -> Result<Vec<String>, crate::domain::FieldError> {
     if raw.len() > max {
         return Err(crate::domain::FieldError::new(
             field,

@@ -66,9 +66,13 @@ async fn load(app: &App, token: &RegistrationToken) -> Result<Invitation> {
 /// 410 for links that no longer work, in one place.
 fn usable(inv: &Invitation, now: time::OffsetDateTime) -> Result<()> {
     match inv.status {
-        InvitationStatus::Used => return Err(Error::Gone("This registration link was already used.")),
+        InvitationStatus::Used => {
+            return Err(Error::Gone("This registration link was already used."));
+        }
         InvitationStatus::Revoked => {
-            return Err(Error::Gone("This registration link was replaced or withdrawn."));
+            return Err(Error::Gone(
+                "This registration link was replaced or withdrawn.",
+            ));
         }
         InvitationStatus::Pending | InvitationStatus::Claimed(_) => {}
     }
@@ -114,7 +118,10 @@ pub async fn complete(app: &App, input: CompleteInput) -> Result<Completed> {
     if let Some((salt, hash)) = &inv.code {
         let typed = input.sms_code.as_deref().unwrap_or_default();
         if typed.trim().is_empty() {
-            return Err(Error::field("smsCode", "is required: enter the code from the SMS"));
+            return Err(Error::field(
+                "smsCode",
+                "is required: enter the code from the SMS",
+            ));
         }
         let right = RegistrationCode::parse(typed).is_ok_and(|c| codes_match(salt, &c, hash));
         if !right {
@@ -230,9 +237,10 @@ async fn finish(
     active.insert("status".into(), json!("active"));
     active.insert(
         "activatedAt".into(),
-        json!(now
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default()),
+        json!(
+            now.format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
+        ),
     );
     active.insert("identity".into(), json!(subject));
     let writes = vec![
@@ -274,9 +282,9 @@ async fn finish(
                 tracing::error!(access_id = %inv.access_id, error = ?undo, "sign-in not removed after failed registration");
             }
             match e {
-                StoreError::ConditionFailed { .. } => Err(Error::Gone(
-                    "This registration link was withdrawn.",
-                )),
+                StoreError::ConditionFailed { .. } => {
+                    Err(Error::Gone("This registration link was withdrawn."))
+                }
                 other => Err(store_error(other)),
             }
         }
@@ -286,7 +294,9 @@ async fn finish(
 fn identity_error(e: IdentityError) -> Error {
     match e {
         IdentityError::PasswordRefused(why) => Error::field("password", why),
-        IdentityError::Exists => Error::Conflict("A sign-in for this e-mail address exists.".into()),
+        IdentityError::Exists => {
+            Error::Conflict("A sign-in for this e-mail address exists.".into())
+        }
         IdentityError::Unavailable(cause) => Error::Unavailable(cause),
     }
 }

@@ -18,9 +18,16 @@ pub async fn list(app: &App, caller: &Caller) -> Result<Items<SpecialistView>> {
         .await?;
     let mut out = Vec::with_capacity(items.len());
     for item in &items {
-        out.push(SpecialistView::new(&from_item::<SpecialistItem>(item)?.into_domain()?));
+        out.push(SpecialistView::new(
+            &from_item::<SpecialistItem>(item)?.into_domain()?,
+        ));
     }
-    out.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+    out.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
     Ok(Items { items: out })
 }
 
@@ -32,8 +39,14 @@ pub struct SpecialistInput {
 
 pub fn parse(id: &str, input: &SpecialistInput) -> Result<Specialist> {
     let mut c = Collector::default();
-    let name = c.check("name", required(&input.name).and_then(|s| Text::parse(s, 100)));
-    let email = c.check("email", required(&input.email).and_then(EmailAddress::parse));
+    let name = c.check(
+        "name",
+        required(&input.name).and_then(|s| Text::parse(s, 100)),
+    );
+    let email = c.check(
+        "email",
+        required(&input.email).and_then(EmailAddress::parse),
+    );
     match (name, email) {
         (Some(name), Some(email)) => Ok(Specialist {
             id: id.to_owned(),
@@ -45,13 +58,23 @@ pub fn parse(id: &str, input: &SpecialistInput) -> Result<Specialist> {
 }
 
 /// Creates or updates a directory entry (platform admins). `id` is the specialist's `sub`.
-pub async fn put(app: &App, caller: &Caller, id: &str, input: SpecialistInput) -> Result<SpecialistView> {
+pub async fn put(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    input: SpecialistInput,
+) -> Result<SpecialistView> {
     let staff = staff(caller)?;
     if !staff.platform_admin {
-        return Err(Error::Forbidden("Only platform admins manage the specialist directory."));
+        return Err(Error::Forbidden(
+            "Only platform admins manage the specialist directory.",
+        ));
     }
     if !crate::ids::plausible(id) {
-        return Err(Error::field("id", "must be 1 to 64 letters, digits, '-' or '_'"));
+        return Err(Error::field(
+            "id",
+            "must be 1 to 64 letters, digits, '-' or '_'",
+        ));
     }
     let s = parse(id, &input)?;
     app.table

@@ -42,7 +42,12 @@ pub struct NewTransaction {
     pub title: Option<String>,
 }
 
-pub async fn create(app: &App, caller: &Caller, customer: &str, input: NewTransaction) -> Result<TransactionView> {
+pub async fn create(
+    app: &App,
+    caller: &Caller,
+    customer: &str,
+    input: NewTransaction,
+) -> Result<TransactionView> {
     let staff = staff(caller)?;
     let id = customer_id(customer)?;
     super::customer_for_change(app, &staff, &id, &[]).await?;
@@ -58,7 +63,10 @@ pub async fn create(app: &App, caller: &Caller, customer: &str, input: NewTransa
     match app
         .table
         .transact(
-            vec![customer_alive(&id), Write::put_new(to_item(&TransactionItem::from_domain(&t)))],
+            vec![
+                customer_alive(&id),
+                Write::put_new(to_item(&TransactionItem::from_domain(&t))),
+            ],
             None,
         )
         .await
@@ -70,7 +78,12 @@ pub async fn create(app: &App, caller: &Caller, customer: &str, input: NewTransa
 }
 
 /// The transaction and whether the caller may change it; 404 when the caller may not see it.
-async fn visible(app: &App, caller: &Caller, customer: &str, transaction: &str) -> Result<(BusinessTransaction, bool)> {
+async fn visible(
+    app: &App,
+    caller: &Caller,
+    customer: &str,
+    transaction: &str,
+) -> Result<(BusinessTransaction, bool)> {
     let staff = staff(caller)?;
     let id = customer_id(customer)?;
     let tid = plausible_id(transaction)?;
@@ -95,7 +108,12 @@ async fn visible(app: &App, caller: &Caller, customer: &str, transaction: &str) 
     Ok((t, admin))
 }
 
-pub async fn get(app: &App, caller: &Caller, customer: &str, transaction: &str) -> Result<TransactionView> {
+pub async fn get(
+    app: &App,
+    caller: &Caller,
+    customer: &str,
+    transaction: &str,
+) -> Result<TransactionView> {
     visible(app, caller, customer, transaction)
         .await
         .map(|(t, _)| TransactionView::new(&t))
@@ -104,7 +122,9 @@ pub async fn get(app: &App, caller: &Caller, customer: &str, transaction: &str) 
 pub async fn delete(app: &App, caller: &Caller, customer: &str, transaction: &str) -> Result<()> {
     let (t, admin) = visible(app, caller, customer, transaction).await?;
     if !admin {
-        return Err(Error::Forbidden("Only the customer's administrators may delete business transactions."));
+        return Err(Error::Forbidden(
+            "Only the customer's administrators may delete business transactions.",
+        ));
     }
     let grants = app
         .table
@@ -120,10 +140,19 @@ pub async fn delete(app: &App, caller: &Caller, customer: &str, transaction: &st
             .iter()
             .map(store::sk_of)
             .filter(|sk| sk.ends_with(&suffix))
-            .map(|sk| Write::delete(crate::ports::Key::new(store::customer_pk(&t.customer_id), sk))),
+            .map(|sk| {
+                Write::delete(crate::ports::Key::new(
+                    store::customer_pk(&t.customer_id),
+                    sk,
+                ))
+            }),
     );
     // More grants than one transaction holds: the rest go in batches afterwards.
-    let rest = if writes.len() > 100 { writes.split_off(100) } else { Vec::new() };
+    let rest = if writes.len() > 100 {
+        writes.split_off(100)
+    } else {
+        Vec::new()
+    };
     app.table.transact(writes, None).await?;
     let rest: Vec<_> = rest.iter().filter_map(Write::key).collect();
     app.table.batch_delete(&rest).await?;
