@@ -68,10 +68,9 @@ fn parse_args() -> anyhow::Result<Args> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,aws_config=warn,aws_smithy_runtime=warn".into()),
-        )
+        .with_env_filter(shared::lambda::log_filter(
+            &std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
+        ))
         .with_target(false)
         .init();
     let args = parse_args()?;

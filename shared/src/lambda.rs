@@ -12,14 +12,46 @@ use crate::ports::SystemClock;
 use axum::Router;
 use std::sync::Arc;
 
+/// Crates whose debug and trace logs carry request and response bodies, which hold personal
+/// data: capped at `info` whatever `RUST_LOG` asks for.
+const BODY_LOGGING_CRATES: &[&str] = &[
+    "aws_smithy_runtime",
+    "aws_smithy_runtime_api",
+    "aws_smithy_http",
+    "aws_smithy_http_client",
+    "aws_runtime",
+    "aws_config",
+    "aws_sdk_dynamodb",
+    "aws_sdk_sesv2",
+    "aws_sdk_sns",
+    "aws_sdk_cognitoidentityprovider",
+    "hyper",
+    "hyper_util",
+    "h2",
+    "rustls",
+    "lambda_runtime",
+    "lambda_http",
+];
+
+/// The log filter of the functions: `directives` (from `RUST_LOG`, default `info`) with the
+/// crates that would log bodies held at `info`.
+pub fn log_filter(directives: &str) -> tracing_subscriber::EnvFilter {
+    let mut filter = tracing_subscriber::EnvFilter::try_new(directives)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    for krate in BODY_LOGGING_CRATES {
+        if let Ok(d) = format!("{krate}=info").parse() {
+            filter = filter.add_directive(d);
+        }
+    }
+    filter
+}
+
 /// JSON logs (CloudWatch), level from `RUST_LOG`; the runtime adds the request id as a span.
 pub fn init_tracing() {
+    let directives = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());
     tracing_subscriber::fmt()
         .json()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
+        .with_env_filter(log_filter(&directives))
         .with_current_span(true)
         .with_span_list(false)
         .with_target(false)

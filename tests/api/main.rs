@@ -10,6 +10,7 @@ mod aws_adapters;
 mod customers;
 mod events;
 mod local_server;
+mod logs;
 mod permissions;
 mod registration;
 mod round_trips;
