@@ -50,29 +50,68 @@ both_stores!(a_whole_flow_logs_no_personal_data_and_no_secrets, |app| {
     let token = app.token_for(&email);
     let code = app.code_for("+491707654321");
     // Refused inputs on the way: a wrong code and a weak password.
-    app.post(&Who::Anonymous, "/registrations/complete", json!({"token": token, "smsCode": "2222-2222", "password": "ein-sicheres-Passwort"})).await;
-    app.post(&Who::Anonymous, "/registrations/complete", json!({"token": token, "smsCode": code, "password": "kurz"})).await;
-    app.post(&Who::Anonymous, "/registrations/complete", json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"})).await.expect(200);
+    app.post(
+        &Who::Anonymous,
+        "/registrations/complete",
+        json!({"token": token, "smsCode": "2222-2222", "password": "ein-sicheres-Passwort"}),
+    )
+    .await;
+    app.post(
+        &Who::Anonymous,
+        "/registrations/complete",
+        json!({"token": token, "smsCode": code, "password": "kurz"}),
+    )
+    .await;
+    app.post(
+        &Who::Anonymous,
+        "/registrations/complete",
+        json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"}),
+    )
+    .await
+    .expect(200);
     // A second access whose delivery fails.
     let failing = Arc::new(FailingDelivery);
     let mut inner = app.app.clone();
     inner.mailer = failing.clone();
     inner.sms = failing;
     let failing_router = shared::http::finish(shared::http::all_routers(), inner);
-    let app = TestApp { router: failing_router, ..app };
+    let app = TestApp {
+        router: failing_router,
+        ..app
+    };
     let access = app
         .post(&ANNA, &format!("/customers/{id}/accesses"), json!({"firstName": "Zweite", "lastName": "Person", "email": second, "mobile": "0151 23456789"}))
         .await
         .expect(201);
     assert_eq!(access["delivery"]["email"], "failed");
-    let view = app.get(&ANNA, &format!("/customers/{id}/authorisations")).await.expect(200);
-    let ids: Vec<_> = view["accesses"].as_array().unwrap().iter().map(|a| a["id"].clone()).collect();
-    app.post(&ANNA, &format!("/customers/{id}/authorisations/remove"), json!({"accessIds": [ids[0]]})).await.expect(200);
+    let view = app
+        .get(&ANNA, &format!("/customers/{id}/authorisations"))
+        .await
+        .expect(200);
+    let ids: Vec<_> = view["accesses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].clone())
+        .collect();
+    app.post(
+        &ANNA,
+        &format!("/customers/{id}/authorisations/remove"),
+        json!({"accessIds": [ids[0]]}),
+    )
+    .await
+    .expect(200);
     app.delete(&ANNA, &format!("/customers/{id}")).await;
-    assert_eq!(app.delete(&ANNA, &format!("/customers/{id}")).await.status, 404);
+    assert_eq!(
+        app.delete(&ANNA, &format!("/customers/{id}")).await.status,
+        404
+    );
 
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    assert!(text.contains("customer created"), "the flow was logged at all");
+    assert!(
+        text.contains("customer created"),
+        "the flow was logged at all"
+    );
     let secrets = [
         email.as_str(),
         second.as_str(),
@@ -89,7 +128,14 @@ both_stores!(a_whole_flow_logs_no_personal_data_and_no_secrets, |app| {
     ];
     for s in secrets {
         let line = text.lines().find(|l| l.contains(s));
-        assert!(line.is_none(), "the logs contain {s:?}: {}", line.unwrap_or_default().chars().take(600).collect::<String>());
+        assert!(
+            line.is_none(),
+            "the logs contain {s:?}: {}",
+            line.unwrap_or_default()
+                .chars()
+                .take(600)
+                .collect::<String>()
+        );
     }
     for line in text.lines() {
         serde_json::from_str::<serde_json::Value>(line).expect("every log line is JSON");

@@ -9,6 +9,7 @@ mod authorisations;
 mod aws_adapters;
 mod customers;
 mod events;
+mod faults;
 mod local_server;
 mod logs;
 mod permissions;

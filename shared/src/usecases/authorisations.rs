@@ -458,6 +458,33 @@ pub async fn remove(
             "the selection is too large for one change; remove fewer at once",
         ));
     }
+    // The answer's names are read before the change, so that the change is the last call
+    // whose failure the caller sees: a retry after a 503 then finds the selection unchanged.
+    let mut after = Partition {
+        customer: p.customer.take(),
+        deleting: p.deleting,
+        accesses: p
+            .accesses
+            .iter()
+            .filter(|a| !access_ids.contains(&a.id))
+            .cloned()
+            .collect(),
+        admins: p
+            .admins
+            .iter()
+            .filter(|a| !admin_ids.contains(a))
+            .cloned()
+            .collect(),
+        processors: p
+            .processors
+            .iter()
+            .filter(|g| !grants.contains(g))
+            .cloned()
+            .collect(),
+        transactions: Vec::new(),
+        keys: Vec::new(),
+    };
+    let names = specialists_by_id(app, &named_specialists(&after)).await?;
     // Sign-ins go first: if removing one fails, nothing else has changed and a retry
     // finishes the job (deleting a missing sign-in succeeds).
     for a in removed.iter().filter(|a| a.status == AccessStatus::Active) {
@@ -492,9 +519,6 @@ pub async fn remove(
         tracing::warn!(error = ?e, "old invitations not deleted; their TTL removes them");
     }
     tracing::info!(customer_id = %id, accesses = removed.len(), administrators = admin_ids.len(), grants = grants.len(), "authorisations removed");
-    p.accesses.retain(|a| !access_ids.contains(&a.id));
-    p.admins.retain(|a| !admin_ids.contains(a));
-    p.processors.retain(|g| !grants.contains(g));
-    let names = specialists_by_id(app, &named_specialists(&p)).await?;
-    Ok(build(&p, &names))
+    after.customer = None;
+    Ok(build(&after, &names))
 }

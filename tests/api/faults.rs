@@ -1,0 +1,446 @@
+//! Fault injection through the ports: the k-th call to the store (throttling, 5xx and
+//! timeouts all reach the use cases as an unavailable store) or a sign-in call fails, for every
+//! k of every step of: create customer, create access, complete registration, remove
+//! authorisations, delete customer. After each fault the answer is a clear error, the state is
+//! consistent, and a retry succeeds.
+
+use crate::both_stores;
+use crate::helpers::*;
+use async_trait::async_trait;
+use serde_json::{Value, json};
+use shared::domain::{EmailAddress, Password};
+use shared::ports::{Identity, IdentityError, Item, Key, Page, Query, StoreError, Table, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+
+/// Fails the call numbered `fail_at` (0-based, counting from arming), once.
+struct FaultyTable {
+    inner: Arc<dyn Table>,
+    calls: AtomicU64,
+    fail_at: AtomicI64,
+}
+
+impl FaultyTable {
+    fn arm(&self, k: i64) {
+        self.calls.store(0, Ordering::SeqCst);
+        self.fail_at.store(k, Ordering::SeqCst);
+    }
+    fn trip(&self) -> Result<(), StoreError> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst) as i64;
+        if n == self.fail_at.load(Ordering::SeqCst) {
+            self.fail_at.store(-1, Ordering::SeqCst);
+            return Err(StoreError::Unavailable(anyhow::anyhow!(
+                "injected: ProvisionedThroughputExceededException"
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Table for FaultyTable {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
+        self.trip()?;
+        self.inner.get(key).await
+    }
+    async fn batch_get(&self, keys: &[Key]) -> Result<Vec<Item>, StoreError> {
+        self.trip()?;
+        self.inner.batch_get(keys).await
+    }
+    async fn query(&self, query: &Query) -> Result<Page, StoreError> {
+        self.trip()?;
+        self.inner.query(query).await
+    }
+    async fn write(&self, write: Write) -> Result<(), StoreError> {
+        self.trip()?;
+        self.inner.write(write).await
+    }
+    async fn transact(&self, writes: Vec<Write>, token: Option<String>) -> Result<(), StoreError> {
+        self.trip()?;
+        self.inner.transact(writes, token).await
+    }
+    async fn batch_delete(&self, keys: &[Key]) -> Result<(), StoreError> {
+        self.trip()?;
+        self.inner.batch_delete(keys).await
+    }
+    fn requests(&self) -> u64 {
+        self.inner.requests()
+    }
+}
+
+/// Sign-ins whose next call fails when armed.
+struct FaultyIdentity {
+    inner: Arc<shared::adapters::local_identity::LocalIdentity>,
+    fail_next: std::sync::atomic::AtomicBool,
+}
+
+impl FaultyIdentity {
+    fn trip(&self) -> Result<(), IdentityError> {
+        if self.fail_next.swap(false, Ordering::SeqCst) {
+            return Err(IdentityError::Unavailable(anyhow::anyhow!(
+                "injected: Cognito TooManyRequestsException"
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Identity for FaultyIdentity {
+    async fn create(
+        &self,
+        email: &EmailAddress,
+        password: &Password,
+    ) -> Result<String, IdentityError> {
+        self.trip()?;
+        self.inner.create(email, password).await
+    }
+    async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError> {
+        self.trip()?;
+        self.inner.delete(email).await
+    }
+}
+
+struct Rig {
+    app: TestApp,
+    table: Arc<FaultyTable>,
+    identity: Arc<FaultyIdentity>,
+}
+
+async fn rig(store: Store) -> Rig {
+    let base = spawn_app(store).await;
+    let table = Arc::new(FaultyTable {
+        inner: base.table.clone(),
+        calls: AtomicU64::new(0),
+        fail_at: AtomicI64::new(-1),
+    });
+    let identity = Arc::new(FaultyIdentity {
+        inner: base.identity.clone(),
+        fail_next: false.into(),
+    });
+    let mut inner = base.app.clone();
+    inner.table = table.clone();
+    inner.identity = identity.clone();
+    let router = shared::http::finish(shared::http::all_routers(), inner);
+    Rig {
+        app: TestApp { router, ..base },
+        table,
+        identity,
+    }
+}
+
+/// The invariants of the data, checked on a scan and the sign-ins.
+async fn assert_consistent(app: &TestApp, context: &str) {
+    assert_consistent_but(app, context, None).await
+}
+
+/// As [`assert_consistent`], tolerating that the access of `signed_out` lost its sign-in: a
+/// removal deletes sign-ins before its transaction, so a fault in the transaction leaves the
+/// selected access unable to sign in until the retry removes it (the other order would leave
+/// a sign-in with personal data that nothing points to any more).
+async fn assert_consistent_but(app: &TestApp, context: &str, signed_out: Option<&str>) {
+    let items = app.scan().await;
+    let by_key = |pk: &str, sk: &str| items.iter().find(|i| i["pk"] == pk && i["sk"] == sk);
+    let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    for i in &items {
+        let (pk, sk) = (s(&i["pk"]), s(&i["sk"]));
+        if sk == "#CUSTOMER" && i.get("deleting").is_none() {
+            // (Accesses may all be removed on purpose; the contract protects only the last
+            // administrator. Creation writes customer and first access in one transaction.)
+            let admins = items
+                .iter()
+                .filter(|a| a["pk"] == pk && s(&a["sk"]).starts_with("GRANT#ADMIN#"))
+                .count();
+            assert!(
+                admins >= 1,
+                "{context}: customer {pk} without an administrator"
+            );
+            assert_eq!(
+                i["adminCount"].as_i64(),
+                Some(admins as i64),
+                "{context}: admin count of {pk}"
+            );
+        }
+        if pk.starts_with("C#") && sk != "#CUSTOMER" {
+            assert!(
+                by_key(&pk, "#CUSTOMER").is_some(),
+                "{context}: orphan {pk} {sk}"
+            );
+        }
+        if sk.starts_with("ACCESS#") {
+            let email = s(&i["email"]).to_lowercase();
+            assert!(
+                by_key(&format!("EMAIL#{email}"), "EMAIL").is_some(),
+                "{context}: access without e-mail marker"
+            );
+            if let Some(inv) = i.get("invitation").and_then(|v| v.as_str()) {
+                assert!(
+                    by_key(&format!("INV#{inv}"), "INV").is_some(),
+                    "{context}: invited access without its invitation"
+                );
+            }
+            let active = i["status"] == "active";
+            let deleting = by_key(&pk, "#CUSTOMER").is_some_and(|c| c.get("deleting").is_some());
+            if active && !deleting {
+                let sub = s(&i["identity"]);
+                assert!(
+                    by_key(&format!("IDENT#{sub}"), "IDENT").is_some(),
+                    "{context}: active access without identity pointer"
+                );
+                let has_sign_in = app.identity.contains(&EmailAddress::parse(&email).unwrap());
+                assert!(
+                    has_sign_in || signed_out == Some(email.as_str()),
+                    "{context}: active access without a sign-in"
+                );
+            }
+        }
+        if sk == "EMAIL" || sk == "IDENT" {
+            let owner = format!("ACCESS#{}", s(&i["accessId"]));
+            assert!(
+                by_key(&format!("C#{}", s(&i["customerId"])), &owner).is_some(),
+                "{context}: {pk} points nowhere"
+            );
+        }
+    }
+    // No sign-in without an active access.
+    let active_emails: Vec<String> = items
+        .iter()
+        .filter(|i| s(&i["sk"]).starts_with("ACCESS#") && i["status"] == "active")
+        .map(|i| s(&i["email"]).to_lowercase())
+        .collect();
+    assert!(
+        app.identity.count() <= active_emails.len(),
+        "{context}: a sign-in without an active access"
+    );
+}
+
+/// Runs `step` once per store call it makes, failing that call, then once more without a
+/// fault; checks the answers and the state each time. Returns the number of faults injected.
+async fn sweep(
+    store: Store,
+    name: &str,
+    prepare: impl AsyncFn(&TestApp) -> Value,
+    step: impl AsyncFn(&TestApp, &Value) -> TestResponse,
+    ok: u16,
+    signed_out: Option<&str>,
+) -> usize {
+    // How many store calls the step makes.
+    let r = rig(store).await;
+    let world = prepare(&r.app).await;
+    r.table.arm(-1);
+    step(&r.app, &world).await.expect(ok);
+    let calls = r.table.calls.load(Ordering::SeqCst) as i64;
+    let mut faults = 0;
+    for k in 0..calls {
+        let r = rig(store).await;
+        let world = prepare(&r.app).await;
+        r.table.arm(k);
+        let res = step(&r.app, &world).await;
+        faults += 1;
+        let context = format!("{name}, store call {k} of {calls} failed");
+        // A fault in a best-effort step after the commit (recording delivery) still answers
+        // success; every other fault is a clear 503 that says to retry.
+        assert!(
+            res.status == ok || res.status == 503,
+            "{context}: answered {} {}",
+            res.status,
+            res.body
+        );
+        if res.status == 503 {
+            assert_eq!(res.headers["retry-after"], "1", "{context}");
+            assert!(res.body["correlationId"].is_string(), "{context}");
+        }
+        assert_consistent_but(&r.app, &context, signed_out).await;
+        if res.status == 503 {
+            r.table.arm(-1);
+            let retry = step(&r.app, &world).await;
+            assert_eq!(
+                retry.status, ok,
+                "{context}: the retry answered {}",
+                retry.body
+            );
+            assert_consistent(&r.app, &format!("{context}, after the retry")).await;
+        }
+    }
+    faults
+}
+
+async fn world_with_active_end_user(app: &TestApp) -> Value {
+    let c = app
+        .create_customer(&ANNA, person("fault@example.com"))
+        .await;
+    let id = c["id"].as_str().unwrap().to_owned();
+    app.register("fault@example.com", Some("+491701234567"))
+        .await;
+    app.post(
+        &ANNA,
+        &format!("/customers/{id}/administrators"),
+        json!({"specialistIds": ["ben"]}),
+    )
+    .await
+    .expect(200);
+    let t = app
+        .post(
+            &ANNA,
+            &format!("/customers/{id}/transactions"),
+            json!({"title": "T"}),
+        )
+        .await
+        .expect(201);
+    app.post(
+        &ANNA,
+        &format!("/customers/{id}/additional-processors"),
+        json!({"specialistIds": ["carl"], "transactionIds": [t["id"]]}),
+    )
+    .await
+    .expect(200);
+    let view = app
+        .get(&ANNA, &format!("/customers/{id}/authorisations"))
+        .await
+        .expect(200);
+    json!({"id": id, "access": view["accesses"][0]["id"]})
+}
+
+both_stores!(
+    every_store_fault_in_every_step_leaves_consistent_data_and_a_retry_succeeds,
+    |app| {
+        let store = app.store;
+        let mut total = 0;
+        total += sweep(
+            store,
+            "create customer",
+            async |_| Value::Null,
+            async |app: &TestApp, _: &Value| {
+                app.send(
+                    &ANNA,
+                    "POST",
+                    "/customers",
+                    Some(person("neu@example.com")),
+                    &[("idempotency-key", "fault-1")],
+                )
+                .await
+            },
+            201,
+            None,
+        )
+        .await;
+        total += sweep(store, "create access", world_with_active_end_user, async |app: &TestApp, w: &Value| {
+        app.post(&ANNA, &format!("/customers/{}/accesses", w["id"].as_str().unwrap()), json!({"firstName": "N", "lastName": "N", "email": "neu.access@example.com", "mobile": "0171 1234567"})).await
+    }, 201, None)
+    .await;
+        total += sweep(store, "complete registration", async |app: &TestApp| {
+        let c = app.create_customer(&ANNA, person("reg@example.com")).await;
+        json!({"token": app.token_for("reg@example.com"), "code": app.code_for("+491701234567"), "id": c["id"]})
+    }, async |app: &TestApp, w: &Value| {
+        app.post(&Who::Anonymous, "/registrations/complete", json!({"token": w["token"], "smsCode": w["code"], "password": "ein-sicheres-Passwort"})).await
+    }, 200, None)
+    .await;
+        total += sweep(store, "remove authorisations", world_with_active_end_user, async |app: &TestApp, w: &Value| {
+        app.post(&ANNA, &format!("/customers/{}/authorisations/remove", w["id"].as_str().unwrap()), json!({"accessIds": [w["access"]], "administratorIds": ["ben"], "additionalProcessors": [{"specialistId": "carl"}]})).await
+    }, 200, Some("fault@example.com"))
+    .await;
+        // A repeated DELETE of a half-deleted customer finishes the job, so the retry is 204 too.
+        total += sweep(
+            store,
+            "delete customer",
+            world_with_active_end_user,
+            async |app: &TestApp, w: &Value| {
+                app.delete(&ANNA, &format!("/customers/{}", w["id"].as_str().unwrap()))
+                    .await
+            },
+            204,
+            None,
+        )
+        .await;
+        assert!(total >= 15, "{total} faults injected");
+        drop(app);
+    }
+);
+
+both_stores!(
+    a_sign_in_service_fault_fails_cleanly_and_a_retry_succeeds,
+    |app| {
+        // Completing: creating the sign-in fails.
+        let r = rig(app.store).await;
+        r.app
+            .create_customer(&ANNA, person("cog@example.com"))
+            .await;
+        let token = r.app.token_for("cog@example.com");
+        let code = r.app.code_for("+491701234567");
+        let body = json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"});
+        r.identity.fail_next.store(true, Ordering::SeqCst);
+        let res = r
+            .app
+            .post(&Who::Anonymous, "/registrations/complete", body.clone())
+            .await;
+        assert_eq!(res.status, 503);
+        assert_consistent(&r.app, "sign-in creation failed").await;
+        r.app
+            .post(&Who::Anonymous, "/registrations/complete", body)
+            .await
+            .expect(200);
+        assert_consistent(&r.app, "after the retry").await;
+        // Removing: deleting the sign-in fails; nothing is removed, and the retry removes it.
+        let view = r.app.get(&ANNA, "/customers").await.expect(200);
+        let id = view["items"][0]["id"].as_str().unwrap().to_owned();
+        let auth = r
+            .app
+            .get(&ANNA, &format!("/customers/{id}/authorisations"))
+            .await
+            .expect(200);
+        let remove = json!({"accessIds": [auth["accesses"][0]["id"]]});
+        r.app
+            .post(
+                &ANNA,
+                &format!("/customers/{id}/accesses"),
+                json!({"firstName": "Z", "lastName": "Z", "email": "z@example.com"}),
+            )
+            .await
+            .expect(201);
+        r.identity.fail_next.store(true, Ordering::SeqCst);
+        let res = r
+            .app
+            .post(
+                &ANNA,
+                &format!("/customers/{id}/authorisations/remove"),
+                remove.clone(),
+            )
+            .await;
+        assert_eq!(res.status, 503);
+        assert_consistent(&r.app, "sign-in deletion failed").await;
+        r.app
+            .post(
+                &ANNA,
+                &format!("/customers/{id}/authorisations/remove"),
+                remove,
+            )
+            .await
+            .expect(200);
+        assert_consistent(&r.app, "after the retry").await;
+        // Deleting the customer: the sign-in service fails first, then works.
+        r.app
+            .create_customer(&ANNA, person("cog2@example.com"))
+            .await;
+        r.app
+            .register("cog2@example.com", Some("+491701234567"))
+            .await;
+        let list = r.app.get(&ANNA, "/customers?q=muster").await.expect(200);
+        for c in list["items"].as_array().unwrap() {
+            let path = format!("/customers/{}", c["id"].as_str().unwrap());
+            r.identity.fail_next.store(true, Ordering::SeqCst);
+            let first = r.app.delete(&ANNA, &path).await;
+            assert!(
+                matches!(first.status.as_u16(), 503 | 204),
+                "{}",
+                first.status
+            );
+            assert_consistent(&r.app, "customer deletion with a failing sign-in service").await;
+            r.identity.fail_next.store(false, Ordering::SeqCst);
+            if first.status == 503 {
+                assert_eq!(r.app.delete(&ANNA, &path).await.status, 204);
+            }
+        }
+        assert_eq!(r.app.identity.count(), 0);
+        assert_consistent(&r.app, "everything deleted").await;
+    }
+);
