@@ -15,4 +15,5 @@ mod logs;
 mod permissions;
 mod registration;
 mod round_trips;
+mod state_machine;
 mod storage;

@@ -524,3 +524,49 @@ both_stores!(
         );
     }
 );
+
+both_stores!(
+    re_invitations_by_fixing_the_mobile_count_against_the_resend_limit,
+    |app| {
+        let id = customer_with_mobile(&app, "patchlimit@example.com").await;
+        let view = app
+            .get(&ANNA, &format!("/customers/{id}/authorisations"))
+            .await
+            .expect(200);
+        let path = format!(
+            "/customers/{id}/accesses/{}",
+            view["accesses"][0]["id"].as_str().unwrap()
+        );
+        let numbers = [
+            "0170 1111111",
+            "0170 2222222",
+            "0170 3333333",
+            "0170 4444444",
+        ];
+        for n in numbers {
+            app.patch(&ANNA, &path, json!({"mobile": n}))
+                .await
+                .expect(200);
+        }
+        let res = app
+            .patch(&ANNA, &path, json!({"mobile": "0170 5555555"}))
+            .await;
+        assert_eq!(
+            res.status, 429,
+            "creation plus four re-invitations in 24 hours"
+        );
+        assert_eq!(
+            app.post(&ANNA, &format!("{path}/invitation"), json!({}))
+                .await
+                .status,
+            429
+        );
+        assert_eq!(
+            app.patch(&ANNA, &path, json!({"firstName": "Erika"}))
+                .await
+                .status,
+            200,
+            "other changes need no invitation"
+        );
+    }
+);

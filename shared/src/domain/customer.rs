@@ -271,11 +271,13 @@ fn parse_vat_id(raw: &str) -> Result<Text, String> {
         .filter(|c| !c.is_whitespace())
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    let ok = compact.len() >= 4
-        && compact.len() <= 14
-        && compact[..2].chars().all(|c| c.is_ascii_uppercase())
-        && compact[2..]
+    // Characters, not bytes: the input may hold anything.
+    let len = compact.chars().count();
+    let ok = (4..=14).contains(&len)
+        && compact.chars().take(2).all(|c| c.is_ascii_uppercase())
+        && compact
             .chars()
+            .skip(2)
             .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '*');
     if !ok {
         return Err("must be a VAT identification number such as DE123456789".into());
@@ -664,6 +666,11 @@ mod tests {
         ) {
             let input = CustomerInput { kind, first_name: first.clone(), last_name: first, email, mobile, date_of_birth: dob, ..Default::default() };
             let _ = input.parse(TODAY);
+        }
+
+        #[test]
+        fn vat_id_parsing_never_panics(raw in any::<String>()) {
+            let _ = parse_vat_id(&raw);
         }
 
         #[test]

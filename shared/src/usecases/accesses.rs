@@ -144,6 +144,18 @@ fn access_write(access: &Access, expected_version: u64) -> Write {
     }
 }
 
+/// Resends and re-invitations after a fixed address share one limit per access.
+fn sent_too_often(access: &Access, now: time::OffsetDateTime) -> bool {
+    let day_ago = (now - time::Duration::DAY).unix_timestamp();
+    access.sends.iter().filter(|t| **t > day_ago).count() >= MAX_SENDS_PER_DAY
+}
+
+fn too_often() -> Error {
+    Error::TooManyRequests(
+        "This invitation was sent too often in the last 24 hours. Please try again later.",
+    )
+}
+
 fn changed_meanwhile() -> Error {
     Error::Conflict("The access was changed at the same time. Reload and try again.".into())
 }
@@ -214,6 +226,9 @@ pub async fn patch(
     // A typo fixed before registration: the old link and code stop working, new ones go out.
     let reinvite = current.status == AccessStatus::Invited
         && (email_changed || next.email != current.email || next.mobile != current.mobile);
+    if reinvite && sent_too_often(&current, app.now()) {
+        return Err(too_often());
+    }
     let issued = if reinvite {
         if let Some(revoke) = invitations::revoke(app, &current) {
             writes.push(revoke);
@@ -252,11 +267,8 @@ pub async fn resend(
         ));
     }
     let now = app.now();
-    let day_ago = (now - time::Duration::DAY).unix_timestamp();
-    if current.sends.iter().filter(|t| **t > day_ago).count() >= MAX_SENDS_PER_DAY {
-        return Err(Error::TooManyRequests(
-            "This invitation was sent too often in the last 24 hours. Please try again later.",
-        ));
+    if sent_too_often(&current, now) {
+        return Err(too_often());
     }
     let mut next = current.clone();
     next.version = current.version + 1;
