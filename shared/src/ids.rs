@@ -5,10 +5,19 @@ use rand::Rng;
 
 const CROCKFORD: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 
+/// The last id value issued by this process: ids of one process are strictly increasing,
+/// also within one millisecond (ULID's monotonic mode), so that creation order holds.
+static LAST: std::sync::Mutex<u128> = std::sync::Mutex::new(0);
+
 pub fn new_id(prefix: &str) -> String {
     let millis = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
     let random: u128 = rand::rng().random::<u128>() & ((1u128 << 80) - 1);
-    let value = ((millis as u128 & ((1u128 << 48) - 1)) << 80) | random;
+    let fresh = ((millis as u128 & ((1u128 << 48) - 1)) << 80) | random;
+    let value = {
+        let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+        *last = if fresh > *last { fresh } else { *last + 1 };
+        *last
+    };
     let mut out = String::with_capacity(prefix.len() + 27);
     out.push_str(prefix);
     out.push('_');
@@ -40,6 +49,14 @@ mod tests {
         assert!(a.starts_with("trx_") && a.len() == 30);
         assert!(a < b);
         assert!(plausible(&a));
+    }
+
+    #[test]
+    fn ids_of_one_millisecond_still_sort_by_creation() {
+        let ids: Vec<String> = (0..1000).map(|_| new_id("trx")).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted);
     }
 
     #[test]
