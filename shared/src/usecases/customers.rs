@@ -198,7 +198,14 @@ pub async fn create(
             // The key is hashed: it is the client's text and may be anything printable.
             let hashed = crate::domain::secrets_hex(&Sha256::digest(k.as_bytes()));
             let key = store::idempotency_key(staff.id, &hashed);
-            if let Some(item) = app.table.get(&key).await? {
+            // DynamoDB's TTL removes expired records lazily: an expired one counts as absent.
+            let now = app.now().unix_timestamp();
+            if let Some(item) = app.table.get(&key).await?
+                && item
+                    .get("ttl")
+                    .and_then(|t| t.as_i64())
+                    .is_some_and(|t| t > now)
+            {
                 return replay(&item, &request_hash);
             }
             Some(key)
@@ -256,14 +263,20 @@ pub async fn create(
     const EMAIL_MARKER: usize = 2;
     const IDEMPOTENCY: usize = 5;
     if let Some(k) = &idem_key {
-        writes.push(Write::put_new(to_item(&IdempotencyItem {
-            pk: k.pk.clone(),
-            sk: k.sk.clone(),
-            customer_id: customer.id.to_string(),
-            request_hash: request_hash.clone(),
-            response: serde_json::to_string(&body_view).map_err(Error::internal)?,
-            ttl: now.unix_timestamp() + IDEMPOTENCY_TTL_SECS,
-        })));
+        writes.push(Write::Put {
+            cond: Some(Cond::Or(vec![
+                Cond::NotExists,
+                Cond::Lt("ttl", now.unix_timestamp() + 1),
+            ])),
+            item: to_item(&IdempotencyItem {
+                pk: k.pk.clone(),
+                sk: k.sk.clone(),
+                customer_id: customer.id.to_string(),
+                request_hash: request_hash.clone(),
+                response: serde_json::to_string(&body_view).map_err(Error::internal)?,
+                ttl: now.unix_timestamp() + IDEMPOTENCY_TTL_SECS,
+            }),
+        });
     }
     match app.table.transact(writes, None).await {
         Ok(()) => {}
