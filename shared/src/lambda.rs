@@ -9,8 +9,12 @@ use crate::app::App;
 use crate::config::Config;
 use crate::http::AppState;
 use crate::ports::SystemClock;
+use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+use aws_smithy_runtime_api::client::http::{
+    HttpConnectorSettings, SharedHttpClient, SharedHttpConnector, http_client_fn,
+};
 use axum::Router;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Crates whose debug and trace logs carry request and response bodies, which hold personal
 /// data: capped at `info` whatever `RUST_LOG` asks for.
@@ -59,10 +63,39 @@ pub fn init_tracing() {
         .init();
 }
 
-/// Builds the application on AWS. All clients share one SDK configuration, and with it one
-/// HTTP connector and one credentials cache.
+/// One HTTPS client for all AWS clients of a process, with one TLS connector built on first
+/// use (one rustls configuration, one parse of the root certificates, one connection pool).
+///
+/// The SDK's default HTTP client builds a TLS connector whenever a service client is
+/// constructed (to validate it) and once more per service client on its first request:
+/// five connectors for four clients, each parsing every root certificate, four of them at
+/// init. All clients here come from one `SdkConfig` and so share one timeout configuration,
+/// which is what the one connector is built with.
+pub fn shared_https_client() -> SharedHttpClient {
+    let connector = Arc::new(OnceLock::<SharedHttpConnector>::new());
+    http_client_fn(move |settings: &HttpConnectorSettings, components| {
+        connector
+            .get_or_init(|| {
+                let mut builder = aws_smithy_http_client::Connector::builder()
+                    .connector_settings(settings.clone());
+                builder.set_sleep_impl(components.sleep_impl());
+                SharedHttpConnector::new(
+                    builder
+                        .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+                        .build(),
+                )
+            })
+            .clone()
+    })
+}
+
+/// Builds the application on AWS: one SDK configuration, each client built once from it,
+/// all of them on one HTTPS client (`shared_https_client`) and one credentials cache.
 pub async fn app_from_env(config: Config) -> App {
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(shared_https_client())
+        .load()
+        .await;
     let (dynamo, requests) = counting_client(&sdk);
     App {
         table: Arc::new(DynamoTable::new(dynamo, config.table_name, requests)),
