@@ -31,6 +31,18 @@ impl MobileNumber {
         ))
     }
 
+    /// A number read back from storage, where only parsed numbers are written: checks the
+    /// E.164 shape without the numbering plan metadata, whose first load in a process costs
+    /// about 80 ms and 6 MiB.
+    pub fn from_stored(stored: &str) -> Result<Self, String> {
+        let digits = stored.strip_prefix('+').unwrap_or_default();
+        if (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(stored.to_owned()))
+        } else {
+            Err("stored mobile number is not E.164".into())
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -111,8 +123,9 @@ mod tests {
                 prop_assert!(m.as_str().starts_with('+'));
                 prop_assert!(m.as_str()[1..].chars().all(|c| c.is_ascii_digit()));
                 prop_assert!(m.as_str().len() <= 16);
-                // Normalisation is idempotent.
-                prop_assert_eq!(MobileNumber::parse(m.as_str()).unwrap(), m);
+                // Normalisation is idempotent, and what is stored reads back as it was.
+                prop_assert_eq!(MobileNumber::parse(m.as_str()).unwrap(), m.clone());
+                prop_assert_eq!(MobileNumber::from_stored(m.as_str()).unwrap(), m);
             }
         }
 

@@ -200,6 +200,14 @@ impl CustomerItem {
     }
 
     pub fn into_domain(self) -> Result<Customer, CorruptItem> {
+        // Stored numbers were parsed on the way in; reading them needs no numbering plan.
+        let mobile = match &self.mobile {
+            Some(m) => Some(
+                MobileNumber::from_stored(m)
+                    .map_err(|e| CorruptItem(format!("customer {}: {e}", self.id)))?,
+            ),
+            None => None,
+        };
         let input = CustomerInput {
             kind: Some(self.customer_type),
             salutation: self.salutation,
@@ -214,7 +222,7 @@ impl CustomerItem {
             contact_first_name: self.contact_first_name,
             contact_last_name: self.contact_last_name,
             email: Some(self.email),
-            mobile: self.mobile,
+            mobile: None,
             language: Some(self.language),
             address: Some(AddressInput {
                 street: self.street,
@@ -225,9 +233,10 @@ impl CustomerItem {
             version: None,
         };
         // A stored date of birth was in the past when it was stored.
-        let data = input
+        let mut data = input
             .parse(time::Date::MAX)
             .map_err(|e| CorruptItem(format!("customer {}: {e:?}", self.id)))?;
+        data.mobile = mobile;
         Ok(Customer {
             id: crate::domain::CustomerId::parse(&self.id)
                 .ok_or_else(|| CorruptItem(format!("customer id {:?}", self.id)))?,
@@ -328,7 +337,7 @@ impl AccessItem {
             last_name: text(&self.last_name)?,
             email: EmailAddress::parse(&self.email).map_err(|_| bad("email"))?,
             mobile: match &self.mobile {
-                Some(m) => Some(MobileNumber::parse(m).map_err(|_| bad("mobile"))?),
+                Some(m) => Some(MobileNumber::from_stored(m).map_err(|_| bad("mobile"))?),
                 None => None,
             },
             language: Language::parse(&self.language).map_err(|_| bad("language"))?,
