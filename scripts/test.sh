@@ -3,7 +3,8 @@
 # (Python venv with moto, SAM CLI, cargo-lambda, cfn-lint, schemathesis; Chromium and the
 # browser test packages), starts moto, and runs
 #   formatting and lint checks, the Rust unit and integration tests (in-memory and moto),
-#   the template checks, and the browser tests.
+#   the template checks, the browser tests, and schemathesis against openapi.yaml on the
+#   local server.
 # Prints each runner's summary line and fails on any failure.
 set -euo pipefail
 
@@ -55,6 +56,15 @@ summary+=("template: cfn-lint and sam validate clean")
 step "browser tests (Chromium, Playwright)"
 scripts/test-browser.sh
 summary+=("browser tests: passed")
+
+step "schemathesis against openapi.yaml (specialist, administrator, platform admin, end user)"
+log="$(mktemp)"
+if ! scripts/test-schemathesis.sh 2>&1 | tee "$log"; then
+    echo "schemathesis found failures" >&2
+    exit 1
+fi
+summary+=("$(grep -E '^schemathesis: ' "$log" | tail -n 1)")
+rm -f "$log"
 
 step "summary ($((SECONDS - started)) s)"
 printf '%s\n' "${summary[@]}"

@@ -422,6 +422,33 @@ both_stores!(
     }
 );
 
+both_stores!(a_version_is_any_json_number_without_a_fraction, |app| {
+    // Found by schemathesis: `1.0` is an `integer` to JSON Schema (and JSON has no other
+    // way to tell), so it is the version 1, not a wrong JSON type.
+    let c = app
+        .create_customer(&ANNA, person("version@example.com"))
+        .await;
+    let path = format!("/customers/{}", c["id"].as_str().unwrap());
+    let mut edit = app.get(&ANNA, &path).await.expect(200);
+    edit["version"] = json!(1.0);
+    assert_eq!(
+        app.put(&ANNA, &path, edit.clone()).await.expect(200)["version"],
+        2
+    );
+    edit["version"] = json!(1.0);
+    assert_eq!(app.put(&ANNA, &path, edit.clone()).await.status, 409);
+    for wrong in [json!(2.5), json!(-2), json!(-2.0), json!(1e20), json!("2")] {
+        edit["version"] = wrong.clone();
+        let res = app.put(&ANNA, &path, edit.clone()).await;
+        assert_eq!(res.status, 400, "{wrong}");
+        assert_eq!(res.field_errors(), vec!["version"], "{wrong}");
+    }
+    edit["version"] = Value::Null;
+    let res = app.put(&ANNA, &path, edit).await;
+    assert_eq!(res.status, 422, "null is a missing version");
+    assert_eq!(res.field_errors(), vec!["version"]);
+});
+
 both_stores!(parallel_edits_with_one_version_let_exactly_one_win, |app| {
     let c = app
         .create_customer(&ANNA, person("race-put@example.com"))
@@ -522,3 +549,46 @@ pub async fn futures_join_all<F: std::future::Future>(
     .await;
     results.into_iter().map(|r| r.unwrap()).collect()
 }
+
+both_stores!(an_idempotency_key_is_remembered_for_24_hours_only, |app| {
+    let first = app
+        .send(
+            &ANNA,
+            "POST",
+            "/customers",
+            Some(person("day1@example.com")),
+            &[("idempotency-key", "daily")],
+        )
+        .await
+        .expect(201);
+    app.clock.advance(std::time::Duration::from_secs(23 * 3600));
+    let again = app
+        .send(
+            &ANNA,
+            "POST",
+            "/customers",
+            Some(person("day1@example.com")),
+            &[("idempotency-key", "daily")],
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        first["id"], again["id"],
+        "within 24 hours: the first answer"
+    );
+    app.clock.advance(std::time::Duration::from_secs(2 * 3600));
+    let later = app
+        .send(
+            &ANNA,
+            "POST",
+            "/customers",
+            Some(person("day2@example.com")),
+            &[("idempotency-key", "daily")],
+        )
+        .await
+        .expect(201);
+    assert_ne!(
+        first["id"], later["id"],
+        "after 24 hours the key is free again"
+    );
+});
