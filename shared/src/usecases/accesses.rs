@@ -134,6 +134,10 @@ async fn load(app: &App, caller: &Caller, customer: &str, access_id: &str) -> Re
     let akey = store::access_key(&cid, access_id);
     let (_, items) = customer_for_change(app, &staff, &cid, std::slice::from_ref(&akey)).await?;
     let item = find(&items, &akey).ok_or(Error::NotFound)?;
+    if item.get("removing").is_some() {
+        // A removal started and will be finished by its retry: nothing to change any more.
+        return Err(Error::NotFound);
+    }
     Ok(from_item::<AccessItem>(item)?.into_domain()?)
 }
 

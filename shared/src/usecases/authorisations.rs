@@ -485,13 +485,47 @@ pub async fn remove(
         keys: Vec::new(),
     };
     let names = specialists_by_id(app, &named_specialists(&after)).await?;
-    // Sign-ins go first: if removing one fails, nothing else has changed and a retry
-    // finishes the job (deleting a missing sign-in succeeds).
-    for a in removed.iter().filter(|a| a.status == AccessStatus::Active) {
-        app.identity
-            .delete(&a.email)
-            .await
-            .map_err(|e| Error::Unavailable(e.into()))?;
+    // Active accesses leave in two steps, because their sign-ins live outside the table.
+    // First they stop acting: their identity pointers go and they are marked `removing`,
+    // in one transaction. Then their sign-ins are deleted, then the selection goes. A fault
+    // anywhere leaves a state the invariants allow (a removing access needs no sign-in) and
+    // a retry finishes the job: the access is still there, deleting a missing sign-in works.
+    let active: Vec<_> = removed
+        .iter()
+        .filter(|a| a.status == AccessStatus::Active)
+        .collect();
+    if !active.is_empty() {
+        let mut stop = Vec::new();
+        for a in &active {
+            if let Some(sub) = &a.identity {
+                stop.push(Write::delete(store::identity_key(sub)));
+            }
+            let mut set = crate::ports::Item::new();
+            set.insert("removing".into(), serde_json::json!(true));
+            stop.push(Write::Update {
+                key: store::access_key(&id, &a.id),
+                set,
+                remove: Vec::new(),
+                // A change read before this one now conflicts.
+                add: vec![("version".into(), 1)],
+                cond: Some(Cond::Exists),
+            });
+        }
+        match app.table.transact(stop, None).await {
+            Ok(()) => {}
+            Err(StoreError::ConditionFailed { .. }) => {
+                return Err(Error::Conflict(
+                    "The accesses were changed at the same time. Reload and try again.".into(),
+                ));
+            }
+            Err(e) => return Err(store_error(e)),
+        }
+        for a in &active {
+            app.identity
+                .delete(&a.email)
+                .await
+                .map_err(|e| Error::Unavailable(e.into()))?;
+        }
     }
     match app.table.transact(writes, None).await {
         Ok(()) => {}
