@@ -53,14 +53,25 @@ pub fn log_filter(directives: &str) -> tracing_subscriber::EnvFilter {
 /// JSON logs (CloudWatch), level from `RUST_LOG`; the runtime adds the request id as a span.
 pub fn init_tracing() {
     let directives = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());
+    tracing::subscriber::set_global_default(subscriber(&directives, std::io::stdout))
+        .expect("tracing is set up once, at start");
+}
+
+/// The functions' log subscriber: one JSON object per line, with the fields of the current
+/// span, which in Lambda is the runtime's invocation span carrying `requestId`.
+pub fn subscriber<W>(directives: &str, writer: W) -> impl tracing::Subscriber + Send + Sync
+where
+    W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
+{
     tracing_subscriber::fmt()
         .json()
-        .with_env_filter(log_filter(&directives))
+        .with_env_filter(log_filter(directives))
         .with_current_span(true)
         .with_span_list(false)
         .with_target(false)
         .without_time()
-        .init();
+        .with_writer(writer)
+        .finish()
 }
 
 /// One HTTPS client for all AWS clients of a process, with one TLS connector built on first
@@ -125,4 +136,53 @@ pub async fn run(router: fn() -> Router<AppState>) -> Result<(), lambda_http::Er
     };
     let app = app_from_env(config).await;
     lambda_http::run(crate::http::finish(router(), app)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn every_log_line_is_json_with_the_request_id_of_the_invocation() {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = super::subscriber("trace", move || writer.clone());
+        tracing::subscriber::with_default(subscriber, || {
+            // The span lambda_runtime opens around each invocation.
+            let span = tracing::info_span!(
+                target: "lambda_runtime::layers::trace",
+                "Lambda runtime invoke",
+                requestId = "8476a536-e9f4-11e8-9739-2dfe598c3fcd"
+            );
+            let _entered = span.enter();
+            tracing::info!(customer_id = "cus_1", "customer created");
+            // Body-carrying crates stay quiet even at trace.
+            tracing::trace!(target: "aws_smithy_runtime::client", "read HTTP response body");
+        });
+        let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect();
+        assert_eq!(lines.len(), 1, "{text}");
+        assert_eq!(
+            lines[0]["span"]["requestId"],
+            "8476a536-e9f4-11e8-9739-2dfe598c3fcd"
+        );
+        assert_eq!(lines[0]["fields"]["message"], "customer created");
+        assert_eq!(lines[0]["level"], "INFO");
+    }
 }

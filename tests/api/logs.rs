@@ -27,13 +27,8 @@ fn captured() -> &'static Captured {
     LOGS.get_or_init(|| {
         let c = Captured::default();
         let writer = c.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .json()
-            // What a function logs when an operator turns everything up.
-            .with_env_filter(shared::lambda::log_filter("trace"))
-            .with_current_span(true)
-            .with_writer(move || writer.clone())
-            .finish();
+        // The functions' own subscriber, as an operator who turns everything up gets it.
+        let subscriber = shared::lambda::subscriber("trace", move || writer.clone());
         tracing::subscriber::set_global_default(subscriber).expect("one subscriber per process");
         c
     })
