@@ -436,3 +436,102 @@ both_stores!(
         assert_consistent(&r.app, "everything deleted").await;
     }
 );
+
+/// What the stand-in DynamoDB endpoint answers.
+#[derive(Clone, Copy, Debug)]
+enum Fault {
+    Throttling,
+    ServerError,
+    Timeout,
+}
+
+/// A DynamoDB endpoint on loopback that answers every request with `fault`, reached through
+/// the real SDK client (with its retries, kept to two attempts here) and the real adapter.
+async fn faulty_dynamo(fault: Fault) -> Arc<dyn Table> {
+    use aws_config::BehaviorVersion;
+    use aws_sdk_dynamodb::config::Credentials;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = axum::Router::new().fallback(move || async move {
+        use axum::response::IntoResponse;
+        let body = |t: &str| {
+            format!(
+                "{{\"__type\":\"com.amazonaws.dynamodb.v20120810#{t}\",\"message\":\"injected\"}}"
+            )
+        };
+        match fault {
+            Fault::Throttling => (
+                ::http::StatusCode::BAD_REQUEST,
+                [("content-type", "application/x-amz-json-1.0")],
+                body("ProvisionedThroughputExceededException"),
+            )
+                .into_response(),
+            Fault::ServerError => (
+                ::http::StatusCode::INTERNAL_SERVER_ERROR,
+                [("content-type", "application/x-amz-json-1.0")],
+                body("InternalServerError"),
+            )
+                .into_response(),
+            Fault::Timeout => {
+                tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                "late".into_response()
+            }
+        }
+    });
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let sdk = aws_config::defaults(BehaviorVersion::latest())
+        .region("eu-central-1")
+        .credentials_provider(Credentials::new("test", "test", None, None, "fault"))
+        .endpoint_url(format!("http://{addr}"))
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(2))
+        .timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .operation_attempt_timeout(std::time::Duration::from_millis(300))
+                .build(),
+        )
+        .load()
+        .await;
+    let (client, requests) = shared::adapters::dynamo::counting_client(&sdk);
+    Arc::new(shared::adapters::dynamo::DynamoTable::new(
+        client,
+        "customers",
+        requests,
+    ))
+}
+
+#[tokio::test]
+async fn dynamodb_throttling_server_errors_and_timeouts_are_a_retryable_503() {
+    for fault in [Fault::Throttling, Fault::ServerError, Fault::Timeout] {
+        let table = faulty_dynamo(fault).await;
+        // The adapter's view: the store is unavailable, so the use cases answer 503.
+        let err = table.get(&Key::new("C#x", "#CUSTOMER")).await.unwrap_err();
+        assert!(
+            matches!(err, StoreError::Unavailable(_)),
+            "{fault:?}: {err:?}"
+        );
+        // The API's view: problem+json 503 with Retry-After and a correlation id, nothing internal.
+        let base = spawn_app(Store::Memory).await;
+        let mut inner = base.app.clone();
+        inner.table = table;
+        let router = shared::http::finish(shared::http::all_routers(), inner);
+        let app = TestApp { router, ..base };
+        let res = app
+            .post(&ANNA, "/customers", person("sdk-fault@example.com"))
+            .await;
+        assert_eq!(res.status, 503, "{fault:?}: {}", res.body);
+        assert_eq!(res.headers["retry-after"], "1");
+        assert!(res.body["correlationId"].is_string());
+        let text = res.body.to_string();
+        assert!(
+            !text.contains("Throughput")
+                && !text.contains("InternalServerError")
+                && !text.contains("injected"),
+            "{text}"
+        );
+        assert_eq!(
+            app.get(&ANNA, "/customers/cus_x").await.status,
+            503,
+            "{fault:?}"
+        );
+    }
+}
