@@ -123,7 +123,7 @@ pub async fn create(
         Err(e) => return Err(store_error(e)),
     }
     tracing::info!(customer_id = %cid, access_id = %access.id, "access created");
-    invitations::send_and_record(app, &mut access, &issued, Vec::new()).await;
+    invitations::send_and_record(app, &mut access, &issued, |_| Vec::new()).await;
     Ok(AccessView::new(&access))
 }
 
@@ -253,7 +253,7 @@ pub async fn patch(
         Err(e) => return Err(store_error(e)),
     }
     if let Some(issued) = issued {
-        invitations::send_and_record(app, &mut next, &issued, Vec::new()).await;
+        invitations::send_and_record(app, &mut next, &issued, |_| Vec::new()).await;
     }
     Ok(AccessView::new(&next))
 }
@@ -286,6 +286,6 @@ pub async fn resend(
         Err(e) => return Err(store_error(e)),
     }
     tracing::info!(access_id = %next.id, "invitation resent");
-    invitations::send_and_record(app, &mut next, &issued, Vec::new()).await;
+    invitations::send_and_record(app, &mut next, &issued, |_| Vec::new()).await;
     Ok(AccessView::new(&next))
 }

@@ -302,39 +302,28 @@ pub async fn create(
     tracing::info!(customer_id = %customer.id, access_id = %access.id, "customer created");
 
     // Stored first, then sent: a delivery failure leaves everything saved and resendable.
-    let mut extra = Vec::new();
-    let mut final_view = body_view;
-    let delivery = invitations::send(app, &access, &issued, app.now()).await;
-    access.delivery = Some(delivery);
-    final_view.accesses = Some(vec![AccessView::new(&access)]);
-    if let Some(k) = &idem_key {
+    // With a key, the stored first answer shows the delivery too.
+    let answer = |access: &Access| {
+        let mut view = body_view.clone();
+        view.accesses = Some(vec![AccessView::new(access)]);
+        view
+    };
+    invitations::send_and_record(app, &mut access, &issued, |access| {
+        let (Some(key), Ok(response)) = (&idem_key, serde_json::to_string(&answer(access))) else {
+            return Vec::new();
+        };
         let mut set = Item::new();
-        set.insert(
-            "response".into(),
-            json!(serde_json::to_string(&final_view).map_err(Error::internal)?),
-        );
-        extra.push(Write::Update {
-            key: k.clone(),
+        set.insert("response".into(), json!(response));
+        vec![Write::Update {
+            key: key.clone(),
             set,
             remove: Vec::new(),
             add: Vec::new(),
             cond: Some(Cond::Exists),
-        });
-    }
-    let mut writes = vec![invitations::record_delivery(
-        &access,
-        &delivery,
-        access.version,
-    )];
-    writes.extend(extra);
-    let recorded = if writes.len() == 1 {
-        app.table.write(writes.remove(0)).await
-    } else {
-        app.table.transact(writes, None).await
-    };
-    if let Err(e) = recorded {
-        tracing::info!(customer_id = %customer.id, error = ?e, "delivery state not recorded");
-    }
+        }]
+    })
+    .await;
+    let final_view = answer(&access);
     Ok(Created {
         id: customer.id.to_string(),
         body: serde_json::to_value(&final_view).map_err(Error::internal)?,

@@ -149,14 +149,20 @@ pub fn record_delivery(access: &Access, delivery: &Delivery, expected_version: u
     }
 }
 
-/// Sends the invitation and stores how it went (one more round trip). The access passed in
-/// is updated to show the outcome.
-pub async fn send_and_record(app: &App, access: &mut Access, issued: &Issued, extra: Vec<Write>) {
+/// Sends the invitation and stores how it went (one more round trip), together with the
+/// writes `extra` makes from the access as delivered. The access passed in is updated to show
+/// the outcome.
+pub async fn send_and_record(
+    app: &App,
+    access: &mut Access,
+    issued: &Issued,
+    extra: impl FnOnce(&Access) -> Vec<Write>,
+) {
     let now = app.now();
     let delivery = send(app, access, issued, now).await;
     access.delivery = Some(delivery);
     let mut writes = vec![record_delivery(access, &delivery, access.version)];
-    writes.extend(extra);
+    writes.extend(extra(access));
     let result = if writes.len() == 1 {
         app.table.write(writes.remove(0)).await
     } else {
