@@ -4,7 +4,7 @@
 # function's inline policy would otherwise pass).
 #   scripts/check-template.sh           # lint only
 #   scripts/check-template.sh --build   # also `sam build` (cargo lambda, cross-compiles to arm64)
-# Needs the venv (scripts/setup-venv.sh). Quiet on success.
+# Needs the venv (scripts/setup-venv.sh). Quiet on success, except for the build's summary.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -80,6 +80,34 @@ if "$build"; then
         run rustup target add aarch64-unknown-linux-gnu
     fi
     start=$SECONDS
+    rm -rf .aws-sam/build
     run sam build --beta-features --template-file template.yaml
-    echo "check-template: sam build ok in $((SECONDS - start)) s (.aws-sam/build)"
+    # Each function of the template must have become an arm64 Lambda bootstrap.
+    run python - template.yaml .aws-sam/build <<'PY'
+import pathlib
+import sys
+
+from samtranslator.yaml_helper import yaml_parse
+
+template = yaml_parse(pathlib.Path(sys.argv[1]).read_text(encoding="utf-8"))
+build = pathlib.Path(sys.argv[2])
+functions = [
+    name
+    for name, resource in template["Resources"].items()
+    if resource.get("Type") == "AWS::Serverless::Function"
+]
+if not functions:
+    sys.exit("no AWS::Serverless::Function in the template")
+for name in functions:
+    bootstrap = build / name / "bootstrap"
+    if not bootstrap.is_file():
+        sys.exit(f"{name}: {bootstrap} missing")
+    header = bootstrap.read_bytes()[:20]
+    # ELF, 64-bit, little-endian, e_machine 0xB7 (AArch64).
+    if header[:4] != b"\x7fELF" or header[4] != 2 or header[5] != 1 or header[18:20] != b"\xb7\x00":
+        sys.exit(f"{name}: {bootstrap} is not an arm64 ELF executable")
+    print(f"{name}: {bootstrap.stat().st_size / 1e6:.1f} MB")
+PY
+    sed 's/^/  /' "$log"
+    echo "check-template: sam build ok in $((SECONDS - start)) s: $(wc -l <"$log") arm64 bootstraps in .aws-sam/build"
 fi

@@ -3,7 +3,8 @@
 # (Python venv with moto, SAM CLI, cargo-lambda, cfn-lint, schemathesis; Chromium and the
 # browser test packages), starts moto, and runs
 #   formatting and lint checks, the Rust unit and integration tests (in-memory and moto),
-#   the template checks, the browser tests, and schemathesis against openapi.yaml on the
+#   the template checks (cfn-lint, sam validate, sam build of every function for arm64),
+#   the browser tests, and schemathesis against openapi.yaml on the
 #   local server.
 # Prints each runner's summary line and fails on any failure.
 set -euo pipefail
@@ -49,9 +50,14 @@ failed=$(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) failed.*/\1/' | 
 summary+=("cargo test: $passed passed, $failed failed")
 rm -f "$log"
 
-step "template checks (cfn-lint, sam validate --lint)"
-scripts/check-template.sh
-summary+=("template: cfn-lint and sam validate clean")
+step "template checks (cfn-lint, sam validate --lint, sam build)"
+log="$(mktemp)"
+if ! scripts/check-template.sh --build 2>&1 | tee "$log"; then
+    echo "template checks failed" >&2
+    exit 1
+fi
+summary+=("template: cfn-lint and sam validate clean; $(grep -E '^check-template: sam build ok' "$log" | sed 's/^check-template: //')")
+rm -f "$log"
 
 step "browser tests (Chromium, Playwright)"
 scripts/test-browser.sh
