@@ -209,7 +209,7 @@ pub async fn round_trips(conf: &aws_config::SdkConfig, root: &Path) -> Result<Ve
             .map_err(|e| anyhow::anyhow!("events/{file}: {e}"))?;
         let (parts, body) = req.into_parts();
         let req = http::Request::from_parts(parts, axum::body::Body::from(body.to_vec()));
-        let router = shared::http::finish(shared::http::all_routers(), app);
+        let router = shared::functions::gateway(app);
         let before_items = count_items(&admin, table.name()).await?;
         let before = table.requests();
         let res = router.oneshot(req).await?;

@@ -67,11 +67,11 @@ pub struct Options {
     pub web_dir: PathBuf,
 }
 
-/// The whole local application: API routers (the ones the functions ship), development
+/// The whole local application: API routers (the ones the functions ship, each on its
+/// function's grants), development
 /// endpoints and static files.
 pub fn router(app: App, dev: Dev, options: Options) -> Router {
     let dev = Arc::new(dev);
-    let api = shared::http::all_routers();
     let state = Arc::new(app.clone());
     let dev_routes = Router::new()
         .route("/dev/login", post(auth::login))
@@ -79,7 +79,7 @@ pub fn router(app: App, dev: Dev, options: Options) -> Router {
         .route("/dev/specialists", get(auth::specialists))
         .with_state((state, dev.clone()));
     let web = web::router(options.web_dir);
-    shared::http::finish(api, app)
+    shared::functions::gateway(app)
         .merge(dev_routes)
         .merge(web)
         .layer(axum::middleware::from_fn_with_state(dev, auth::verify))

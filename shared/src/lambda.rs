@@ -3,17 +3,17 @@
 
 use crate::adapters::cognito::CognitoIdentity;
 use crate::adapters::dynamo::{DynamoTable, counting_client};
+use crate::adapters::not_granted::NotGranted;
 use crate::adapters::ses::SesMailer;
 use crate::adapters::sns::SnsSms;
 use crate::app::App;
 use crate::config::Config;
-use crate::http::AppState;
-use crate::ports::SystemClock;
+use crate::functions::{Function, SignIns};
+use crate::ports::{Identity, Mailer, SmsSender, SystemClock};
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use aws_smithy_runtime_api::client::http::{
     HttpConnectorSettings, SharedHttpClient, SharedHttpConnector, http_client_fn,
 };
-use axum::Router;
 use std::sync::{Arc, OnceLock};
 
 /// Crates whose debug and trace logs carry request and response bodies, which hold personal
@@ -100,32 +100,46 @@ pub fn shared_https_client() -> SharedHttpClient {
     })
 }
 
-/// Builds the application on AWS: one SDK configuration, each client built once from it,
-/// all of them on one HTTPS client (`shared_https_client`) and one credentials cache.
-pub async fn app_from_env(config: Config) -> App {
+/// Builds the application on AWS for `function`: one SDK configuration, a client for each
+/// service the function is granted (and none for the others), all of them on one HTTPS client
+/// (`shared_https_client`) and one credentials cache.
+pub async fn app_from_env(config: Config, function: &Function) -> App {
     let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .http_client(shared_https_client())
         .load()
         .await;
     let (dynamo, requests) = counting_client(&sdk);
-    App {
-        table: Arc::new(DynamoTable::new(dynamo, config.table_name, requests)),
-        mailer: Arc::new(SesMailer::new(
-            aws_sdk_sesv2::Client::new(&sdk),
-            config.ses_from_address,
-        )),
-        sms: Arc::new(SnsSms::new(aws_sdk_sns::Client::new(&sdk))),
-        identity: Arc::new(CognitoIdentity::new(
+    let not_granted = Arc::new(NotGranted(function.name));
+    let (mailer, sms): (Arc<dyn Mailer>, Arc<dyn SmsSender>) = if function.messaging {
+        (
+            Arc::new(SesMailer::new(
+                aws_sdk_sesv2::Client::new(&sdk),
+                config.ses_from_address,
+            )),
+            Arc::new(SnsSms::new(aws_sdk_sns::Client::new(&sdk))),
+        )
+    } else {
+        (not_granted.clone(), not_granted.clone())
+    };
+    let identity: Arc<dyn Identity> = match function.sign_ins {
+        SignIns::None => not_granted,
+        SignIns::Delete | SignIns::CreateAndDelete => Arc::new(CognitoIdentity::new(
             aws_sdk_cognitoidentityprovider::Client::new(&sdk),
             config.user_pool_id,
         )),
+    };
+    App {
+        table: Arc::new(DynamoTable::new(dynamo, config.table_name, requests)),
+        mailer,
+        sms,
+        identity,
         clock: Arc::new(SystemClock),
         settings: config.settings,
     }
 }
 
 /// The whole `main` of a function: fails fast, naming a missing variable, before serving.
-pub async fn run(router: fn() -> Router<AppState>) -> Result<(), lambda_http::Error> {
+pub async fn run(function: Function) -> Result<(), lambda_http::Error> {
     init_tracing();
     let config = match Config::from_process_env() {
         Ok(c) => c,
@@ -134,8 +148,8 @@ pub async fn run(router: fn() -> Router<AppState>) -> Result<(), lambda_http::Er
             return Err(e.into());
         }
     };
-    let app = app_from_env(config).await;
-    lambda_http::run(crate::http::finish(router(), app)).await
+    let app = app_from_env(config, &function).await;
+    lambda_http::run(function.router(app)).await
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod config;
 pub mod cursor;
 pub mod domain;
 pub mod error;
+pub mod functions;
 pub mod http;
 pub mod ids;
 pub mod lambda;

@@ -1,58 +1,47 @@
-//! Every API Gateway event in `events/` goes through its function's router, as the Lambda
-//! runtime would hand it over (`lambda_http::request::from_str`), against fixtures with the
-//! ids the events use. A new event file without an expectation here fails the test.
+//! Every API Gateway event in `events/` goes through its function's router on that function's
+//! grants, as the Lambda runtime would hand it over (`lambda_http::request::from_str`),
+//! against fixtures with the ids the events use. A new event file without an expectation here
+//! fails the test.
 
 use crate::both_stores;
 use crate::helpers::*;
-use axum::Router;
 use http_body_util::BodyExt;
 use shared::domain::*;
-use shared::http::{self, AppState};
+use shared::functions::{self, Function};
 use shared::ports::Write;
 use shared::store::{
     self, AccessItem, GrantItem, InvitationItem, PointerItem, TransactionItem, to_item,
 };
 use tower::ServiceExt;
 
-/// A function's router.
-type FunctionRouter = fn() -> Router<AppState>;
-
-/// File, the function's router, and the expected status.
-const EXPECTED: &[(&str, FunctionRouter, u16)] = &[
-    ("customers-list.json", http::customers_router, 200),
-    ("customers-create.json", http::customers_router, 201),
-    ("customers-get.json", http::customers_router, 200),
-    ("customers-update.json", http::customers_router, 200),
-    ("customers-delete.json", http::customers_router, 204),
-    ("accesses-create.json", http::accesses_router, 201),
-    ("accesses-update.json", http::accesses_router, 200),
-    ("accesses-invitation.json", http::accesses_router, 202),
-    ("authorisations-get.json", http::authorisations_router, 200),
-    ("administrators-add.json", http::authorisations_router, 200),
+/// File, the function, and the expected status.
+const EXPECTED: &[(&str, Function, u16)] = &[
+    ("customers-list.json", functions::CUSTOMERS, 200),
+    ("customers-create.json", functions::CUSTOMERS, 201),
+    ("customers-get.json", functions::CUSTOMERS, 200),
+    ("customers-update.json", functions::CUSTOMERS, 200),
+    ("customers-delete.json", functions::CUSTOMERS, 204),
+    ("accesses-create.json", functions::ACCESSES, 201),
+    ("accesses-update.json", functions::ACCESSES, 200),
+    ("accesses-invitation.json", functions::ACCESSES, 202),
+    ("authorisations-get.json", functions::AUTHORISATIONS, 200),
+    ("administrators-add.json", functions::AUTHORISATIONS, 200),
     (
         "additional-processors-add.json",
-        http::authorisations_router,
+        functions::AUTHORISATIONS,
         200,
     ),
-    (
-        "authorisations-remove.json",
-        http::authorisations_router,
-        200,
-    ),
-    ("specialists-list.json", http::authorisations_router, 200),
-    ("specialists-put.json", http::authorisations_router, 200),
-    ("transactions-list.json", http::transactions_router, 200),
-    ("transactions-create.json", http::transactions_router, 201),
-    ("transactions-get.json", http::transactions_router, 200),
-    ("transactions-delete.json", http::transactions_router, 204),
-    ("me-get.json", http::transactions_router, 200),
-    ("me-transactions.json", http::transactions_router, 200),
-    ("registrations-inspect.json", http::registration_router, 200),
-    (
-        "registrations-complete.json",
-        http::registration_router,
-        200,
-    ),
+    ("authorisations-remove.json", functions::AUTHORISATIONS, 200),
+    ("specialists-list.json", functions::AUTHORISATIONS, 200),
+    ("specialists-put.json", functions::AUTHORISATIONS, 200),
+    ("transactions-list.json", functions::TRANSACTIONS, 200),
+    ("transactions-create.json", functions::TRANSACTIONS, 201),
+    ("transactions-get.json", functions::TRANSACTIONS, 200),
+    ("transactions-delete.json", functions::TRANSACTIONS, 204),
+    ("me-get.json", functions::TRANSACTIONS, 200),
+    ("me-transactions.json", functions::TRANSACTIONS, 200),
+    ("registrations-inspect.json", functions::REGISTRATION, 200),
+    ("registrations-complete.json", functions::REGISTRATION, 200),
 ];
 
 const EVENT_TOKEN: &str = "q7X2mV9sLk4Rz8Tn1Wb6Yc3Hd5Jf0Pg-eUa_oNi2KxE";
@@ -182,7 +171,7 @@ both_stores!(
             files, expected,
             "every event file has exactly one expectation"
         );
-        for (file, router, status) in EXPECTED {
+        for (file, function, status) in EXPECTED {
             // Each event on fresh fixtures, so that deletions do not affect the others.
             let app = spawn_app(app.store).await;
             seed_fixtures(&app).await;
@@ -191,7 +180,7 @@ both_stores!(
                 lambda_http::request::from_str(&raw).unwrap_or_else(|e| panic!("{file}: {e}"));
             let (parts, body) = req.into_parts();
             let req = ::http::Request::from_parts(parts, axum::body::Body::from(body.to_vec()));
-            let router = shared::http::finish(router(), app.app.clone());
+            let router = function.router(app.app.clone());
             let res = router.oneshot(req).await.unwrap();
             let got = res.status().as_u16();
             let bytes = res.into_body().collect().await.unwrap().to_bytes();

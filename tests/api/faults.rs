@@ -121,7 +121,7 @@ async fn rig(store: Store) -> Rig {
     let mut inner = base.app.clone();
     inner.table = table.clone();
     inner.identity = identity.clone();
-    let router = shared::http::finish(shared::http::all_routers(), inner);
+    let router = shared::functions::gateway(inner);
     Rig {
         app: TestApp { router, ..base },
         table,
@@ -513,7 +513,7 @@ async fn dynamodb_throttling_server_errors_and_timeouts_are_a_retryable_503() {
         let base = spawn_app(Store::Memory).await;
         let mut inner = base.app.clone();
         inner.table = table;
-        let router = shared::http::finish(shared::http::all_routers(), inner);
+        let router = shared::functions::gateway(inner);
         let app = TestApp { router, ..base };
         let res = app
             .post(&ANNA, "/customers", person("sdk-fault@example.com"))

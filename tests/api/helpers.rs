@@ -112,7 +112,7 @@ pub async fn spawn_app(store: Store) -> TestApp {
     shared::usecases::specialists::seed(&app, &seed_specialists())
         .await
         .unwrap();
-    let router = shared::http::finish(shared::http::all_routers(), app.clone());
+    let router = shared::functions::gateway(app.clone());
     TestApp {
         router,
         app,

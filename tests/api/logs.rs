@@ -69,7 +69,7 @@ both_stores!(a_whole_flow_logs_no_personal_data_and_no_secrets, |app| {
     let mut inner = app.app.clone();
     inner.mailer = failing.clone();
     inner.sms = failing;
-    let failing_router = shared::http::finish(shared::http::all_routers(), inner);
+    let failing_router = shared::functions::gateway(inner);
     let app = TestApp {
         router: failing_router,
         ..app

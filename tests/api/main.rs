@@ -10,6 +10,7 @@ mod aws_adapters;
 mod customers;
 mod events;
 mod faults;
+mod grants;
 mod local_server;
 mod logs;
 mod permissions;

@@ -45,7 +45,7 @@ fn rows() -> Vec<Row> {
 
 /// Operations of openapi.yaml as `METHOD /path/{param}`, read by indentation (paths at two
 /// spaces, methods at four).
-fn openapi_operations() -> Vec<String> {
+pub fn openapi_operations() -> Vec<String> {
     let spec = include_str!("../../openapi.yaml");
     let mut ops = Vec::new();
     let mut in_paths = false;

@@ -500,7 +500,7 @@ both_stores!(
         let mut inner = app.app.clone();
         inner.mailer = failing.clone();
         inner.sms = failing;
-        let router = shared::http::finish(shared::http::all_routers(), inner);
+        let router = shared::functions::gateway(inner);
         let app = TestApp { router, ..app };
         let res = app
             .post(&ANNA, "/customers", person("fail@example.com"))

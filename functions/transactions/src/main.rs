@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    shared::lambda::run(shared::http::transactions_router).await
+    shared::lambda::run(shared::functions::TRANSACTIONS).await
 }

@@ -1,5 +1,5 @@
 //! HTTP: one axum router per Lambda function, the error mapping and the extractors. The
-//! local server merges the same routers.
+//! local server merges the same routers (`functions::gateway`).
 
 pub mod error;
 pub mod extract;
@@ -21,8 +21,13 @@ use std::sync::Arc;
 
 pub type AppState = Arc<App>;
 
-/// Unknown routes and methods answer problem+json too.
+/// `router` on `app`, where unknown routes and methods answer problem+json too.
 pub fn finish(router: Router<AppState>, app: App) -> Router {
+    fallbacks(router.with_state(Arc::new(app)))
+}
+
+/// Unknown routes and methods answer problem+json too.
+pub fn fallbacks(router: Router) -> Router {
     router
         .fallback(|| async { Error::NotFound })
         .method_not_allowed_fallback(|| async {
@@ -35,7 +40,6 @@ pub fn finish(router: Router<AppState>, app: App) -> Router {
                 None,
             )
         })
-        .with_state(Arc::new(app))
 }
 
 // ----------------------------------------------------------------------------------------
@@ -342,13 +346,4 @@ async fn complete(
     Json(input): Json<registration::CompleteInput>,
 ) -> Result<impl IntoResponse> {
     Ok(JsonOut(registration::complete(&app, input).await?))
-}
-
-/// Every router of the product, as the local server serves them.
-pub fn all_routers() -> Router<AppState> {
-    customers_router()
-        .merge(accesses_router())
-        .merge(authorisations_router())
-        .merge(transactions_router())
-        .merge(registration_router())
 }

@@ -1,0 +1,113 @@
+//! The Lambda functions of the product: each one's router and what it is granted beyond the
+//! table (template.yaml grants exactly this), and the gateway that routes every request to its
+//! function's router on that function's grants, as API Gateway does.
+
+use crate::adapters::not_granted::{DeleteOnly, NotGranted};
+use crate::app::App;
+use crate::http::{self, AppState};
+use axum::Router;
+use std::sync::Arc;
+
+/// What a function may do with end users' sign-ins (Cognito).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignIns {
+    /// Nothing.
+    None,
+    /// Delete them (`cognito-idp:AdminDeleteUser`), when their accesses or customers go.
+    Delete,
+    /// Create and delete them (`AdminCreateUser`, `AdminSetUserPassword`, `AdminDeleteUser`).
+    CreateAndDelete,
+}
+
+/// One Lambda function: its binary's name, its router and its grants beyond the table.
+#[derive(Clone, Copy, Debug)]
+pub struct Function {
+    /// The binary, `functions/<name>`, and `Binary` in template.yaml.
+    pub name: &'static str,
+    pub routes: fn() -> Router<AppState>,
+    /// Sends invitations: e-mail through SES (`ses:SendEmail`), SMS through SNS (`sns:Publish`).
+    pub messaging: bool,
+    pub sign_ins: SignIns,
+}
+
+pub const CUSTOMERS: Function = Function {
+    name: "customers",
+    routes: http::customers_router,
+    // Creating a customer invites its first access; deleting one deletes the sign-ins.
+    messaging: true,
+    sign_ins: SignIns::Delete,
+};
+
+pub const ACCESSES: Function = Function {
+    name: "accesses",
+    routes: http::accesses_router,
+    messaging: true,
+    sign_ins: SignIns::None,
+};
+
+pub const AUTHORISATIONS: Function = Function {
+    name: "authorisations",
+    routes: http::authorisations_router,
+    // Removing an active access deletes its sign-in.
+    messaging: false,
+    sign_ins: SignIns::Delete,
+};
+
+pub const TRANSACTIONS: Function = Function {
+    name: "transactions",
+    routes: http::transactions_router,
+    messaging: false,
+    sign_ins: SignIns::None,
+};
+
+pub const REGISTRATION: Function = Function {
+    name: "registration",
+    routes: http::registration_router,
+    messaging: false,
+    sign_ins: SignIns::CreateAndDelete,
+};
+
+/// Every function of template.yaml.
+pub const FUNCTIONS: [Function; 5] = [
+    CUSTOMERS,
+    ACCESSES,
+    AUTHORISATIONS,
+    TRANSACTIONS,
+    REGISTRATION,
+];
+
+impl Function {
+    /// `app` with every port this function is not granted replaced by one that refuses.
+    pub fn restrict(&self, mut app: App) -> App {
+        if !self.messaging {
+            app.mailer = Arc::new(NotGranted(self.name));
+            app.sms = Arc::new(NotGranted(self.name));
+        }
+        match self.sign_ins {
+            SignIns::None => app.identity = Arc::new(NotGranted(self.name)),
+            SignIns::Delete => {
+                app.identity = Arc::new(DeleteOnly {
+                    function: self.name,
+                    inner: app.identity,
+                })
+            }
+            SignIns::CreateAndDelete => {}
+        }
+        app
+    }
+
+    /// The function as deployed: its routes on its grants, with the problem+json fallbacks.
+    pub fn router(&self, app: App) -> Router {
+        http::finish((self.routes)(), self.restrict(app))
+    }
+}
+
+/// All functions on one server, each route on its own function's grants: what the local
+/// server and the API tests run, so that a route needing more than its function is granted
+/// fails there.
+pub fn gateway(app: App) -> Router {
+    let merged = FUNCTIONS.iter().fold(Router::new(), |router, function| {
+        router.merge((function.routes)().with_state(Arc::new(function.restrict(app.clone()))))
+    });
+    http::fallbacks(merged)
+}
