@@ -9,6 +9,8 @@ pub mod config;
 pub mod cursor;
 pub mod domain;
 pub mod error;
+#[cfg(feature = "event-fixtures")]
+pub mod fixtures;
 pub mod functions;
 pub mod http;
 pub mod ids;
