@@ -1,6 +1,7 @@
 //! Configuration from environment variables (set in `template.yaml`), read once at start and
 //! failing fast with the name of what is missing.
 
+use crate::functions::{Function, SignIns};
 use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
@@ -23,12 +24,13 @@ pub struct Settings {
     pub cursor_key: Vec<u8>,
 }
 
-/// Everything a Lambda function reads from its environment.
+/// Everything a Lambda function reads from its environment: the sender address only where
+/// it sends invitations, the user pool only where it manages sign-ins (`functions::Function`).
 #[derive(Clone, Debug)]
 pub struct Config {
     pub table_name: String,
-    pub ses_from_address: String,
-    pub user_pool_id: String,
+    pub ses_from_address: Option<String>,
+    pub user_pool_id: Option<String>,
     pub settings: Settings,
 }
 
@@ -81,24 +83,31 @@ impl Settings {
 }
 
 impl Config {
-    pub fn from_env(env: Env) -> Result<Self, ConfigError> {
+    /// The configuration of `function`: what it is not granted, it does not read.
+    pub fn from_env(env: Env, function: &Function) -> Result<Self, ConfigError> {
         Ok(Self {
             table_name: required(env, "TABLE_NAME")?,
-            ses_from_address: required(env, "SES_FROM_ADDRESS")?,
-            user_pool_id: required(env, "USER_POOL_ID")?,
+            ses_from_address: function
+                .messaging
+                .then(|| required(env, "SES_FROM_ADDRESS"))
+                .transpose()?,
+            user_pool_id: (function.sign_ins != SignIns::None)
+                .then(|| required(env, "USER_POOL_ID"))
+                .transpose()?,
             settings: Settings::from_env(env)?,
         })
     }
 
     /// Reads the process environment.
-    pub fn from_process_env() -> Result<Self, ConfigError> {
-        Self::from_env(&|name| std::env::var(name).ok())
+    pub fn from_process_env(function: &Function) -> Result<Self, ConfigError> {
+        Self::from_env(&|name| std::env::var(name).ok(), function)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::functions;
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
@@ -120,18 +129,49 @@ mod tests {
 
     #[test]
     fn a_complete_environment_parses_with_defaults() {
-        let c = Config::from_env(&env(FULL)).unwrap();
+        let c = Config::from_env(&env(FULL), &functions::CUSTOMERS).unwrap();
         assert_eq!(c.settings.portal_base_url, "https://portal.example.com");
         assert_eq!(c.settings.invitation_ttl, Duration::from_secs(7 * 86400));
+        assert_eq!(c.ses_from_address.as_deref(), Some("no-reply@example.com"));
+        assert_eq!(c.user_pool_id.as_deref(), Some("eu-central-1_abc"));
     }
 
     #[test]
     fn each_missing_variable_is_named() {
+        // `customers` reads every variable.
         for (missing, _) in FULL {
             let rest: Vec<_> = FULL.iter().filter(|(k, _)| k != missing).cloned().collect();
-            let err = Config::from_env(&env(&rest)).unwrap_err();
+            let err = Config::from_env(&env(&rest), &functions::CUSTOMERS).unwrap_err();
             assert!(err.to_string().contains(missing), "{err}");
         }
+    }
+
+    #[test]
+    fn a_function_reads_only_the_variables_of_what_it_is_granted() {
+        let without = |names: &[&str]| -> Vec<(&str, &str)> {
+            FULL.iter()
+                .filter(|(k, _)| !names.contains(k))
+                .cloned()
+                .collect()
+        };
+        let both = without(&["SES_FROM_ADDRESS", "USER_POOL_ID"]);
+        let c = Config::from_env(&env(&both), &functions::TRANSACTIONS).unwrap();
+        assert_eq!((c.ses_from_address, c.user_pool_id), (None, None));
+        let c = Config::from_env(
+            &env(&without(&["SES_FROM_ADDRESS"])),
+            &functions::REGISTRATION,
+        )
+        .unwrap();
+        assert_eq!(c.user_pool_id.as_deref(), Some("eu-central-1_abc"));
+        let err = Config::from_env(
+            &env(&without(&["USER_POOL_ID"])),
+            &functions::AUTHORISATIONS,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("USER_POOL_ID"), "{err}");
+        let err = Config::from_env(&env(&without(&["SES_FROM_ADDRESS"])), &functions::ACCESSES)
+            .unwrap_err();
+        assert!(err.to_string().contains("SES_FROM_ADDRESS"), "{err}");
     }
 
     #[test]
@@ -139,7 +179,7 @@ mod tests {
         let mut bad: Vec<_> = FULL.to_vec();
         bad.push(("INVITATION_TTL_DAYS", "0"));
         assert!(
-            Config::from_env(&env(&bad))
+            Config::from_env(&env(&bad), &functions::CUSTOMERS)
                 .unwrap_err()
                 .to_string()
                 .contains("INVITATION_TTL_DAYS")
@@ -155,7 +195,7 @@ mod tests {
             })
             .collect();
         assert!(
-            Config::from_env(&env(&short))
+            Config::from_env(&env(&short), &functions::CUSTOMERS)
                 .unwrap_err()
                 .to_string()
                 .contains("CURSOR_KEY")

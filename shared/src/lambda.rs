@@ -110,23 +110,20 @@ pub async fn app_from_env(config: Config, function: &Function) -> App {
         .await;
     let (dynamo, requests) = counting_client(&sdk);
     let not_granted = Arc::new(NotGranted(function.name));
-    let (mailer, sms): (Arc<dyn Mailer>, Arc<dyn SmsSender>) = if function.messaging {
-        (
-            Arc::new(SesMailer::new(
-                aws_sdk_sesv2::Client::new(&sdk),
-                config.ses_from_address,
-            )),
+    // `Config::from_env` read the sender and the pool exactly for the functions granted them.
+    let (mailer, sms): (Arc<dyn Mailer>, Arc<dyn SmsSender>) = match config.ses_from_address {
+        Some(from) if function.messaging => (
+            Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(&sdk), from)),
             Arc::new(SnsSms::new(aws_sdk_sns::Client::new(&sdk))),
-        )
-    } else {
-        (not_granted.clone(), not_granted.clone())
+        ),
+        _ => (not_granted.clone(), not_granted.clone()),
     };
-    let identity: Arc<dyn Identity> = match function.sign_ins {
-        SignIns::None => not_granted,
-        SignIns::Delete | SignIns::CreateAndDelete => Arc::new(CognitoIdentity::new(
+    let identity: Arc<dyn Identity> = match config.user_pool_id {
+        Some(pool) if function.sign_ins != SignIns::None => Arc::new(CognitoIdentity::new(
             aws_sdk_cognitoidentityprovider::Client::new(&sdk),
-            config.user_pool_id,
+            pool,
         )),
+        _ => not_granted,
     };
     App {
         table: Arc::new(DynamoTable::new(dynamo, config.table_name, requests)),
@@ -141,7 +138,7 @@ pub async fn app_from_env(config: Config, function: &Function) -> App {
 /// The whole `main` of a function: fails fast, naming a missing variable, before serving.
 pub async fn run(function: Function) -> Result<(), lambda_http::Error> {
     init_tracing();
-    let config = match Config::from_process_env() {
+    let config = match Config::from_process_env(&function) {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "configuration incomplete");

@@ -1,6 +1,6 @@
 //! template.yaml and the code agree: each function is granted exactly the AWS actions its
-//! ports need (`shared::functions`), and API Gateway sends each operation of openapi.yaml to
-//! the one function whose router serves it.
+//! ports need (`shared::functions`) and given the variables of those ports only, and API
+//! Gateway sends each operation of openapi.yaml to the one function whose router serves it.
 
 use crate::helpers::*;
 use crate::permissions::openapi_operations;
@@ -20,6 +20,8 @@ struct TemplateFunction {
     actions: BTreeSet<String>,
     /// Its HttpApi events as `METHOD /path`.
     routes: BTreeSet<String>,
+    /// The environment variables it sets beyond the template's `Globals`.
+    variables: BTreeSet<String>,
 }
 
 fn template_functions() -> Vec<TemplateFunction> {
@@ -74,6 +76,12 @@ fn parse_function(block: &[&str]) -> TemplateFunction {
             function
                 .routes
                 .insert(format!("{} {path}", method.trim().to_uppercase()));
+        }
+        if let Some((key, _)) = trimmed.split_once(':')
+            && !key.is_empty()
+            && key.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+        {
+            function.variables.insert(key.to_string());
         }
         let action = trimmed
             .strip_prefix("Action:")
@@ -148,6 +156,46 @@ fn each_function_is_granted_exactly_the_actions_its_ports_call() {
             granted,
             &actions_needed(&function),
             "{}: template.yaml grants other ses/sns/cognito-idp actions than its ports call",
+            function.name
+        );
+    }
+}
+
+#[test]
+fn each_function_reads_the_sender_and_the_user_pool_only_where_it_is_granted_them() {
+    let template = include_str!("../../template.yaml");
+    let globals: String = template
+        .lines()
+        .skip_while(|l| *l != "Globals:")
+        .skip(1)
+        .take_while(|l| l.starts_with(' ') || l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        globals.contains("TABLE_NAME"),
+        "read the Globals: {globals}"
+    );
+    for variable in ["SES_FROM_ADDRESS", "USER_POOL_ID"] {
+        assert!(
+            !globals.contains(variable),
+            "{variable} is set for every function in Globals"
+        );
+    }
+    let functions: BTreeMap<String, TemplateFunction> = template_functions()
+        .into_iter()
+        .map(|f| (f.binary.clone(), f))
+        .collect();
+    for function in FUNCTIONS {
+        let mut expected = BTreeSet::new();
+        if function.messaging {
+            expected.insert("SES_FROM_ADDRESS".to_string());
+        }
+        if function.sign_ins != SignIns::None {
+            expected.insert("USER_POOL_ID".to_string());
+        }
+        assert_eq!(
+            functions[function.name].variables, expected,
+            "{}: environment beyond Globals",
             function.name
         );
     }
