@@ -102,7 +102,8 @@ for name in functions:
     bootstrap = build / name / "bootstrap"
     if not bootstrap.is_file():
         sys.exit(f"{name}: {bootstrap} missing")
-    header = bootstrap.read_bytes()[:20]
+    with bootstrap.open("rb") as f:
+        header = f.read(20)
     # ELF, 64-bit, little-endian, e_machine 0xB7 (AArch64).
     if header[:4] != b"\x7fELF" or header[4] != 2 or header[5] != 1 or header[18:20] != b"\xb7\x00":
         sys.exit(f"{name}: {bootstrap} is not an arm64 ELF executable")

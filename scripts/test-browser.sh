@@ -12,26 +12,10 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-TARGET_DIR=${CARGO_TARGET_DIR:-target}
-case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
 CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
-WORK=$(mktemp -d)
-SERVER_PID=""
-
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "test-browser: $1" >&2
-  if [ -n "${2:-}" ] && [ -f "$2" ]; then tail -n 80 "$2" >&2; fi
-  exit 1
-}
+NAME=test-browser
+# shellcheck source=scripts/local-server-harness.sh
+. "$ROOT/scripts/local-server-harness.sh"
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -53,14 +37,7 @@ if [ ! -d tests/browser/node_modules/playwright-core ] \
 fi
 
 # 3. The local server.
-if [ -n "${LOCAL_SERVER_BIN:-}" ]; then
-  BIN=$LOCAL_SERVER_BIN
-else
-  CARGO_TARGET_DIR="$TARGET_DIR" cargo build -q -p local-server >"$WORK/build.log" 2>&1 \
-    || fail "cargo build -p local-server failed" "$WORK/build.log"
-  BIN="$TARGET_DIR/debug/local-server"
-fi
-[ -x "$BIN" ] || fail "no local-server binary at $BIN"
+BIN=$(local_server_bin)
 
 PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close();})")
 BASE_URL="http://127.0.0.1:$PORT"

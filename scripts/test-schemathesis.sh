@@ -56,8 +56,6 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-TARGET_DIR=${CARGO_TARGET_DIR:-target}
-case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
 SEED=${SCHEMATHESIS_SEED:-20260101}
 MAX_EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-100}
 STATEFUL_SECONDS=${SCHEMATHESIS_STATEFUL_SECONDS:-30}
@@ -65,23 +63,9 @@ WORKERS=${SCHEMATHESIS_WORKERS:-1}
 ROLES=${SCHEMATHESIS_ROLES:-end-user specialist administrator platform-admin}
 ST="$ROOT/.venv/bin/schemathesis"
 PY="$ROOT/.venv/bin/python"
-WORK=$(mktemp -d)
-SERVER_PID=""
-
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "test-schemathesis: $1" >&2
-  if [ -n "${2:-}" ] && [ -f "$2" ]; then tail -n 80 "$2" >&2; fi
-  exit 1
-}
+NAME=test-schemathesis
+# shellcheck source=scripts/local-server-harness.sh
+. "$ROOT/scripts/local-server-harness.sh"
 
 [ "$MAX_EXAMPLES" -ge 100 ] || fail "SCHEMATHESIS_MAX_EXAMPLES must be at least 100"
 
@@ -92,14 +76,7 @@ fi
 [ -x "$ST" ] || fail "no schemathesis in .venv (scripts/setup-venv.sh installs requirements-dev.txt)"
 
 # 2. The local server.
-if [ -n "${LOCAL_SERVER_BIN:-}" ]; then
-  BIN=$LOCAL_SERVER_BIN
-else
-  CARGO_TARGET_DIR="$TARGET_DIR" cargo build -q -p local-server >"$WORK/build.log" 2>&1 \
-    || fail "cargo build -p local-server failed" "$WORK/build.log"
-  BIN="$TARGET_DIR/debug/local-server"
-fi
-[ -x "$BIN" ] || fail "no local-server binary at $BIN"
+BIN=$(local_server_bin)
 
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 BASE_URL="http://127.0.0.1:$PORT"

@@ -156,6 +156,12 @@ pub const ENDPOINTS: &[(&str, &str)] = &[
 ];
 
 /// The "round trips" column of the table in `docs/data-model.md`, by endpoint cell.
+/// The round trips a customer's delete may take with `items` items besides the customer:
+/// ceil(items/25) + 3 (`docs/data-model.md`).
+pub fn delete_floor(items: usize) -> u64 {
+    items.div_ceil(25) as u64 + 3
+}
+
 pub fn documented_round_trips(doc: &str) -> HashMap<String, String> {
     let mut out = HashMap::new();
     let mut inside = false;
@@ -210,7 +216,13 @@ pub async fn round_trips(conf: &aws_config::SdkConfig, root: &Path) -> Result<Ve
         let (parts, body) = req.into_parts();
         let req = http::Request::from_parts(parts, axum::body::Body::from(body.to_vec()));
         let router = shared::functions::gateway(app);
-        let before_items = count_items(&admin, table.name()).await?;
+        let delete = *file == "customers-delete.json";
+        // Only the delete's figure needs the items before and after (a scan each).
+        let before_items = if delete {
+            count_items(&admin, table.name()).await?
+        } else {
+            0
+        };
         let before = table.requests();
         let res = router.oneshot(req).await?;
         let status = res.status().as_u16();
@@ -220,10 +232,10 @@ pub async fn round_trips(conf: &aws_config::SdkConfig, root: &Path) -> Result<Ve
             .get(*endpoint)
             .cloned()
             .unwrap_or_else(|| "(not in the doc)".into());
-        let (items, at_floor) = if *file == "customers-delete.json" {
+        let (items, at_floor) = if delete {
             let after_items = count_items(&admin, table.name()).await?;
             let n = before_items.saturating_sub(after_items).saturating_sub(1);
-            (Some(n), requests <= n.div_ceil(25) as u64 + 3)
+            (Some(n), requests <= delete_floor(n))
         } else {
             (None, numbers_in(&documented).contains(&requests))
         };
@@ -578,7 +590,7 @@ pub async fn delete(conf: &aws_config::SdkConfig, transactions: usize) -> Result
         transactions,
         items,
         requests,
-        floor: items.div_ceil(25) as u64 + 3,
+        floor: delete_floor(items),
         seconds,
     })
 }

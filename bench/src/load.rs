@@ -100,8 +100,7 @@ pub async fn run(
     let started = Instant::now();
     while TcpStream::connect(&addr).await.is_err() {
         if started.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            let _ = child.wait();
+            crate::runtime::stop_child(&mut child);
             bail!("local-server did not listen on {addr} within 30 s");
         }
         if let Ok(Some(status)) = child.try_wait() {
@@ -164,7 +163,6 @@ pub async fn run(
         Ok(out)
     }
     .await;
-    let _ = child.kill();
-    let _ = child.wait();
+    crate::runtime::stop_child(&mut child);
     result
 }

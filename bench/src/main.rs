@@ -17,7 +17,7 @@ mod runtime;
 use anyhow::{Context, Result, bail};
 use axum::body::Bytes;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub const CURSOR_KEY: &str = "bench-cursor-key-bench-cursor-key-0123456789";
@@ -130,6 +130,26 @@ fn parse_args() -> Result<Args> {
     }
     a.moto = a.moto.trim().trim_end_matches('/').to_owned();
     Ok(a)
+}
+
+/// Runs this harness with `flag` in 5 fresh processes, each printing `N` durations in
+/// nanoseconds, and returns their medians (a process that prints anything else is left out).
+fn probe<const N: usize>(exe: &Path, flag: &str) -> Result<[Duration; N]> {
+    let mut samples: [Vec<Duration>; N] = std::array::from_fn(|_| Vec::new());
+    for _ in 0..5 {
+        let out = std::process::Command::new(exe).arg(flag).output()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let v: Vec<u64> = text
+            .split_whitespace()
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        if v.len() == N {
+            for (column, nanos) in samples.iter_mut().zip(v) {
+                column.push(Duration::from_nanos(nanos));
+            }
+        }
+    }
+    Ok(std::array::from_fn(|i| median(&samples[i])))
 }
 
 pub fn median(v: &[Duration]) -> Duration {
@@ -617,54 +637,22 @@ async fn main() -> Result<()> {
     // --- aws-lc's first random bytes (CPU-jitter entropy seeding). ---------------------------
     if on("rng") {
         let exe = std::env::current_exe()?;
-        let mut firsts = Vec::new();
-        let mut seconds = Vec::new();
-        let mut threads = Vec::new();
-        for _ in 0..5 {
-            let out = std::process::Command::new(&exe)
-                .arg("--probe-rng")
-                .output()?;
-            let text = String::from_utf8_lossy(&out.stdout);
-            let v: Vec<u64> = text
-                .split_whitespace()
-                .filter_map(|x| x.parse().ok())
-                .collect();
-            if v.len() == 3 {
-                firsts.push(Duration::from_nanos(v[0]));
-                seconds.push(Duration::from_nanos(v[1]));
-                threads.push(Duration::from_nanos(v[2]));
-            }
-        }
+        let [first, next, thread] = probe::<3>(&exe, "--probe-rng")?;
         table.row(
             "TLS entropy",
             "aws-lc first random bytes in a process (CPU-jitter seeding; paid at the first TLS handshake)",
-            format!("first {} · next {} · first on a new thread {} (median of 5 processes)", ms(median(&firsts)), ms(median(&seconds)), ms(median(&threads))),
+            format!("first {} · next {} · first on a new thread {} (median of 5 processes)", ms(first), ms(next), ms(thread)),
             "—",
             "—",
         );
-        let mut firsts = Vec::new();
-        let mut seconds = Vec::new();
-        for _ in 0..5 {
-            let out = std::process::Command::new(&exe)
-                .arg("--probe-phone")
-                .output()?;
-            let text = String::from_utf8_lossy(&out.stdout);
-            let v: Vec<u64> = text
-                .split_whitespace()
-                .filter_map(|x| x.parse().ok())
-                .collect();
-            if v.len() == 2 {
-                firsts.push(Duration::from_nanos(v[0]));
-                seconds.push(Duration::from_nanos(v[1]));
-            }
-        }
+        let [first, next] = probe::<2>(&exe, "--probe-phone")?;
         table.row(
             "first use",
             "`MobileNumber::parse`: the first in a process loads the phonenumber metadata (harness build: dependencies at opt-level 1)",
             format!(
                 "first {} · next {} (median of 5 processes)",
-                ms(median(&firsts)),
-                ms(median(&seconds))
+                ms(first),
+                ms(next)
             ),
             "—",
             "—",
@@ -683,7 +671,7 @@ async fn main() -> Result<()> {
                 None => format!("**{}** · answered {}", r.requests, r.status),
             };
             let target = match r.items {
-                Some(n) => format!("doc: {} → ≤ {}", r.documented, n.div_ceil(25) + 3),
+                Some(n) => format!("doc: {} → ≤ {}", r.documented, dynamo::delete_floor(n)),
                 None => format!("doc: {}", r.documented),
             };
             table.row(

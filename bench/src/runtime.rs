@@ -296,7 +296,7 @@ impl Started {
 }
 
 /// SIGKILL and reap (a benchmark process has nothing to flush).
-fn stop_child(child: &mut Child) {
+pub(crate) fn stop_child(child: &mut Child) {
     let _ = child.kill();
     let _ = child.wait();
 }

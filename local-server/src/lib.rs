@@ -68,8 +68,7 @@ pub struct Options {
 }
 
 /// The whole local application: API routers (the ones the functions ship, each on its
-/// function's grants), development
-/// endpoints and static files.
+/// function's grants), development endpoints and static files.
 pub fn router(app: App, dev: Dev, options: Options) -> Router {
     let dev = Arc::new(dev);
     let state = Arc::new(app.clone());

@@ -96,9 +96,14 @@ impl Function {
         app
     }
 
+    /// The function's routes on its grants, without fallbacks (so that they can be merged).
+    pub fn routes_on(&self, app: App) -> Router {
+        (self.routes)().with_state(Arc::new(self.restrict(app)))
+    }
+
     /// The function as deployed: its routes on its grants, with the problem+json fallbacks.
     pub fn router(&self, app: App) -> Router {
-        http::finish((self.routes)(), self.restrict(app))
+        http::fallbacks(self.routes_on(app))
     }
 }
 
@@ -107,7 +112,7 @@ impl Function {
 /// fails there.
 pub fn gateway(app: App) -> Router {
     let merged = FUNCTIONS.iter().fold(Router::new(), |router, function| {
-        router.merge((function.routes)().with_state(Arc::new(function.restrict(app.clone()))))
+        router.merge(function.routes_on(app.clone()))
     });
     http::fallbacks(merged)
 }

@@ -8,7 +8,7 @@ use crate::adapters::ses::SesMailer;
 use crate::adapters::sns::SnsSms;
 use crate::app::App;
 use crate::config::Config;
-use crate::functions::{Function, SignIns};
+use crate::functions::Function;
 use crate::ports::{Identity, Mailer, SmsSender, SystemClock};
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use aws_smithy_runtime_api::client::http::{
@@ -112,18 +112,18 @@ pub async fn app_from_env(config: Config, function: &Function) -> App {
     let not_granted = Arc::new(NotGranted(function.name));
     // `Config::from_env` read the sender and the pool exactly for the functions granted them.
     let (mailer, sms): (Arc<dyn Mailer>, Arc<dyn SmsSender>) = match config.ses_from_address {
-        Some(from) if function.messaging => (
+        Some(from) => (
             Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(&sdk), from)),
             Arc::new(SnsSms::new(aws_sdk_sns::Client::new(&sdk))),
         ),
-        _ => (not_granted.clone(), not_granted.clone()),
+        None => (not_granted.clone(), not_granted.clone()),
     };
     let identity: Arc<dyn Identity> = match config.user_pool_id {
-        Some(pool) if function.sign_ins != SignIns::None => Arc::new(CognitoIdentity::new(
+        Some(pool) => Arc::new(CognitoIdentity::new(
             aws_sdk_cognitoidentityprovider::Client::new(&sdk),
             pool,
         )),
-        _ => not_granted,
+        None => not_granted,
     };
     App {
         table: Arc::new(DynamoTable::new(dynamo, config.table_name, requests)),

@@ -118,12 +118,11 @@ async fn rig(store: Store) -> Rig {
         inner: base.identity.clone(),
         fail_next: false.into(),
     });
-    let mut inner = base.app.clone();
-    inner.table = table.clone();
-    inner.identity = identity.clone();
-    let router = shared::functions::gateway(inner);
     Rig {
-        app: TestApp { router, ..base },
+        app: base.rerouted(|a| {
+            a.table = table.clone();
+            a.identity = identity.clone();
+        }),
         table,
         identity,
     }
@@ -510,11 +509,7 @@ async fn dynamodb_throttling_server_errors_and_timeouts_are_a_retryable_503() {
             "{fault:?}: {err:?}"
         );
         // The API's view: problem+json 503 with Retry-After and a correlation id, nothing internal.
-        let base = spawn_app(Store::Memory).await;
-        let mut inner = base.app.clone();
-        inner.table = table;
-        let router = shared::functions::gateway(inner);
-        let app = TestApp { router, ..base };
+        let app = spawn_app(Store::Memory).await.rerouted(|a| a.table = table);
         let res = app
             .post(&ANNA, "/customers", person("sdk-fault@example.com"))
             .await;

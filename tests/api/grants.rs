@@ -8,7 +8,6 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use shared::functions::{FUNCTIONS, Function, SignIns};
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 use tower::ServiceExt;
 
 /// A function resource of template.yaml, read by indentation (resources at two spaces).
@@ -58,6 +57,14 @@ fn template_functions() -> Vec<TemplateFunction> {
     }
     flush(&mut block);
     functions
+}
+
+/// The template's functions by their binary's name.
+fn template_by_binary() -> BTreeMap<String, TemplateFunction> {
+    template_functions()
+        .into_iter()
+        .map(|f| (f.binary.clone(), f))
+        .collect()
 }
 
 fn parse_function(block: &[&str]) -> TemplateFunction {
@@ -146,10 +153,7 @@ fn the_template_has_exactly_the_functions_of_the_code() {
 
 #[test]
 fn each_function_is_granted_exactly_the_actions_its_ports_call() {
-    let template: BTreeMap<String, TemplateFunction> = template_functions()
-        .into_iter()
-        .map(|f| (f.binary.clone(), f))
-        .collect();
+    let template = template_by_binary();
     for function in FUNCTIONS {
         let granted = &template[function.name].actions;
         assert_eq!(
@@ -181,10 +185,7 @@ fn each_function_reads_the_sender_and_the_user_pool_only_where_it_is_granted_the
             "{variable} is set for every function in Globals"
         );
     }
-    let functions: BTreeMap<String, TemplateFunction> = template_functions()
-        .into_iter()
-        .map(|f| (f.binary.clone(), f))
-        .collect();
+    let functions = template_by_binary();
     for function in FUNCTIONS {
         let mut expected = BTreeSet::new();
         if function.messaging {
@@ -227,8 +228,8 @@ async fn status_in(function: &Function, app: &TestApp, route: &str) -> StatusCod
         })
         .collect::<Vec<_>>()
         .join("/");
-    let router = (function.routes)()
-        .with_state(Arc::new(function.restrict(app.app.clone())))
+    let router = function
+        .routes_on(app.app.clone())
         .fallback(|| async { StatusCode::IM_A_TEAPOT })
         .method_not_allowed_fallback(|| async { StatusCode::IM_A_TEAPOT });
     let request = Request::builder()
@@ -243,10 +244,7 @@ async fn status_in(function: &Function, app: &TestApp, route: &str) -> StatusCod
 #[tokio::test]
 async fn each_function_serves_the_routes_the_template_sends_it_and_no_others() {
     let app = spawn_app(Store::Memory).await;
-    let template: BTreeMap<String, TemplateFunction> = template_functions()
-        .into_iter()
-        .map(|f| (f.binary.clone(), f))
-        .collect();
+    let template = template_by_binary();
     for function in FUNCTIONS {
         for route in &template[function.name].routes {
             for other in FUNCTIONS {

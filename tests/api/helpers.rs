@@ -196,6 +196,14 @@ pub fn request_context(who: &Who) -> lambda_http::request::RequestContext {
 }
 
 impl TestApp {
+    /// The same app and data, served with some ports changed (`app` keeps the original ones).
+    pub fn rerouted(self, change: impl FnOnce(&mut App)) -> TestApp {
+        let mut inner = self.app.clone();
+        change(&mut inner);
+        let router = shared::functions::gateway(inner);
+        TestApp { router, ..self }
+    }
+
     pub async fn send(
         &self,
         who: &Who,

@@ -66,14 +66,10 @@ both_stores!(a_whole_flow_logs_no_personal_data_and_no_secrets, |app| {
     .expect(200);
     // A second access whose delivery fails.
     let failing = Arc::new(FailingDelivery);
-    let mut inner = app.app.clone();
-    inner.mailer = failing.clone();
-    inner.sms = failing;
-    let failing_router = shared::functions::gateway(inner);
-    let app = TestApp {
-        router: failing_router,
-        ..app
-    };
+    let app = app.rerouted(|a| {
+        a.mailer = failing.clone();
+        a.sms = failing;
+    });
     let access = app
         .post(&ANNA, &format!("/customers/{id}/accesses"), json!({"firstName": "Zweite", "lastName": "Person", "email": second, "mobile": "0151 23456789"}))
         .await

@@ -497,15 +497,11 @@ both_stores!(
     |app| {
         // Not the outbox: a mailer that fails, as SES does when the identity is not verified.
         let failing = std::sync::Arc::new(crate::helpers::FailingDelivery);
-        let mut inner = app.app.clone();
-        inner.mailer = failing.clone();
-        inner.sms = failing;
-        let router = shared::functions::gateway(inner);
-        let app = TestApp { router, ..app };
-        let res = app
-            .post(&ANNA, "/customers", person("fail@example.com"))
-            .await
-            .expect(201);
+        let app = app.rerouted(|a| {
+            a.mailer = failing.clone();
+            a.sms = failing;
+        });
+        let res = app.create_customer(&ANNA, person("fail@example.com")).await;
         assert_eq!(res["accesses"][0]["delivery"]["email"], "failed");
         assert_eq!(res["accesses"][0]["delivery"]["sms"], "failed");
         let id = res["id"].as_str().unwrap();

@@ -21,11 +21,6 @@ use std::sync::Arc;
 
 pub type AppState = Arc<App>;
 
-/// `router` on `app`, where unknown routes and methods answer problem+json too.
-pub fn finish(router: Router<AppState>, app: App) -> Router {
-    fallbacks(router.with_state(Arc::new(app)))
-}
-
 /// Unknown routes and methods answer problem+json too.
 pub fn fallbacks(router: Router) -> Router {
     router

@@ -12,7 +12,7 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::ports::{Cond, StoreError, Write};
 use crate::store::{self, AccessItem, PointerItem, from_item, to_item};
-use crate::usecases::invitations::{self, MAX_SENDS_PER_DAY};
+use crate::usecases::invitations;
 use crate::views::AccessView;
 use serde::{Deserialize, Deserializer};
 use serde_json::json;
@@ -148,12 +148,8 @@ fn access_write(access: &Access, expected_version: u64) -> Write {
     }
 }
 
-/// Resends and re-invitations after a fixed address share one limit per access.
-fn sent_too_often(access: &Access, now: time::OffsetDateTime) -> bool {
-    let day_ago = (now - time::Duration::DAY).unix_timestamp();
-    access.sends.iter().filter(|t| **t > day_ago).count() >= MAX_SENDS_PER_DAY
-}
-
+/// Resends and re-invitations after a fixed address share one limit per access
+/// (`invitations::limit_reached`).
 fn too_often() -> Error {
     Error::TooManyRequests(
         "This invitation was sent too often in the last 24 hours. Please try again later.",
@@ -230,7 +226,7 @@ pub async fn patch(
     // A typo fixed before registration: the old link and code stop working, new ones go out.
     let reinvite = current.status == AccessStatus::Invited
         && (email_changed || next.email != current.email || next.mobile != current.mobile);
-    if reinvite && sent_too_often(&current, app.now()) {
+    if reinvite && invitations::limit_reached(&current, app.now()) {
         return Err(too_often());
     }
     let issued = if reinvite {
@@ -271,7 +267,7 @@ pub async fn resend(
         ));
     }
     let now = app.now();
-    if sent_too_often(&current, now) {
+    if invitations::limit_reached(&current, now) {
         return Err(too_often());
     }
     let mut next = current.clone();

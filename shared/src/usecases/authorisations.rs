@@ -360,7 +360,7 @@ pub async fn remove(
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
-    let mut p = read_view_range(app, &id).await?;
+    let p = read_view_range(app, &id).await?;
     may_change(&staff, &p)?;
 
     // Everything selected must exist, so that a stale screen does not silently remove less.
@@ -460,30 +460,10 @@ pub async fn remove(
     }
     // The answer's names are read before the change, so that the change is the last call
     // whose failure the caller sees: a retry after a 503 then finds the selection unchanged.
-    let mut after = Partition {
-        customer: p.customer.take(),
-        deleting: p.deleting,
-        accesses: p
-            .accesses
-            .iter()
-            .filter(|a| !access_ids.contains(&a.id))
-            .cloned()
-            .collect(),
-        admins: p
-            .admins
-            .iter()
-            .filter(|a| !admin_ids.contains(a))
-            .cloned()
-            .collect(),
-        processors: p
-            .processors
-            .iter()
-            .filter(|g| !grants.contains(g))
-            .cloned()
-            .collect(),
-        transactions: Vec::new(),
-        keys: Vec::new(),
-    };
+    let mut after = p;
+    after.accesses.retain(|a| !access_ids.contains(&a.id));
+    after.admins.retain(|a| !admin_ids.contains(a));
+    after.processors.retain(|g| !grants.contains(g));
     let names = specialists_by_id(app, &named_specialists(&after)).await?;
     // Active accesses leave in two steps, because their sign-ins live outside the table.
     // First they stop acting: their identity pointers go and they are marked `removing`,
@@ -553,6 +533,5 @@ pub async fn remove(
         tracing::warn!(error = ?e, "old invitations not deleted; their TTL removes them");
     }
     tracing::info!(customer_id = %id, accesses = removed.len(), administrators = admin_ids.len(), grants = grants.len(), "authorisations removed");
-    after.customer = None;
     Ok(build(&after, &names))
 }

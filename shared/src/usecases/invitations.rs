@@ -15,6 +15,17 @@ use time::OffsetDateTime;
 /// Invitations that may be sent per access in 24 hours (creation included).
 pub const MAX_SENDS_PER_DAY: usize = 5;
 
+/// The start of the 24 hours the limit counts, as a Unix timestamp.
+fn day_before(now: OffsetDateTime) -> i64 {
+    (now - time::Duration::DAY).unix_timestamp()
+}
+
+/// Whether the access has had its [`MAX_SENDS_PER_DAY`] invitations in the last 24 hours.
+pub fn limit_reached(access: &Access, now: OffsetDateTime) -> bool {
+    let since = day_before(now);
+    access.sends.iter().filter(|t| **t > since).count() >= MAX_SENDS_PER_DAY
+}
+
 /// A fresh invitation with its secrets; the secrets exist only in memory until sent.
 pub struct Issued {
     pub invitation: Invitation,
@@ -44,8 +55,8 @@ pub fn issue(app: &App, access: &mut Access, now: OffsetDateTime) -> Issued {
     };
     access.invitation = Some(invitation.token_hash.clone());
     access.invitations.push(invitation.token_hash.clone());
-    let day_ago = (now - time::Duration::DAY).unix_timestamp();
-    access.sends.retain(|t| *t > day_ago);
+    let since = day_before(now);
+    access.sends.retain(|t| *t > since);
     access.sends.push(now.unix_timestamp());
     access.invited_at = now;
     access.delivery = Some(Delivery {
