@@ -38,6 +38,7 @@ pub fn settings() -> Settings {
         firm_name: "Steuerkanzlei Muster".into(),
         invitation_ttl: Duration::from_secs(7 * 24 * 3600),
         cursor_key: crate::CURSOR_KEY.as_bytes().to_vec(),
+        limits: shared::config::Limits::default(),
     }
 }
 
@@ -291,7 +292,7 @@ const LAST: &[&str] = &[
 ];
 
 fn customer_item(i: usize, now: OffsetDateTime) -> Result<HashMap<String, AttributeValue>> {
-    let id = CustomerId::parse(&shared::ids::new_id("cus")).context("generated id")?;
+    let id = CustomerId::parse(&shared::ids::new_id("cus")).map_err(anyhow::Error::msg)?;
     let data = CustomerInput {
         kind: Some("person".into()),
         first_name: Some(FIRST[i % FIRST.len()].into()),
@@ -447,7 +448,7 @@ async fn overview_at(
         let page = shared::usecases::customers::list(
             app,
             &caller,
-            shared::usecases::customers::ListParams {
+            &shared::usecases::customers::ListQuery {
                 q: None,
                 kind: None,
                 limit: Some("25".into()),
@@ -555,7 +556,7 @@ pub async fn delete(conf: &aws_config::SdkConfig, transactions: usize) -> Result
     let created = shared::usecases::customers::create(&app, &anna, input, body, None)
         .await
         .map_err(|e| anyhow::anyhow!("creating the customer: {e:?}"))?;
-    let id = CustomerId::parse(&created.id).context("created id")?;
+    let id = CustomerId::parse(&created.id).map_err(anyhow::Error::msg)?;
     let now = OffsetDateTime::now_utc();
     let items = (0..transactions)
         .map(|i| {

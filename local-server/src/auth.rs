@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use shared::app::App;
 use shared::error::Error;
-use shared::http::extract::Json;
+use shared::http::extract::JsonBody;
 use std::sync::Arc;
 
 const ISSUER: &str = "local-server";
@@ -132,7 +132,7 @@ fn unauthorized(detail: &str) -> Response {
 
 pub async fn login(
     State((app, dev)): State<DevState>,
-    Json(input): Json<LoginInput>,
+    JsonBody(input): JsonBody<LoginInput>,
 ) -> Result<Response, Error> {
     if let Some(id) = input.specialist_id.as_deref() {
         if !shared::ids::plausible(id) {
@@ -142,7 +142,7 @@ pub async fn login(
             .table
             .get(&shared::store::specialist_key(id))
             .await
-            .map_err(shared::usecases::store_error)?
+            .map_err(shared::error::Error::from)?
             .is_some();
         if !known {
             return Ok(unauthorized("Unknown specialist."));
@@ -176,7 +176,7 @@ pub async fn login(
         .table
         .get(&shared::store::identity_key(&subject))
         .await
-        .map_err(shared::usecases::store_error)?
+        .map_err(shared::error::Error::from)?
         .is_some();
     if !active {
         return Ok(unauthorized("This access was removed."));

@@ -108,6 +108,8 @@ pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
             rand::rng().fill(&mut k);
             k.to_vec()
         },
+        // The same variables as the functions read, so that tests can raise or lower them.
+        limits: shared::config::Limits::from_env(&|name| std::env::var(name).ok())?,
     };
     let directory = seed_directory();
     let platform_admins = directory

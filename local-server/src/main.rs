@@ -96,11 +96,14 @@ async fn main() -> anyhow::Result<()> {
     println!("  backend: {backend}");
     println!("  sign in: POST /dev/login {{\"specialistId\": \"anna\"}} (seeded: anna, ben, root)");
     println!("  stop with Ctrl-C");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-            println!("local-server: stopping");
-        })
-        .await?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+        println!("local-server: stopping");
+    })
+    .await?;
     Ok(())
 }

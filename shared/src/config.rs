@@ -1,7 +1,6 @@
 //! Configuration from environment variables (set in `template.yaml`), read once at start and
 //! failing fast with the name of what is missing.
 
-use crate::functions::{Function, SignIns};
 use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
@@ -13,19 +12,125 @@ pub enum ConfigError {
 }
 
 /// What the use cases need to know about their deployment.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Settings {
     /// Where end users register: the link is `{portal_base_url}/register#token=...`.
     pub portal_base_url: String,
     /// The firm named in e-mails and SMS.
     pub firm_name: String,
     pub invitation_ttl: Duration,
-    /// Key that signs paging cursors.
+    /// Key that signs paging cursors (and keys the hashes of limit counters).
     pub cursor_key: Vec<u8>,
+    pub limits: Limits,
 }
 
-/// Everything a Lambda function reads from its environment: the sender address only where
-/// it sends invitations, the user pool only where it manages sign-ins (`functions::Function`).
+/// The abuse limits of the contract, each from its environment variable (a template
+/// parameter), with the contract's defaults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Invitations a specialist may send per day (`LIMIT_INVITATIONS_PER_SPECIALIST`).
+    pub invitations_per_specialist: u32,
+    /// SMS to one destination number per day, over all accesses (`LIMIT_SMS_PER_NUMBER`).
+    pub sms_per_number: u32,
+    /// ISO codes of the countries SMS may go to (`SMS_COUNTRIES`).
+    pub sms_countries: Vec<String>,
+    /// Requests per client address per minute to `/registrations/*`
+    /// (`LIMIT_REGISTRATION_REQUESTS_PER_MINUTE`).
+    pub registration_requests_per_minute: u32,
+    /// Invitations of one access per 24 hours (`LIMIT_RESENDS_PER_ACCESS`).
+    pub resends_per_access: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            invitations_per_specialist: 200,
+            sms_per_number: 3,
+            sms_countries: vec!["DE".into(), "AT".into(), "CH".into()],
+            registration_requests_per_minute: 30,
+            resends_per_access: 5,
+        }
+    }
+}
+
+fn count(env: Env, name: &'static str, default: u32) -> Result<u32, ConfigError> {
+    match env(name).filter(|v| !v.trim().is_empty()) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=1_000_000).contains(n))
+            .ok_or(ConfigError::Invalid {
+                name,
+                reason: "must be a whole number from 1 to 1000000".into(),
+            }),
+    }
+}
+
+fn countries(
+    env: Env,
+    name: &'static str,
+    default: Vec<String>,
+) -> Result<Vec<String>, ConfigError> {
+    let Some(raw) = env(name).filter(|v| !v.trim().is_empty()) else {
+        return Ok(default);
+    };
+    raw.split(',')
+        .map(|c| c.trim().to_ascii_uppercase())
+        .map(|c| {
+            let iso = c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase());
+            iso.then_some(c).ok_or(ConfigError::Invalid {
+                name,
+                reason: "must be ISO country codes separated by commas, e.g. DE,AT,CH".into(),
+            })
+        })
+        .collect()
+}
+
+impl Limits {
+    pub fn from_env(env: Env) -> Result<Self, ConfigError> {
+        let d = Self::default();
+        Ok(Self {
+            invitations_per_specialist: count(
+                env,
+                "LIMIT_INVITATIONS_PER_SPECIALIST",
+                d.invitations_per_specialist,
+            )?,
+            sms_per_number: count(env, "LIMIT_SMS_PER_NUMBER", d.sms_per_number)?,
+            sms_countries: countries(env, "SMS_COUNTRIES", d.sms_countries)?,
+            registration_requests_per_minute: count(
+                env,
+                "LIMIT_REGISTRATION_REQUESTS_PER_MINUTE",
+                d.registration_requests_per_minute,
+            )?,
+            resends_per_access: count(env, "LIMIT_RESENDS_PER_ACCESS", d.resends_per_access)?,
+        })
+    }
+}
+
+/// The cursor key is a secret: it never reaches a log line through `{:?}`.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("portal_base_url", &self.portal_base_url)
+            .field("firm_name", &self.firm_name)
+            .field("invitation_ttl", &self.invitation_ttl)
+            .field("cursor_key", &"<redacted>")
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+/// Which of the optional variables a function reads: the sender address only where it sends
+/// invitations, the user pool only where it manages sign-ins (`functions::Function::reads`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reads {
+    pub sender: bool,
+    pub user_pool: bool,
+}
+
+/// Everything a Lambda function reads from its environment.
 #[derive(Clone, Debug)]
 pub struct Config {
     pub table_name: String,
@@ -78,20 +183,22 @@ impl Settings {
             firm_name: required(env, "FIRM_NAME")?,
             invitation_ttl: Duration::from_secs(days * 24 * 3600),
             cursor_key: cursor_key.into_bytes(),
+            limits: Limits::from_env(env)?,
         })
     }
 }
 
 impl Config {
-    /// The configuration of `function`: what it is not granted, it does not read.
-    pub fn from_env(env: Env, function: &Function) -> Result<Self, ConfigError> {
+    /// The configuration of a function that reads what `reads` names, and nothing more.
+    pub fn from_env(env: Env, reads: Reads) -> Result<Self, ConfigError> {
         Ok(Self {
             table_name: required(env, "TABLE_NAME")?,
-            ses_from_address: function
-                .messaging
+            ses_from_address: reads
+                .sender
                 .then(|| required(env, "SES_FROM_ADDRESS"))
                 .transpose()?,
-            user_pool_id: (function.sign_ins != SignIns::None)
+            user_pool_id: reads
+                .user_pool
                 .then(|| required(env, "USER_POOL_ID"))
                 .transpose()?,
             settings: Settings::from_env(env)?,
@@ -99,16 +206,20 @@ impl Config {
     }
 
     /// Reads the process environment.
-    pub fn from_process_env(function: &Function) -> Result<Self, ConfigError> {
-        Self::from_env(&|name| std::env::var(name).ok(), function)
+    pub fn from_process_env(reads: Reads) -> Result<Self, ConfigError> {
+        Self::from_env(&|name| std::env::var(name).ok(), reads)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::functions;
     use std::collections::HashMap;
+
+    const ALL: Reads = Reads {
+        sender: true,
+        user_pool: true,
+    };
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = pairs
@@ -129,7 +240,7 @@ mod tests {
 
     #[test]
     fn a_complete_environment_parses_with_defaults() {
-        let c = Config::from_env(&env(FULL), &functions::CUSTOMERS).unwrap();
+        let c = Config::from_env(&env(FULL), ALL).unwrap();
         assert_eq!(c.settings.portal_base_url, "https://portal.example.com");
         assert_eq!(c.settings.invitation_ttl, Duration::from_secs(7 * 86400));
         assert_eq!(c.ses_from_address.as_deref(), Some("no-reply@example.com"));
@@ -141,37 +252,83 @@ mod tests {
         // `customers` reads every variable.
         for (missing, _) in FULL {
             let rest: Vec<_> = FULL.iter().filter(|(k, _)| k != missing).cloned().collect();
-            let err = Config::from_env(&env(&rest), &functions::CUSTOMERS).unwrap_err();
+            let err = Config::from_env(&env(&rest), ALL).unwrap_err();
             assert!(err.to_string().contains(missing), "{err}");
         }
     }
 
     #[test]
-    fn a_function_reads_only_the_variables_of_what_it_is_granted() {
+    fn only_the_variables_named_in_reads_are_read() {
         let without = |names: &[&str]| -> Vec<(&str, &str)> {
             FULL.iter()
                 .filter(|(k, _)| !names.contains(k))
                 .cloned()
                 .collect()
         };
+        let none = Reads {
+            sender: false,
+            user_pool: false,
+        };
         let both = without(&["SES_FROM_ADDRESS", "USER_POOL_ID"]);
-        let c = Config::from_env(&env(&both), &functions::TRANSACTIONS).unwrap();
+        let c = Config::from_env(&env(&both), none).unwrap();
         assert_eq!((c.ses_from_address, c.user_pool_id), (None, None));
-        let c = Config::from_env(
-            &env(&without(&["SES_FROM_ADDRESS"])),
-            &functions::REGISTRATION,
-        )
-        .unwrap();
+        let pool_only = Reads {
+            sender: false,
+            ..ALL
+        };
+        let c = Config::from_env(&env(&without(&["SES_FROM_ADDRESS"])), pool_only).unwrap();
         assert_eq!(c.user_pool_id.as_deref(), Some("eu-central-1_abc"));
-        let err = Config::from_env(
-            &env(&without(&["USER_POOL_ID"])),
-            &functions::AUTHORISATIONS,
-        )
-        .unwrap_err();
+        let err = Config::from_env(&env(&without(&["USER_POOL_ID"])), pool_only).unwrap_err();
         assert!(err.to_string().contains("USER_POOL_ID"), "{err}");
-        let err = Config::from_env(&env(&without(&["SES_FROM_ADDRESS"])), &functions::ACCESSES)
-            .unwrap_err();
+        let sender_only = Reads {
+            user_pool: false,
+            ..ALL
+        };
+        let err = Config::from_env(&env(&without(&["SES_FROM_ADDRESS"])), sender_only).unwrap_err();
         assert!(err.to_string().contains("SES_FROM_ADDRESS"), "{err}");
+    }
+
+    #[test]
+    fn limits_default_to_the_contract_and_read_their_variables() {
+        let c = Config::from_env(&env(FULL), ALL).unwrap();
+        assert_eq!(c.settings.limits, Limits::default());
+        let mut set: Vec<_> = FULL.to_vec();
+        set.extend([
+            ("LIMIT_INVITATIONS_PER_SPECIALIST", "7"),
+            ("LIMIT_SMS_PER_NUMBER", "1"),
+            ("SMS_COUNTRIES", " de, fr "),
+            ("LIMIT_REGISTRATION_REQUESTS_PER_MINUTE", "2"),
+            ("LIMIT_RESENDS_PER_ACCESS", "9"),
+        ]);
+        let limits = Config::from_env(&env(&set), ALL).unwrap().settings.limits;
+        assert_eq!(
+            limits,
+            Limits {
+                invitations_per_specialist: 7,
+                sms_per_number: 1,
+                sms_countries: vec!["DE".into(), "FR".into()],
+                registration_requests_per_minute: 2,
+                resends_per_access: 9,
+            }
+        );
+        for (name, bad) in [
+            ("LIMIT_SMS_PER_NUMBER", "0"),
+            ("LIMIT_RESENDS_PER_ACCESS", "many"),
+            ("SMS_COUNTRIES", "DE,Germany"),
+        ] {
+            let mut set: Vec<_> = FULL.to_vec();
+            set.push((name, bad));
+            let err = Config::from_env(&env(&set), ALL).unwrap_err();
+            assert!(err.to_string().contains(name), "{err}");
+        }
+    }
+
+    #[test]
+    fn settings_never_print_the_cursor_key() {
+        let c = Config::from_env(&env(FULL), ALL).unwrap();
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("0123456789abcdef"), "{printed}");
+        assert!(printed.contains("Kanzlei Muster"), "{printed}");
     }
 
     #[test]
@@ -179,7 +336,7 @@ mod tests {
         let mut bad: Vec<_> = FULL.to_vec();
         bad.push(("INVITATION_TTL_DAYS", "0"));
         assert!(
-            Config::from_env(&env(&bad), &functions::CUSTOMERS)
+            Config::from_env(&env(&bad), ALL)
                 .unwrap_err()
                 .to_string()
                 .contains("INVITATION_TTL_DAYS")
@@ -195,7 +352,7 @@ mod tests {
             })
             .collect();
         assert!(
-            Config::from_env(&env(&short), &functions::CUSTOMERS)
+            Config::from_env(&env(&short), ALL)
                 .unwrap_err()
                 .to_string()
                 .contains("CURSOR_KEY")

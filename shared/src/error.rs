@@ -26,8 +26,15 @@ pub enum Error {
     PayloadTooLarge,
     #[error("validation failed")]
     Validation(Vec<FieldError>),
-    #[error("too many requests: {0}")]
-    TooManyRequests(&'static str),
+    /// Too many wrong registration codes: the invitation is locked until it is resent.
+    #[error("locked: {0}")]
+    Locked(&'static str),
+    /// An abuse limit is reached; the request may be made again after `retry_after` seconds.
+    #[error("too many requests: {detail}")]
+    TooManyRequests {
+        detail: &'static str,
+        retry_after: u64,
+    },
     /// A dependency is throttling or unavailable; the request can be retried as it is.
     #[error("service unavailable")]
     Unavailable(#[source] anyhow::Error),

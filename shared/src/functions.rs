@@ -4,13 +4,14 @@
 
 use crate::adapters::not_granted::{DeleteOnly, NotGranted};
 use crate::app::App;
+use crate::config::Reads;
 use crate::http::{self, AppState};
 use axum::Router;
 use std::sync::Arc;
 
 /// What a function may do with end users' sign-ins (Cognito).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SignIns {
+pub enum SignInGrant {
     /// Nothing.
     None,
     /// Delete them (`cognito-idp:AdminDeleteUser`), when their accesses or customers go.
@@ -27,44 +28,44 @@ pub struct Function {
     pub routes: fn() -> Router<AppState>,
     /// Sends invitations: e-mail through SES (`ses:SendEmail`), SMS through SNS (`sns:Publish`).
     pub messaging: bool,
-    pub sign_ins: SignIns,
+    pub sign_ins: SignInGrant,
 }
 
 pub const CUSTOMERS: Function = Function {
     name: "customers",
-    routes: http::customers_router,
+    routes: http::customers::router,
     // Creating a customer invites its first access; deleting one deletes the sign-ins.
     messaging: true,
-    sign_ins: SignIns::Delete,
+    sign_ins: SignInGrant::Delete,
 };
 
 pub const ACCESSES: Function = Function {
     name: "accesses",
-    routes: http::accesses_router,
+    routes: http::accesses::router,
     messaging: true,
-    sign_ins: SignIns::None,
+    sign_ins: SignInGrant::None,
 };
 
 pub const AUTHORISATIONS: Function = Function {
     name: "authorisations",
-    routes: http::authorisations_router,
+    routes: http::authorisations::router,
     // Removing an active access deletes its sign-in.
     messaging: false,
-    sign_ins: SignIns::Delete,
+    sign_ins: SignInGrant::Delete,
 };
 
 pub const TRANSACTIONS: Function = Function {
     name: "transactions",
-    routes: http::transactions_router,
+    routes: http::transactions::router,
     messaging: false,
-    sign_ins: SignIns::None,
+    sign_ins: SignInGrant::None,
 };
 
 pub const REGISTRATION: Function = Function {
     name: "registration",
-    routes: http::registration_router,
+    routes: http::registration::router,
     messaging: false,
-    sign_ins: SignIns::CreateAndDelete,
+    sign_ins: SignInGrant::CreateAndDelete,
 };
 
 /// Every function of template.yaml.
@@ -77,6 +78,14 @@ pub const FUNCTIONS: [Function; 5] = [
 ];
 
 impl Function {
+    /// What its configuration reads: only the variables of what it is granted.
+    pub fn reads(&self) -> Reads {
+        Reads {
+            sender: self.messaging,
+            user_pool: self.sign_ins != SignInGrant::None,
+        }
+    }
+
     /// `app` with every port this function is not granted replaced by one that refuses.
     pub fn restrict(&self, mut app: App) -> App {
         if !self.messaging {
@@ -84,14 +93,14 @@ impl Function {
             app.sms = Arc::new(NotGranted(self.name));
         }
         match self.sign_ins {
-            SignIns::None => app.identity = Arc::new(NotGranted(self.name)),
-            SignIns::Delete => {
+            SignInGrant::None => app.identity = Arc::new(NotGranted(self.name)),
+            SignInGrant::Delete => {
                 app.identity = Arc::new(DeleteOnly {
                     function: self.name,
                     inner: app.identity,
                 })
             }
-            SignIns::CreateAndDelete => {}
+            SignInGrant::CreateAndDelete => {}
         }
         app
     }
@@ -115,4 +124,27 @@ pub fn gateway(app: App) -> Router {
         router.merge(function.routes_on(app.clone()))
     });
     http::fallbacks(merged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_function_reads_the_sender_and_the_pool_only_where_it_is_granted_them() {
+        let reads: Vec<_> = FUNCTIONS
+            .iter()
+            .map(|f| (f.name, f.reads().sender, f.reads().user_pool))
+            .collect();
+        assert_eq!(
+            reads,
+            [
+                ("customers", true, true),
+                ("accesses", true, false),
+                ("authorisations", false, true),
+                ("transactions", false, false),
+                ("registration", false, true),
+            ]
+        );
+    }
 }

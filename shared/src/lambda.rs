@@ -138,7 +138,7 @@ pub async fn app_from_env(config: Config, function: &Function) -> App {
 /// The whole `main` of a function: fails fast, naming a missing variable, before serving.
 pub async fn run(function: Function) -> Result<(), lambda_http::Error> {
     init_tracing();
-    let config = match Config::from_process_env(&function) {
+    let config = match Config::from_process_env(function.reads()) {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "configuration incomplete");

@@ -6,7 +6,7 @@ use crate::helpers::*;
 use crate::permissions::openapi_operations;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use shared::functions::{FUNCTIONS, Function, SignIns};
+use shared::functions::{FUNCTIONS, Function, SignInGrant};
 use std::collections::{BTreeMap, BTreeSet};
 use tower::ServiceExt;
 
@@ -113,11 +113,11 @@ fn actions_needed(function: &Function) -> BTreeSet<String> {
         actions.insert("sns:Publish".to_string());
     }
     match function.sign_ins {
-        SignIns::None => {}
-        SignIns::Delete => {
+        SignInGrant::None => {}
+        SignInGrant::Delete => {
             actions.insert("cognito-idp:AdminDeleteUser".to_string());
         }
-        SignIns::CreateAndDelete => {
+        SignInGrant::CreateAndDelete => {
             for action in [
                 "cognito-idp:AdminCreateUser",
                 "cognito-idp:AdminSetUserPassword",
@@ -191,7 +191,7 @@ fn each_function_reads_the_sender_and_the_user_pool_only_where_it_is_granted_the
         if function.messaging {
             expected.insert("SES_FROM_ADDRESS".to_string());
         }
-        if function.sign_ins != SignIns::None {
+        if function.sign_ins != SignInGrant::None {
             expected.insert("USER_POOL_ID".to_string());
         }
         assert_eq!(

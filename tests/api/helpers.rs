@@ -11,7 +11,7 @@ use shared::adapters::local_identity::LocalIdentity;
 use shared::adapters::memory::MemoryTable;
 use shared::adapters::outbox::{Outbox, OutboxEntry};
 use shared::app::App;
-use shared::config::Settings;
+use shared::config::{Limits, Settings};
 use shared::ports::{Clock, Item, Table};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -77,10 +77,26 @@ pub fn settings() -> Settings {
         firm_name: "Steuerkanzlei Muster".into(),
         invitation_ttl: Duration::from_secs(7 * 24 * 3600),
         cursor_key: b"test-cursor-key-test-cursor-key-0123".to_vec(),
+        limits: roomy_limits(),
+    }
+}
+
+/// Limits that scenarios about something else never reach (the fixtures share one mobile
+/// number); `limits.rs` tests the contract's own.
+pub fn roomy_limits() -> Limits {
+    Limits {
+        invitations_per_specialist: 100_000,
+        sms_per_number: 100_000,
+        registration_requests_per_minute: 100_000,
+        ..Limits::default()
     }
 }
 
 pub async fn spawn_app(store: Store) -> TestApp {
+    spawn_app_with(store, roomy_limits()).await
+}
+
+pub async fn spawn_app_with(store: Store, limits: Limits) -> TestApp {
     let (table, scan): (
         Arc<dyn Table>,
         Arc<dyn Fn() -> futures_scan::ScanFuture + Send + Sync>,
@@ -107,7 +123,10 @@ pub async fn spawn_app(store: Store) -> TestApp {
         sms: outbox.clone(),
         identity: identity.clone(),
         clock: clock.clone(),
-        settings: settings(),
+        settings: Settings {
+            limits,
+            ..settings()
+        },
     };
     shared::usecases::specialists::seed(&app, &seed_specialists())
         .await

@@ -15,8 +15,12 @@ impl CustomerId {
         Self(crate::ids::new_id("cus"))
     }
     /// Accepts anything that could be an id of ours; unknown ids are then simply not found.
-    pub fn parse(raw: &str) -> Option<Self> {
-        crate::ids::plausible(raw).then(|| Self(raw.to_owned()))
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        if crate::ids::plausible(raw) {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err("is not a valid id".into())
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -48,11 +52,11 @@ impl CustomerType {
             Self::Company => "company",
         }
     }
-    pub fn parse(raw: &str) -> Option<Self> {
+    pub fn parse(raw: &str) -> Result<Self, String> {
         match raw {
-            "person" => Some(Self::Person),
-            "company" => Some(Self::Company),
-            _ => None,
+            "person" => Ok(Self::Person),
+            "company" => Ok(Self::Company),
+            _ => Err("must be person or company".into()),
         }
     }
 }
@@ -383,56 +387,12 @@ impl CustomerInput {
             )]));
         };
         let customer_type = CustomerType::parse(kind_raw.trim())
-            .ok_or_else(|| CustomerInputError::UnknownType(kind_raw.to_owned()))?;
+            .map_err(|_| CustomerInputError::UnknownType(kind_raw.to_owned()))?;
 
         let mut c = Collector::default();
         let kind = match customer_type {
-            CustomerType::Person => {
-                let salutation = given(&self.salutation)
-                    .and_then(|s| c.check("salutation", Salutation::parse(s)));
-                let title = optional_text(&mut c, "title", &self.title, 50);
-                let first_name = text(&mut c, "firstName", &self.first_name, NAME_MAX);
-                let last_name = text(&mut c, "lastName", &self.last_name, NAME_MAX);
-                let date_of_birth = given(&self.date_of_birth)
-                    .and_then(|s| c.check("dateOfBirth", parse_birth_date(s, today)));
-                first_name.zip(last_name).map(|(first_name, last_name)| {
-                    CustomerKind::Person(Person {
-                        salutation,
-                        title,
-                        first_name,
-                        last_name,
-                        date_of_birth,
-                    })
-                })
-            }
-            CustomerType::Company => {
-                let company_name = text(&mut c, "companyName", &self.company_name, 200);
-                let legal_form = optional_text(&mut c, "legalForm", &self.legal_form, 50);
-                let register_number =
-                    optional_text(&mut c, "registerNumber", &self.register_number, 50);
-                let vat_id = given(&self.vat_id).and_then(|s| c.check("vatId", parse_vat_id(s)));
-                let contact_first_name = text(
-                    &mut c,
-                    "contactFirstName",
-                    &self.contact_first_name,
-                    NAME_MAX,
-                );
-                let contact_last_name =
-                    text(&mut c, "contactLastName", &self.contact_last_name, NAME_MAX);
-                match (company_name, contact_first_name, contact_last_name) {
-                    (Some(company_name), Some(contact_first_name), Some(contact_last_name)) => {
-                        Some(CustomerKind::Company(Company {
-                            company_name,
-                            legal_form,
-                            register_number,
-                            vat_id,
-                            contact_first_name,
-                            contact_last_name,
-                        }))
-                    }
-                    _ => None,
-                }
-            }
+            CustomerType::Person => self.person(&mut c, today),
+            CustomerType::Company => self.company(&mut c),
         };
         let email = c.check("email", required(&self.email).and_then(EmailAddress::parse));
         let mobile = given(&self.mobile).and_then(|s| c.check("mobile", MobileNumber::parse(s)));
@@ -459,6 +419,47 @@ impl CustomerInput {
                 address,
             }),
             _ => Err(CustomerInputError::Invalid(c.into_errors())),
+        }
+    }
+
+    fn person(&self, c: &mut Collector, today: Date) -> Option<CustomerKind> {
+        let salutation =
+            given(&self.salutation).and_then(|s| c.check("salutation", Salutation::parse(s)));
+        let title = optional_text(c, "title", &self.title, 50);
+        let first_name = text(c, "firstName", &self.first_name, NAME_MAX);
+        let last_name = text(c, "lastName", &self.last_name, NAME_MAX);
+        let date_of_birth = given(&self.date_of_birth)
+            .and_then(|s| c.check("dateOfBirth", parse_birth_date(s, today)));
+        first_name.zip(last_name).map(|(first_name, last_name)| {
+            CustomerKind::Person(Person {
+                salutation,
+                title,
+                first_name,
+                last_name,
+                date_of_birth,
+            })
+        })
+    }
+
+    fn company(&self, c: &mut Collector) -> Option<CustomerKind> {
+        let company_name = text(c, "companyName", &self.company_name, 200);
+        let legal_form = optional_text(c, "legalForm", &self.legal_form, 50);
+        let register_number = optional_text(c, "registerNumber", &self.register_number, 50);
+        let vat_id = given(&self.vat_id).and_then(|s| c.check("vatId", parse_vat_id(s)));
+        let contact_first_name = text(c, "contactFirstName", &self.contact_first_name, NAME_MAX);
+        let contact_last_name = text(c, "contactLastName", &self.contact_last_name, NAME_MAX);
+        match (company_name, contact_first_name, contact_last_name) {
+            (Some(company_name), Some(contact_first_name), Some(contact_last_name)) => {
+                Some(CustomerKind::Company(Company {
+                    company_name,
+                    legal_form,
+                    register_number,
+                    vat_id,
+                    contact_first_name,
+                    contact_last_name,
+                }))
+            }
+            _ => None,
         }
     }
 }

@@ -47,6 +47,12 @@ impl MobileNumber {
         &self.0
     }
 
+    /// The ISO code of the number's country (`DE`), from the numbering plan.
+    pub fn country(&self) -> Option<String> {
+        let number = phonenumber::parse(None, &self.0).ok()?;
+        number.country().id().map(|id| id.as_ref().to_owned())
+    }
+
     /// Shows the last two digits only: `+49*********67`.
     pub fn masked(&self) -> String {
         let digits: Vec<char> = self.0.chars().collect();
@@ -108,6 +114,18 @@ mod tests {
         for (raw, why) in cases {
             assert!(MobileNumber::parse(raw).is_err(), "{why}: {raw}");
         }
+    }
+
+    #[test]
+    fn the_country_of_a_number_is_its_iso_code() {
+        let de = MobileNumber::parse("0170 1234567").unwrap();
+        assert_eq!(de.country().as_deref(), Some("DE"));
+        let at = MobileNumber::parse("+43 664 1234567").unwrap();
+        assert_eq!(at.country().as_deref(), Some("AT"));
+        let ch = MobileNumber::parse("+41 79 123 45 67").unwrap();
+        assert_eq!(ch.country().as_deref(), Some("CH"));
+        let ng = MobileNumber::parse("+234 803 123 4567").unwrap();
+        assert_eq!(ng.country().as_deref(), Some("NG"));
     }
 
     #[test]

@@ -35,11 +35,12 @@ impl DeliveryState {
             Self::Failed => "failed",
         }
     }
-    pub fn parse(s: &str) -> Self {
+    pub fn parse(s: &str) -> Result<Self, String> {
         match s {
-            "sent" => Self::Sent,
-            "failed" => Self::Failed,
-            _ => Self::Pending,
+            "pending" => Ok(Self::Pending),
+            "sent" => Ok(Self::Sent),
+            "failed" => Ok(Self::Failed),
+            other => Err(format!("unknown delivery state {other:?}")),
         }
     }
 }

@@ -48,95 +48,100 @@ fn correlation_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// The status, problem type and title of each kind of error.
+fn kind(e: &Error) -> (StatusCode, &'static str, &'static str) {
+    use StatusCode as S;
+    match e {
+        Error::BadRequest { .. } => (S::BAD_REQUEST, "/problems/bad-request", "Bad request"),
+        Error::Unauthorized => (
+            S::UNAUTHORIZED,
+            "/problems/unauthenticated",
+            "Not authenticated",
+        ),
+        Error::Forbidden(_) => (S::FORBIDDEN, "/problems/forbidden", "Forbidden"),
+        Error::NotFound => (S::NOT_FOUND, "/problems/not-found", "Not found"),
+        Error::Conflict(_) => (S::CONFLICT, "/problems/conflict", "Conflict"),
+        Error::Gone(_) => (S::GONE, "/problems/gone", "Gone"),
+        Error::PayloadTooLarge => (
+            S::PAYLOAD_TOO_LARGE,
+            "/problems/payload-too-large",
+            "Payload too large",
+        ),
+        Error::Validation(_) => (
+            S::UNPROCESSABLE_ENTITY,
+            "/problems/validation-failed",
+            "Validation failed",
+        ),
+        Error::Locked(_) => (
+            S::TOO_MANY_REQUESTS,
+            "/problems/registration-locked",
+            "Registration locked",
+        ),
+        Error::TooManyRequests { .. } => (
+            S::TOO_MANY_REQUESTS,
+            "/problems/too-many-requests",
+            "Too many requests",
+        ),
+        Error::Unavailable(_) => (
+            S::SERVICE_UNAVAILABLE,
+            "/problems/unavailable",
+            "Service unavailable",
+        ),
+        Error::Internal(_) => (
+            S::INTERNAL_SERVER_ERROR,
+            "/problems/internal",
+            "Internal error",
+        ),
+    }
+}
+
+/// What the body says; for 5xx nothing internal.
+fn detail(e: &Error) -> String {
+    match e {
+        Error::BadRequest { detail, .. } => detail.clone(),
+        Error::Unauthorized => "A valid bearer token is required.".into(),
+        Error::Forbidden(why) | Error::Gone(why) | Error::Locked(why) => (*why).into(),
+        Error::TooManyRequests { detail, .. } => (*detail).into(),
+        Error::NotFound => "No such resource, or it is not visible to you.".into(),
+        Error::Conflict(why) => why.clone(),
+        Error::PayloadTooLarge => "The request body must not exceed 64 KiB.".into(),
+        Error::Validation(errors) => format!("{} field(s) failed validation.", errors.len()),
+        Error::Unavailable(_) => "A service this request depends on is busy. Please retry.".into(),
+        Error::Internal(_) => "Something went wrong on our side.".into(),
+    }
+}
+
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        use StatusCode as S;
-        let (status, kind, title, detail, errors): (_, _, _, String, &[_]) = match &self {
-            Error::BadRequest { detail, errors } => (
-                S::BAD_REQUEST,
-                "/problems/bad-request",
-                "Bad request",
-                detail.clone(),
-                errors,
-            ),
-            Error::Unauthorized => (
-                S::UNAUTHORIZED,
-                "/problems/unauthenticated",
-                "Not authenticated",
-                "A valid bearer token is required.".into(),
-                &[],
-            ),
-            Error::Forbidden(why) => (
-                S::FORBIDDEN,
-                "/problems/forbidden",
-                "Forbidden",
-                (*why).into(),
-                &[],
-            ),
-            Error::NotFound => (
-                S::NOT_FOUND,
-                "/problems/not-found",
-                "Not found",
-                "No such resource, or it is not visible to you.".into(),
-                &[],
-            ),
-            Error::Conflict(why) => (
-                S::CONFLICT,
-                "/problems/conflict",
-                "Conflict",
-                why.clone(),
-                &[],
-            ),
-            Error::Gone(why) => (S::GONE, "/problems/gone", "Gone", (*why).into(), &[]),
-            Error::PayloadTooLarge => (
-                S::PAYLOAD_TOO_LARGE,
-                "/problems/payload-too-large",
-                "Payload too large",
-                "The request body must not exceed 64 KiB.".into(),
-                &[],
-            ),
-            Error::Validation(errors) => (
-                S::UNPROCESSABLE_ENTITY,
-                "/problems/validation-failed",
-                "Validation failed",
-                format!("{} field(s) failed validation.", errors.len()),
-                errors,
-            ),
-            Error::TooManyRequests(why) => (
-                S::TOO_MANY_REQUESTS,
-                "/problems/too-many-requests",
-                "Too many requests",
-                (*why).into(),
-                &[],
-            ),
+        let (status, kind, title) = kind(&self);
+        let errors: &[_] = match &self {
+            Error::BadRequest { errors, .. } | Error::Validation(errors) => errors,
+            _ => &[],
+        };
+        // 5xx: the cause goes to the log under an id that the body carries.
+        let correlation_id = match &self {
             Error::Unavailable(cause) => {
                 let id = correlation_id();
                 tracing::warn!(correlation_id = %id, error = ?cause, "dependency unavailable");
-                let mut res = problem_response(
-                    S::SERVICE_UNAVAILABLE,
-                    "/problems/unavailable",
-                    "Service unavailable",
-                    "A service this request depends on is busy. Please retry.".into(),
-                    &[],
-                    Some(id),
-                );
-                res.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-                return res;
+                Some(id)
             }
             Error::Internal(cause) => {
                 let id = correlation_id();
                 tracing::error!(correlation_id = %id, error = ?cause, "internal error");
-                return problem_response(
-                    S::INTERNAL_SERVER_ERROR,
-                    "/problems/internal",
-                    "Internal error",
-                    "Something went wrong on our side.".into(),
-                    &[],
-                    Some(id),
-                );
+                Some(id)
             }
+            _ => None,
         };
-        problem_response(status, kind, title, detail, errors, None)
+        let mut res = problem_response(status, kind, title, detail(&self), errors, correlation_id);
+        let retry_after = match self {
+            Error::Unavailable(_) => Some(1),
+            Error::TooManyRequests { retry_after, .. } => Some(retry_after.max(1)),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
     }
 }

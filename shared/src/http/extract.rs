@@ -1,10 +1,11 @@
-//! Request extractors: the caller (from the authorizer's claims) and JSON bodies that answer
-//! malformed input with problem+json naming the field.
+//! Request extractors: the caller (from the authorizer's claims), JSON bodies and query
+//! strings that answer malformed input with problem+json naming the field, and the
+//! `Idempotency-Key` header.
 
 use crate::auth::Caller;
 use crate::domain::FieldError;
 use crate::error::Error;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Request};
 use axum::http::request::Parts;
 use lambda_http::request::RequestContext;
 use serde::de::DeserializeOwned;
@@ -33,15 +34,90 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
-/// A JSON body of at most 64 KiB. Not JSON, or wrong JSON types: 400 naming the field.
-pub struct Json<T>(pub T);
+/// The client's address, for limits per address: API Gateway's `requestContext.http.sourceIp`,
+/// or the peer of the local server's connection. Unknown (one shared bucket) where neither
+/// exists, as in tests that call a router directly.
+pub struct ClientAddress(pub String);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let gateway = match parts.extensions.get::<RequestContext>() {
+            Some(RequestContext::ApiGatewayV2(ctx)) => ctx.http.source_ip.clone(),
+            _ => None,
+        };
+        let peer = || {
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        };
+        Ok(Self(
+            gateway.or_else(peer).unwrap_or_else(|| "unknown".into()),
+        ))
+    }
+}
+
+/// A JSON body of at most 64 KiB. Not JSON, or wrong JSON types: 400 naming the field.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
         let bytes = read_body(req).await?;
-        parse_json(&bytes).map(Json)
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+/// A query string parsed into `T`; a malformed one is 400.
+pub struct QueryParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        serde_urlencoded::from_str(query)
+            .map(QueryParams)
+            .map_err(|_| Error::bad_request("The query string is malformed."))
+    }
+}
+
+/// The `Idempotency-Key` header of a create: 1 to 255 visible ASCII characters.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    pub fn parse(raw: &[u8]) -> Result<Self, Error> {
+        let raw = std::str::from_utf8(raw).unwrap_or_default().trim();
+        let visible = raw.bytes().all(|b| (0x21..0x7f).contains(&b));
+        if !raw.is_empty() && raw.len() <= 255 && visible {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(Error::BadRequest {
+                detail: "The Idempotency-Key header must be 1 to 255 visible ASCII characters."
+                    .into(),
+                errors: vec![FieldError::new("Idempotency-Key", "is not valid")],
+            })
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for IdempotencyKey {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
+        parts
+            .headers
+            .get("idempotency-key")
+            .map(|v| Self::parse(v.as_bytes()))
+            .transpose()
     }
 }
 
@@ -99,6 +175,22 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
 mod tests {
     use super::*;
     use crate::domain::CustomerInput;
+
+    #[test]
+    fn idempotency_keys_are_one_to_255_visible_ascii_characters() {
+        assert_eq!(IdempotencyKey::parse(b" abc-1 ").unwrap().as_str(), "abc-1");
+        assert!(IdempotencyKey::parse(&[b'k'; 255]).is_ok());
+        for bad in [
+            &b""[..],
+            b"  ",
+            b"a b",
+            &[b'k'; 256],
+            "schlüssel".as_bytes(),
+            b"\x01",
+        ] {
+            assert!(IdempotencyKey::parse(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn wrong_json_types_name_the_field() {

@@ -112,6 +112,15 @@ pub struct CustomerItem {
     /// Set while the customer is being deleted: every read treats it as gone.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deleting: bool,
+    /// Who started the deletion: they may finish it, also once the grants are gone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_by: Option<String>,
+    /// Partition key of the stored first answer of the create, deleted with the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_pk: Option<String>,
+    /// Administrators, kept as a count so that a condition can protect the last one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_count: Option<i64>,
 }
 
 /// Attributes of the customer item that hold customer data and may be absent; an update
@@ -178,6 +187,9 @@ impl CustomerItem {
             gsi2pk: Some(format!("{OVERVIEW_PK}#{}", d.customer_type().as_str())),
             gsi2sk: Some(sort),
             deleting: false,
+            deleted_by: None,
+            idempotency_pk: None,
+            admin_count: None,
         };
         match &d.kind {
             CustomerKind::Person(p) => {
@@ -239,7 +251,7 @@ impl CustomerItem {
         data.mobile = mobile;
         Ok(Customer {
             id: crate::domain::CustomerId::parse(&self.id)
-                .ok_or_else(|| CorruptItem(format!("customer id {:?}", self.id)))?,
+                .map_err(|_| CorruptItem(format!("customer id {:?}", self.id)))?,
             data,
             version: self.version,
             created_at: parse_time(&self.created_at)?,
@@ -332,7 +344,7 @@ impl AccessItem {
         let bad = |what: &str| CorruptItem(format!("access {}: {what}", self.id));
         Ok(Access {
             customer_id: crate::domain::CustomerId::parse(&self.customer_id)
-                .ok_or_else(|| bad("customer id"))?,
+                .map_err(|_| bad("customer id"))?,
             first_name: text(&self.first_name)?,
             last_name: text(&self.last_name)?,
             email: EmailAddress::parse(&self.email).map_err(|_| bad("email"))?,
@@ -358,8 +370,11 @@ impl AccessItem {
             sends: self.sends,
             delivery: match (&self.delivery_email, &self.delivery_at) {
                 (Some(e), Some(at)) => Some(Delivery {
-                    email: DeliveryState::parse(e),
-                    sms: self.delivery_sms.as_deref().map(DeliveryState::parse),
+                    email: DeliveryState::parse(e).map_err(|e| bad(&e))?,
+                    sms: match self.delivery_sms.as_deref() {
+                        Some(s) => Some(DeliveryState::parse(s).map_err(|e| bad(&e))?),
+                        None => None,
+                    },
                     at: parse_time(at)?,
                 }),
                 _ => None,
@@ -430,13 +445,13 @@ impl InvitationItem {
         let bad = |what: &str| CorruptItem(format!("invitation: {what}"));
         let hash = self
             .pk
-            .strip_prefix("INV#")
+            .strip_prefix(INVITATION_PREFIX)
             .ok_or_else(|| bad("key"))?
             .to_owned();
         Ok(Invitation {
             token_hash: TokenHash::from_stored(hash),
             customer_id: crate::domain::CustomerId::parse(&self.customer_id)
-                .ok_or_else(|| bad("customer id"))?,
+                .map_err(|_| bad("customer id"))?,
             access_id: self.access_id,
             code: self.code_salt.zip(self.code_hash),
             expires_at: OffsetDateTime::from_unix_timestamp(self.expires_at)
@@ -493,6 +508,15 @@ pub struct IdempotencyItem {
     /// The response body as JSON text.
     pub response: String,
     pub ttl: i64,
+}
+
+impl IdempotencyItem {
+    /// DynamoDB's TTL removes expired records lazily: an expired one counts as absent.
+    pub fn live(item: &Item, now: OffsetDateTime) -> bool {
+        item.get("ttl")
+            .and_then(|t| t.as_i64())
+            .is_some_and(|t| t > now.unix_timestamp())
+    }
 }
 
 // -------------------------------------------------------------------------------------------
@@ -615,7 +639,7 @@ impl TransactionItem {
     pub fn into_domain(self) -> Result<BusinessTransaction, CorruptItem> {
         Ok(BusinessTransaction {
             customer_id: crate::domain::CustomerId::parse(&self.customer_id)
-                .ok_or_else(|| CorruptItem("transaction customer".into()))?,
+                .map_err(|_| CorruptItem("transaction customer".into()))?,
             title: text(&self.title)?,
             created_at: parse_time(&self.created_at)?,
             id: self.id,
@@ -633,6 +657,10 @@ pub struct Partition {
     pub customer: Option<Customer>,
     /// The customer item exists but is being deleted.
     pub deleting: bool,
+    /// Who started the deletion, if one started.
+    pub deleted_by: Option<String>,
+    /// Key of the stored first answer of the create, if it was made with an idempotency key.
+    pub idempotency: Option<Key>,
     pub accesses: Vec<Access>,
     pub admins: Vec<String>,
     pub processors: Vec<ProcessorGrant>,
@@ -652,6 +680,8 @@ impl Partition {
             if sk == CUSTOMER_SK {
                 let c: CustomerItem = from_item(item)?;
                 p.deleting = c.deleting;
+                p.deleted_by = c.deleted_by.clone();
+                p.idempotency = c.idempotency_pk.as_deref().map(idempotency_key_of_pk);
                 if !c.deleting {
                     p.customer = Some(c.into_domain()?);
                 }

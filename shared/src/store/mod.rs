@@ -1,9 +1,13 @@
 //! The single-table design (see docs/data-model.md): keys, item structs kept apart from the
 //! domain types, and the conversions between the two.
 
+mod condition;
 mod items;
+mod writes;
 
+pub use condition::OnCondition;
 pub use items::*;
+pub use writes::*;
 
 use crate::domain::{CustomerId, TokenHash};
 use crate::ports::Key;
@@ -59,16 +63,41 @@ pub fn email_key(normalized_email: &str) -> Key {
     Key::new(format!("EMAIL#{normalized_email}"), "EMAIL")
 }
 
+/// Partition key prefix of invitations, followed by the token hash.
+pub const INVITATION_PREFIX: &str = "INV#";
+
 pub fn invitation_key(hash: &TokenHash) -> Key {
-    Key::new(format!("INV#{}", hash.as_str()), "INV")
+    Key::new(format!("{INVITATION_PREFIX}{}", hash.as_str()), "INV")
 }
 
 pub fn identity_key(subject: &str) -> Key {
     Key::new(format!("IDENT#{subject}"), "IDENT")
 }
 
+const IDEMPOTENCY_SK: &str = "IDEM";
+
 pub fn idempotency_key(caller: &str, key: &str) -> Key {
-    Key::new(format!("IDEM#{caller}#{key}"), "IDEM")
+    Key::new(format!("IDEM#{caller}#{key}"), IDEMPOTENCY_SK)
+}
+
+/// The idempotency record whose partition key a customer item keeps.
+pub fn idempotency_key_of_pk(pk: &str) -> Key {
+    Key::new(pk, IDEMPOTENCY_SK)
+}
+
+/// The start key of the page after `item` in a query of `index`: the table's and the
+/// index's key attributes.
+pub fn page_key(item: &crate::ports::Item, index: crate::ports::Index) -> crate::ports::Item {
+    ["pk", "sk", index.pk_attr(), index.sk_attr()]
+        .into_iter()
+        .filter_map(|attr| item.get(attr).map(|v| (attr.to_owned(), v.clone())))
+        .collect()
+}
+
+/// A limit counter: what it counts (`subject`, hashed where it is personal data) in which
+/// window (`window`, the window's number since the Unix epoch).
+pub fn limit_key(kind: &str, subject: &str, window: i64) -> Key {
+    Key::new(format!("LIMIT#{kind}#{subject}"), format!("W#{window}"))
 }
 
 pub fn specialist_key(id: &str) -> Key {

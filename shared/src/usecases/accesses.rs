@@ -1,21 +1,19 @@
 //! Accesses of end users to a customer: create (invited at once), change, resend.
 
-use super::{
-    customer_alive, customer_for_change, customer_id, find, plausible_id, staff, store_error,
-};
+use super::{customer_for_change, customer_id, find, plausible_id, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
+use crate::config::Limits;
 use crate::domain::{
     Access, AccessStatus, Collector, EmailAddress, Language, MobileNumber, NAME_MAX, Text, given,
     required,
 };
 use crate::error::{Error, Result};
-use crate::ports::{Cond, StoreError, Write};
-use crate::store::{self, AccessItem, PointerItem, from_item, to_item};
-use crate::usecases::invitations;
+use crate::ports::StoreError;
+use crate::store::{self, AccessItem, OnCondition, from_item};
+use crate::usecases::{invitations, limits};
 use crate::views::AccessView;
 use serde::{Deserialize, Deserializer};
-use serde_json::json;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -57,7 +55,7 @@ pub async fn create(
     customer: &str,
     input: NewAccessInput,
 ) -> Result<AccessView> {
-    let staff = staff(caller)?;
+    let staff = require_staff(caller)?;
     let cid = customer_id(customer)?;
     let (customer, _) = customer_for_change(app, &staff, &cid, &[]).await?;
 
@@ -74,7 +72,11 @@ pub async fn create(
         "email",
         required(&input.email).and_then(EmailAddress::parse),
     );
-    let mobile = given(&input.mobile).and_then(|s| c.check("mobile", MobileNumber::parse(s)));
+    let limits = &app.settings.limits;
+    let mobile = given(&input.mobile).and_then(|s| {
+        let parsed = MobileNumber::parse(s).and_then(|m| limits::sms_country(limits, m));
+        c.check("mobile", parsed)
+    });
     let language = match given(&input.language) {
         Some(s) => c.check("language", Language::parse(s)),
         None => Some(customer.data.language),
@@ -106,68 +108,51 @@ pub async fn create(
         version: 1,
     };
     let issued = invitations::issue(app, &mut access, now);
-    let writes = vec![
-        customer_alive(&cid),
-        Write::put_new(to_item(&AccessItem::from_domain(&access))),
-        Write::put_new(to_item(&PointerItem::new(
-            store::email_key(&access.email.normalized()),
-            &cid,
-            Some(&access.id),
-        ))),
+    let mut writes = vec![
+        store::customer_alive(&cid),
+        store::new_access(&access),
+        store::claim_email(&access),
         issued.put(),
     ];
-    match app.table.transact(writes, None).await {
-        Ok(()) => {}
-        Err(StoreError::ConditionFailed { index: Some(0) }) => return Err(Error::NotFound),
-        Err(StoreError::ConditionFailed { index: Some(2) }) => return Err(email_taken()),
-        Err(e) => return Err(store_error(e)),
-    }
+    let counted = limits::append(
+        &mut writes,
+        limits::for_invitation(app, staff.id, &access, now),
+    );
+    app.table
+        .transact(writes, None)
+        .await
+        .on_condition(|index| match index {
+            Some(0) => Error::NotFound,
+            Some(2) => email_taken(),
+            index => counted
+                .error_at(index)
+                .unwrap_or_else(|| StoreError::ConditionFailed { index }.into()),
+        })?;
     tracing::info!(customer_id = %cid, access_id = %access.id, "access created");
     invitations::send_and_record(app, &mut access, &issued, |_| Vec::new()).await;
     Ok(AccessView::new(&access))
 }
 
 async fn load(app: &App, caller: &Caller, customer: &str, access_id: &str) -> Result<Access> {
-    let staff = staff(caller)?;
+    let staff = require_staff(caller)?;
     let cid = customer_id(customer)?;
     let access_id = plausible_id(access_id)?;
     let akey = store::access_key(&cid, access_id);
     let (_, items) = customer_for_change(app, &staff, &cid, std::slice::from_ref(&akey)).await?;
     let item = find(&items, &akey).ok_or(Error::NotFound)?;
-    if item.get("removing").is_some() {
+    if store::is_removing(item) {
         // A removal started and will be finished by its retry: nothing to change any more.
         return Err(Error::NotFound);
     }
     Ok(from_item::<AccessItem>(item)?.into_domain()?)
 }
 
-fn access_write(access: &Access, expected_version: u64) -> Write {
-    Write::Put {
-        item: to_item(&AccessItem::from_domain(access)),
-        cond: Some(Cond::Eq("version", json!(expected_version))),
-    }
-}
-
-/// Resends and re-invitations after a fixed address share one limit per access
-/// (`invitations::limit_reached`).
-fn too_often() -> Error {
-    Error::TooManyRequests(
-        "This invitation was sent too often in the last 24 hours. Please try again later.",
-    )
-}
-
 fn changed_meanwhile() -> Error {
     Error::Conflict("The access was changed at the same time. Reload and try again.".into())
 }
 
-pub async fn patch(
-    app: &App,
-    caller: &Caller,
-    customer: &str,
-    access_id: &str,
-    patch: AccessPatch,
-) -> Result<AccessView> {
-    let current = load(app, caller, customer, access_id).await?;
+/// The access as the patch would change it, or every failing field.
+fn apply(current: &Access, patch: &AccessPatch, limits: &Limits) -> Result<Access> {
     let mut next = current.clone();
     let mut c = Collector::default();
     let text = |c: &mut Collector, field: &str, v: &Option<String>| {
@@ -191,7 +176,10 @@ pub async fn patch(
     if let Some(v) = &patch.mobile {
         next.mobile = match given(v) {
             None => None,
-            Some(s) => c.check("mobile", MobileNumber::parse(s)).or(next.mobile),
+            Some(s) => {
+                let parsed = MobileNumber::parse(s).and_then(|m| limits::sms_country(limits, m));
+                c.check("mobile", parsed).or(next.mobile)
+            }
         };
     }
     if let Some(v) = &patch.language
@@ -207,47 +195,61 @@ pub async fn patch(
         ));
     }
     c.finish().map_err(Error::Validation)?;
+    Ok(next)
+}
 
+pub async fn patch(
+    app: &App,
+    caller: &Caller,
+    customer: &str,
+    access_id: &str,
+    patch: AccessPatch,
+) -> Result<AccessView> {
+    let current = load(app, caller, customer, access_id).await?;
+    let mut next = apply(&current, &patch, &app.settings.limits)?;
+    let email_changed = next.email.normalized() != current.email.normalized();
     next.version = current.version + 1;
-    let mut writes = vec![access_write(&next, current.version)];
+    let mut writes = vec![store::replace_access(&next, current.version)];
     let mut new_marker_at = None;
     if email_changed {
-        writes.push(Write::Delete {
-            key: store::email_key(&current.email.normalized()),
-            cond: None,
-        });
+        writes.push(store::release_email(&current));
         new_marker_at = Some(writes.len());
-        writes.push(Write::put_new(to_item(&PointerItem::new(
-            store::email_key(&next.email.normalized()),
-            &next.customer_id,
-            Some(&next.id),
-        ))));
+        writes.push(store::claim_email(&next));
     }
     // A typo fixed before registration: the old link and code stop working, new ones go out.
     let reinvite = current.status == AccessStatus::Invited
         && (email_changed || next.email != current.email || next.mobile != current.mobile);
-    if reinvite && invitations::limit_reached(&current, app.now()) {
-        return Err(too_often());
+    // Resends and re-invitations after a fixed address share one limit per access.
+    let max = app.settings.limits.resends_per_access;
+    if reinvite && let Some(wait) = invitations::resend_wait(&current, app.now(), max) {
+        return Err(invitations::Issued::too_often(wait));
     }
     let issued = if reinvite {
         if let Some(revoke) = invitations::revoke(app, &current) {
             writes.push(revoke);
         }
         let issued = invitations::issue(app, &mut next, app.now());
-        writes[0] = access_write(&next, current.version);
+        writes[0] = store::replace_access(&next, current.version);
         writes.push(issued.put());
         Some(issued)
     } else {
         None
     };
-    match app.table.transact(writes, None).await {
-        Ok(()) => {}
-        Err(StoreError::ConditionFailed { index: Some(0) }) => return Err(changed_meanwhile()),
-        Err(StoreError::ConditionFailed { index: Some(i) }) if Some(i) == new_marker_at => {
-            return Err(email_taken());
-        }
-        Err(e) => return Err(store_error(e)),
-    }
+    let counters = match &issued {
+        Some(_) => limits::for_invitation(app, require_staff(caller)?.id, &next, app.now()),
+        None => Vec::new(),
+    };
+    let counted = limits::append(&mut writes, counters);
+    app.table
+        .transact(writes, None)
+        .await
+        .on_condition(|index| match index {
+            Some(0) => changed_meanwhile(),
+            i if i.is_some() && i == new_marker_at => email_taken(),
+            index => counted
+                .error_at(index)
+                .unwrap_or_else(|| StoreError::ConditionFailed { index }.into()),
+        })?;
     if let Some(issued) = issued {
         invitations::send_and_record(app, &mut next, &issued, |_| Vec::new()).await;
     }
@@ -267,20 +269,27 @@ pub async fn resend(
         ));
     }
     let now = app.now();
-    if invitations::limit_reached(&current, now) {
-        return Err(too_often());
+    let max = app.settings.limits.resends_per_access;
+    if let Some(wait) = invitations::resend_wait(&current, now, max) {
+        return Err(invitations::Issued::too_often(wait));
     }
     let mut next = current.clone();
     next.version = current.version + 1;
     let issued = invitations::issue(app, &mut next, now);
-    let mut writes = vec![access_write(&next, current.version)];
+    let mut writes = vec![store::replace_access(&next, current.version)];
     writes.extend(invitations::revoke(app, &current));
     writes.push(issued.put());
-    match app.table.transact(writes, None).await {
-        Ok(()) => {}
-        Err(StoreError::ConditionFailed { index: Some(0) }) => return Err(changed_meanwhile()),
-        Err(e) => return Err(store_error(e)),
-    }
+    let sender = require_staff(caller)?.id;
+    let counted = limits::append(&mut writes, limits::for_invitation(app, sender, &next, now));
+    app.table
+        .transact(writes, None)
+        .await
+        .on_condition(|index| match index {
+            Some(0) => changed_meanwhile(),
+            index => counted
+                .error_at(index)
+                .unwrap_or_else(|| StoreError::ConditionFailed { index }.into()),
+        })?;
     tracing::info!(access_id = %next.id, "invitation resent");
     invitations::send_and_record(app, &mut next, &issued, |_| Vec::new()).await;
     Ok(AccessView::new(&next))

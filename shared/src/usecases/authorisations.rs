@@ -1,13 +1,13 @@
 //! Authorisations at a glance (accesses, administrators, additional processors) and their
 //! changes: determine administrators and additional processors, remove any selection at once.
 
-use super::{Staff, customer_alive, customer_id, parse_ids, staff, store_error};
+use super::{Staff, customer_id, parse_ids, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
-use crate::domain::{AccessStatus, FieldError, ProcessorGrant, Specialist};
+use crate::domain::{Access, AccessStatus, CustomerId, FieldError, ProcessorGrant, Specialist};
 use crate::error::{Error, Result};
-use crate::ports::{Cond, Query, SortKey, StoreError, Write};
-use crate::store::{self, GrantItem, Partition, SpecialistItem, from_item, to_item};
+use crate::ports::{Query, SortKey, Write};
+use crate::store::{self, GrantItem, OnCondition, Partition, SpecialistItem, from_item, to_item};
 use crate::views::{AccessView, AuthorisationsView, ProcessorView, SpecialistView, TransactionRef};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -96,7 +96,7 @@ fn named_specialists(p: &Partition) -> Vec<String> {
 
 /// One query over the customer's partition, plus one batch read of specialist names.
 pub async fn view(app: &App, caller: &Caller, customer: &str) -> Result<AuthorisationsView> {
-    staff(caller)?;
+    require_staff(caller)?;
     let id = customer_id(customer)?;
     let p = read_view_range(app, &id).await?;
     let names = specialists_by_id(app, &named_specialists(&p)).await?;
@@ -149,7 +149,7 @@ pub async fn add_administrators(
     customer: &str,
     input: AdministratorsInput,
 ) -> Result<AuthorisationsView> {
-    let staff = staff(caller)?;
+    let staff = require_staff(caller)?;
     let id = customer_id(customer)?;
     let ids = required_ids("specialistIds", &input.specialist_ids)
         .map_err(|e| Error::Validation(vec![e]))?;
@@ -173,22 +173,12 @@ pub async fn add_administrators(
         .iter()
         .map(|s| Write::put_new(to_item(&GrantItem::admin(&id, s, now))))
         .collect();
-    writes.push(Write::Update {
-        key: store::customer_key(&id),
-        set: Default::default(),
-        remove: Vec::new(),
-        add: vec![("adminCount".into(), new.len() as i64)],
-        cond: Some(Cond::And(vec![Cond::Exists, Cond::Absent("deleting")])),
-    });
-    match app.table.transact(writes, None).await {
-        Ok(()) => {}
-        Err(StoreError::ConditionFailed { .. }) => {
-            return Err(Error::Conflict(
-                "The authorisations were changed at the same time. Reload and try again.".into(),
-            ));
-        }
-        Err(e) => return Err(store_error(e)),
-    }
+    writes.push(store::administrators_added(&id, new.len()));
+    app.table.transact(writes, None).await.on_condition(|_| {
+        Error::Conflict(
+            "The authorisations were changed at the same time. Reload and try again.".into(),
+        )
+    })?;
     p.admins.extend(new.into_iter().cloned());
     Ok(build(&p, &names))
 }
@@ -200,14 +190,8 @@ pub struct ProcessorsInput {
     pub transaction_ids: Option<Vec<String>>,
 }
 
-pub async fn add_processors(
-    app: &App,
-    caller: &Caller,
-    customer: &str,
-    input: ProcessorsInput,
-) -> Result<AuthorisationsView> {
-    let staff = staff(caller)?;
-    let id = customer_id(customer)?;
+/// The specialists and transactions of a request, both required, with every failing field.
+fn processor_ids(input: &ProcessorsInput) -> Result<(Vec<String>, Vec<String>)> {
     let specialists = required_ids("specialistIds", &input.specialist_ids);
     let transactions = required_ids("transactionIds", &input.transaction_ids);
     let (specialists, transactions) = match (specialists, transactions) {
@@ -227,17 +211,15 @@ pub async fn add_processors(
             ),
         ));
     }
-    // The whole partition: the grants for the answer and the transactions to check.
-    let items = app
-        .table
-        .query_all(&Query::partition(store::customer_pk(&id), SortKey::All))
-        .await?;
-    let mut p = Partition::from_items(&items)?;
-    if p.customer.is_none() {
-        return Err(Error::NotFound);
-    }
-    may_change(&staff, &p)?;
-    let mut errors = Vec::new();
+    Ok((specialists, transactions))
+}
+
+/// The titles of the named transactions, or an error for each that is not the customer's.
+fn transaction_titles(
+    p: &Partition,
+    transactions: &[String],
+    errors: &mut Vec<FieldError>,
+) -> BTreeMap<String, crate::domain::Text> {
     let mut titles = BTreeMap::new();
     for (i, t) in transactions.iter().enumerate() {
         match p.transactions.iter().find(|x| &x.id == t) {
@@ -250,25 +232,26 @@ pub async fn add_processors(
             )),
         }
     }
-    let mut wanted = named_specialists(&p);
-    wanted.extend(specialists.iter().cloned());
-    wanted.sort();
-    wanted.dedup();
-    let names = specialists_by_id(app, &wanted).await?;
-    errors.extend(unknown_specialists("specialistIds", &specialists, &names));
-    if !errors.is_empty() {
-        return Err(Error::Validation(errors));
-    }
-    let now = app.now();
-    let mut writes = vec![customer_alive(&id)];
-    for s in &specialists {
-        for t in &transactions {
+    titles
+}
+
+/// Every specialist gets every transaction; `p` shows the grants afterwards.
+fn grant_writes(
+    id: &crate::domain::CustomerId,
+    p: &mut Partition,
+    (specialists, transactions): (&[String], &[String]),
+    titles: &BTreeMap<String, crate::domain::Text>,
+    now: time::OffsetDateTime,
+) -> Vec<Write> {
+    let mut writes = vec![store::customer_alive(id)];
+    for s in specialists {
+        for t in transactions {
             let grant = ProcessorGrant {
                 specialist_id: s.clone(),
                 transaction_id: t.clone(),
                 transaction_title: titles[t].clone(),
             };
-            writes.push(Write::put(to_item(&GrantItem::processor(&id, &grant, now))));
+            writes.push(Write::put(to_item(&GrantItem::processor(id, &grant, now))));
             if !p
                 .processors
                 .iter()
@@ -278,11 +261,45 @@ pub async fn add_processors(
             }
         }
     }
-    match app.table.transact(writes, None).await {
-        Ok(()) => {}
-        Err(StoreError::ConditionFailed { .. }) => return Err(Error::NotFound),
-        Err(e) => return Err(store_error(e)),
+    writes
+}
+
+pub async fn add_processors(
+    app: &App,
+    caller: &Caller,
+    customer: &str,
+    input: ProcessorsInput,
+) -> Result<AuthorisationsView> {
+    let staff = require_staff(caller)?;
+    let id = customer_id(customer)?;
+    let (specialists, transactions) = processor_ids(&input)?;
+    // The whole partition: the grants for the answer and the transactions to check.
+    let items = app
+        .table
+        .query_all(&Query::partition(store::customer_pk(&id), SortKey::All))
+        .await?;
+    let mut p = Partition::from_items(&items)?;
+    if p.customer.is_none() {
+        return Err(Error::NotFound);
     }
+    may_change(&staff, &p)?;
+    let mut errors = Vec::new();
+    let titles = transaction_titles(&p, &transactions, &mut errors);
+    let mut wanted = named_specialists(&p);
+    wanted.extend(specialists.iter().cloned());
+    wanted.sort();
+    wanted.dedup();
+    let names = specialists_by_id(app, &wanted).await?;
+    errors.extend(unknown_specialists("specialistIds", &specialists, &names));
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let pairs = (&specialists[..], &transactions[..]);
+    let writes = grant_writes(&id, &mut p, pairs, &titles, app.now());
+    app.table
+        .transact(writes, None)
+        .await
+        .on_condition(|_| Error::NotFound)?;
     Ok(build(&p, &names))
 }
 
@@ -304,32 +321,32 @@ pub struct RemoveInput {
     pub additional_processors: Vec<ProcessorSelection>,
 }
 
-/// Removes the whole selection in one transaction, or nothing.
-pub async fn remove(
-    app: &App,
-    caller: &Caller,
-    customer: &str,
-    input: RemoveInput,
-) -> Result<AuthorisationsView> {
-    let staff = staff(caller)?;
-    let id = customer_id(customer)?;
+/// A removal request whose ids have the right form.
+struct Selection {
+    access_ids: Vec<String>,
+    admin_ids: Vec<String>,
+    processors: Vec<ProcessorSelection>,
+}
+
+/// Checks the form of every id, naming each failing entry.
+fn parse_selection(input: RemoveInput) -> Result<Selection> {
     let mut errors = Vec::new();
-    let access_ids = parse_ids("accessIds", &input.access_ids, MAX_IDS).unwrap_or_else(|e| {
-        errors.push(e);
-        Vec::new()
-    });
-    let admin_ids = parse_ids("administratorIds", &input.administrator_ids, MAX_IDS)
-        .unwrap_or_else(|e| {
+    let mut ids = |field: &str, raw: &[String]| {
+        parse_ids(field, raw, MAX_IDS).unwrap_or_else(|e| {
             errors.push(e);
             Vec::new()
-        });
-    if input.additional_processors.len() > MAX_IDS {
+        })
+    };
+    let access_ids = ids("accessIds", &input.access_ids);
+    let admin_ids = ids("administratorIds", &input.administrator_ids);
+    let processors = input.additional_processors;
+    if processors.len() > MAX_IDS {
         errors.push(FieldError::new(
             "additionalProcessors",
             format!("must have at most {MAX_IDS} entries"),
         ));
     }
-    for (i, sel) in input.additional_processors.iter().enumerate() {
+    for (i, sel) in processors.iter().enumerate() {
         if !crate::ids::plausible(&sel.specialist_id) {
             errors.push(FieldError::new(
                 format!("additionalProcessors[{i}].specialistId"),
@@ -347,11 +364,7 @@ pub async fn remove(
             ));
         }
     }
-    if errors.is_empty()
-        && access_ids.is_empty()
-        && admin_ids.is_empty()
-        && input.additional_processors.is_empty()
-    {
+    if errors.is_empty() && access_ids.is_empty() && admin_ids.is_empty() && processors.is_empty() {
         errors.push(FieldError::new(
             "accessIds",
             "select at least one access, administrator or additional processor",
@@ -360,11 +373,24 @@ pub async fn remove(
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
-    let p = read_view_range(app, &id).await?;
-    may_change(&staff, &p)?;
+    Ok(Selection {
+        access_ids,
+        admin_ids,
+        processors,
+    })
+}
 
-    // Everything selected must exist, so that a stale screen does not silently remove less.
-    for (i, a) in access_ids.iter().enumerate() {
+/// What a selection removes, as found in the customer's partition.
+struct Resolved {
+    accesses: Vec<Access>,
+    grants: Vec<ProcessorGrant>,
+}
+
+/// Everything selected must exist, so that a stale screen does not silently remove less; the
+/// last administrator stays.
+fn resolve(p: &Partition, sel: &Selection) -> Result<Resolved> {
+    let mut errors = Vec::new();
+    for (i, a) in sel.access_ids.iter().enumerate() {
         if !p.accesses.iter().any(|x| &x.id == a) {
             errors.push(FieldError::new(
                 format!("accessIds[{i}]"),
@@ -372,7 +398,7 @@ pub async fn remove(
             ));
         }
     }
-    for (i, a) in admin_ids.iter().enumerate() {
+    for (i, a) in sel.admin_ids.iter().enumerate() {
         if !p.is_admin(a) {
             errors.push(FieldError::new(
                 format!("administratorIds[{i}]"),
@@ -380,8 +406,30 @@ pub async fn remove(
             ));
         }
     }
+    let grants = selected_grants(p, &sel.processors, &mut errors);
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    if !sel.admin_ids.is_empty() && sel.admin_ids.len() >= p.admins.len() {
+        return Err(last_administrator());
+    }
+    let accesses = p
+        .accesses
+        .iter()
+        .filter(|a| sel.access_ids.contains(&a.id))
+        .cloned()
+        .collect();
+    Ok(Resolved { accesses, grants })
+}
+
+/// The grants a processor selection names (all of a specialist's without a transaction).
+fn selected_grants(
+    p: &Partition,
+    selections: &[ProcessorSelection],
+    errors: &mut Vec<FieldError>,
+) -> Vec<ProcessorGrant> {
     let mut grants: Vec<ProcessorGrant> = Vec::new();
-    for (i, sel) in input.additional_processors.iter().enumerate() {
+    for (i, sel) in selections.iter().enumerate() {
         let matching: Vec<_> = p
             .processors
             .iter()
@@ -391,7 +439,6 @@ pub async fn remove(
                     .as_ref()
                     .is_none_or(|t| &g.transaction_id == t)
             })
-            .cloned()
             .collect();
         if matching.is_empty() {
             errors.push(FieldError::new(
@@ -400,30 +447,26 @@ pub async fn remove(
             ));
         }
         for g in matching {
-            if !grants.iter().any(|x| x == &g) {
-                grants.push(g);
+            if !grants.contains(g) {
+                grants.push(g.clone());
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(Error::Validation(errors));
-    }
-    if !admin_ids.is_empty() && admin_ids.len() >= p.admins.len() {
-        return Err(Error::Conflict(
-            "A customer always keeps at least one administrator; nothing was removed.".into(),
-        ));
-    }
+    grants
+}
 
-    let removed: Vec<_> = p
-        .accesses
-        .iter()
-        .filter(|a| access_ids.contains(&a.id))
-        .cloned()
-        .collect();
+fn last_administrator() -> Error {
+    Error::Conflict(
+        "A customer always keeps at least one administrator; nothing was removed.".into(),
+    )
+}
+
+/// The one transaction that removes the selection, or nothing.
+fn removal_writes(id: &CustomerId, sel: &Selection, r: &Resolved) -> Result<Vec<Write>> {
     let mut writes = Vec::new();
-    for a in &removed {
-        writes.push(Write::delete(store::access_key(&id, &a.id)));
-        writes.push(Write::delete(store::email_key(&a.email.normalized())));
+    for a in &r.accesses {
+        writes.push(Write::delete(store::access_key(id, &a.id)));
+        writes.push(store::release_email(a));
         if let Some(sub) = &a.identity {
             writes.push(Write::delete(store::identity_key(sub)));
         }
@@ -431,93 +474,61 @@ pub async fn remove(
             writes.push(Write::delete(store::invitation_key(current)));
         }
     }
-    for s in &admin_ids {
-        writes.push(Write::delete(store::admin_key(&id, s)));
+    for s in &sel.admin_ids {
+        writes.push(Write::delete(store::admin_key(id, s)));
     }
-    for g in &grants {
+    for g in &r.grants {
         writes.push(Write::delete(store::processor_key(
-            &id,
+            id,
             &g.specialist_id,
             &g.transaction_id,
         )));
     }
-    // The count guards the last administrator against parallel removals.
-    writes.push(Write::Update {
-        key: store::customer_key(&id),
-        set: Default::default(),
-        remove: Vec::new(),
-        add: vec![("adminCount".into(), -(admin_ids.len() as i64))],
-        cond: Some(Cond::And(vec![
-            Cond::Absent("deleting"),
-            Cond::Gt("adminCount", admin_ids.len() as i64),
-        ])),
-    });
+    writes.push(store::administrators_removed(id, sel.admin_ids.len()));
     if writes.len() > MAX_WRITES {
         return Err(Error::field(
             "accessIds",
             "the selection is too large for one change; remove fewer at once",
         ));
     }
-    // The answer's names are read before the change, so that the change is the last call
-    // whose failure the caller sees: a retry after a 503 then finds the selection unchanged.
-    let mut after = p;
-    after.accesses.retain(|a| !access_ids.contains(&a.id));
-    after.admins.retain(|a| !admin_ids.contains(a));
-    after.processors.retain(|g| !grants.contains(g));
-    let names = specialists_by_id(app, &named_specialists(&after)).await?;
-    // Active accesses leave in two steps, because their sign-ins live outside the table.
-    // First they stop acting: their identity pointers go and they are marked `removing`,
-    // in one transaction. Then their sign-ins are deleted, then the selection goes. A fault
-    // anywhere leaves a state the invariants allow (a removing access needs no sign-in) and
-    // a retry finishes the job: the access is still there, deleting a missing sign-in works.
+    Ok(writes)
+}
+
+/// Active accesses leave in two steps, because their sign-ins live outside the table. First
+/// they stop acting: their identity pointers go and they are marked removing, in one
+/// transaction. Then their sign-ins are deleted, then the selection goes. A fault anywhere
+/// leaves a state the invariants allow (a removing access needs no sign-in) and a retry
+/// finishes the job: the access is still there, deleting a missing sign-in works.
+async fn deactivate(app: &App, id: &CustomerId, removed: &[Access]) -> Result<()> {
     let active: Vec<_> = removed
         .iter()
         .filter(|a| a.status == AccessStatus::Active)
         .collect();
-    if !active.is_empty() {
-        let mut stop = Vec::new();
-        for a in &active {
-            if let Some(sub) = &a.identity {
-                stop.push(Write::delete(store::identity_key(sub)));
-            }
-            let mut set = crate::ports::Item::new();
-            set.insert("removing".into(), serde_json::json!(true));
-            stop.push(Write::Update {
-                key: store::access_key(&id, &a.id),
-                set,
-                remove: Vec::new(),
-                // A change read before this one now conflicts.
-                add: vec![("version".into(), 1)],
-                cond: Some(Cond::Exists),
-            });
-        }
-        match app.table.transact(stop, None).await {
-            Ok(()) => {}
-            Err(StoreError::ConditionFailed { .. }) => {
-                return Err(Error::Conflict(
-                    "The accesses were changed at the same time. Reload and try again.".into(),
-                ));
-            }
-            Err(e) => return Err(store_error(e)),
-        }
-        for a in &active {
-            app.identity
-                .delete(&a.email)
-                .await
-                .map_err(|e| Error::Unavailable(e.into()))?;
-        }
+    if active.is_empty() {
+        return Ok(());
     }
-    match app.table.transact(writes, None).await {
-        Ok(()) => {}
-        Err(StoreError::ConditionFailed { .. }) => {
-            return Err(Error::Conflict(
-                "A customer always keeps at least one administrator; nothing was removed.".into(),
-            ));
+    let mut stop = Vec::new();
+    for a in &active {
+        if let Some(sub) = &a.identity {
+            stop.push(Write::delete(store::identity_key(sub)));
         }
-        Err(e) => return Err(store_error(e)),
+        stop.push(store::mark_removing(id, &a.id));
     }
-    // Earlier (used or replaced) invitations of the removed accesses: nothing points to them
-    // any more, so they go now rather than when their TTL runs out.
+    app.table.transact(stop, None).await.on_condition(|_| {
+        Error::Conflict("The accesses were changed at the same time. Reload and try again.".into())
+    })?;
+    for a in &active {
+        app.identity
+            .delete(&a.email)
+            .await
+            .map_err(|e| Error::Unavailable(e.into()))?;
+    }
+    Ok(())
+}
+
+/// Earlier (used or replaced) invitations of removed accesses: nothing points to them any
+/// more, so they go now rather than when their TTL runs out.
+async fn delete_stale_invitations(app: &App, removed: &[Access]) {
     let mut stale: Vec<_> = removed
         .iter()
         .flat_map(|a| {
@@ -532,6 +543,35 @@ pub async fn remove(
     if let Err(e) = app.table.batch_delete(&stale).await {
         tracing::warn!(error = ?e, "old invitations not deleted; their TTL removes them");
     }
-    tracing::info!(customer_id = %id, accesses = removed.len(), administrators = admin_ids.len(), grants = grants.len(), "authorisations removed");
+}
+
+/// Removes the whole selection in one transaction, or nothing.
+pub async fn remove(
+    app: &App,
+    caller: &Caller,
+    customer: &str,
+    input: RemoveInput,
+) -> Result<AuthorisationsView> {
+    let staff = require_staff(caller)?;
+    let id = customer_id(customer)?;
+    let sel = parse_selection(input)?;
+    let p = read_view_range(app, &id).await?;
+    may_change(&staff, &p)?;
+    let resolved = resolve(&p, &sel)?;
+    let writes = removal_writes(&id, &sel, &resolved)?;
+    // The answer's names are read before the change, so that the change is the last call
+    // whose failure the caller sees: a retry after a 503 then finds the selection unchanged.
+    let mut after = p;
+    after.accesses.retain(|a| !sel.access_ids.contains(&a.id));
+    after.admins.retain(|a| !sel.admin_ids.contains(a));
+    after.processors.retain(|g| !resolved.grants.contains(g));
+    let names = specialists_by_id(app, &named_specialists(&after)).await?;
+    deactivate(app, &id, &resolved.accesses).await?;
+    app.table
+        .transact(writes, None)
+        .await
+        .on_condition(|_| last_administrator())?;
+    delete_stale_invitations(app, &resolved.accesses).await;
+    tracing::info!(customer_id = %id, accesses = resolved.accesses.len(), administrators = sel.admin_ids.len(), grants = resolved.grants.len(), "authorisations removed");
     Ok(build(&after, &names))
 }

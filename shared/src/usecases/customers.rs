@@ -1,107 +1,113 @@
 //! Customers: overview, create (with the first access and its invitation), read, edit,
 //! and permanent deletion of everything the customer owns.
 
-use super::{customer_for_change, customer_id, find, staff, store_error};
+use super::{Staff, customer_for_change, customer_id, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{
-    Access, AccessStatus, Customer, CustomerData, CustomerId, CustomerInput, CustomerInputError,
-    CustomerType, fold_for_sorting,
+    Access, AccessStatus, Collector, Customer, CustomerData, CustomerId, CustomerInput,
+    CustomerInputError, CustomerType, FieldError, fold_for_sorting,
 };
 use crate::error::{Error, Result};
-use crate::ports::{Cond, Index, Item, Key, Query, SortKey, StoreError, Write};
-use crate::store::{
-    self, AccessItem, CUSTOMER_OPTIONAL_ATTRS, CustomerItem, GrantItem, IdempotencyItem, Partition,
-    PointerItem, from_item, to_item,
-};
-use crate::usecases::invitations;
+use crate::http::IdempotencyKey;
+use crate::ports::{Index, Item, Key, Query, SortKey, StoreError, Write};
+use crate::store::{self, GrantItem, IdempotencyItem, OnCondition, Partition, from_item, to_item};
+use crate::usecases::{invitations, limits};
 use crate::views::{AccessView, CustomerPage, CustomerSummary, CustomerView};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
 pub const DEFAULT_LIMIT: usize = 25;
 pub const MAX_LIMIT: usize = 100;
 const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
 
-pub struct ListParams {
+/// The overview's query string, as sent.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
     pub q: Option<String>,
+    #[serde(rename = "type")]
     pub kind: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
 }
 
-pub async fn list(app: &App, caller: &Caller, p: ListParams) -> Result<CustomerPage> {
-    staff(caller)?;
-    let mut errors = Vec::new();
-    let limit = match p.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => DEFAULT_LIMIT,
-        Some(raw) => match raw.parse::<usize>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-            _ => {
-                errors.push(crate::domain::FieldError::new(
-                    "limit",
-                    format!("must be a whole number from 1 to {MAX_LIMIT}"),
-                ));
-                DEFAULT_LIMIT
-            }
-        },
-    };
-    let kind = match p.kind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(raw) => match CustomerType::parse(raw) {
-            Some(t) => Some(t),
-            None => {
-                errors.push(crate::domain::FieldError::new(
-                    "type",
-                    "must be person or company",
-                ));
-                None
-            }
-        },
-    };
-    let q = p.q.as_deref().map(str::trim).unwrap_or_default();
-    if q.chars().count() > 100 {
-        errors.push(crate::domain::FieldError::new(
-            "q",
-            "must be at most 100 characters",
-        ));
+/// The overview's query, parsed.
+struct Overview<'a> {
+    prefix: String,
+    kind: Option<CustomerType>,
+    limit: usize,
+    cursor: Option<&'a str>,
+}
+
+fn given(raw: &Option<String>) -> Option<&str> {
+    raw.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl ListQuery {
+    /// Every failing parameter at once.
+    fn parse(&self) -> Result<Overview<'_>> {
+        let mut c = Collector::default();
+        let limit = match given(&self.limit) {
+            None => Some(DEFAULT_LIMIT),
+            Some(raw) => c.check(
+                "limit",
+                raw.parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=MAX_LIMIT).contains(n))
+                    .ok_or_else(|| format!("must be a whole number from 1 to {MAX_LIMIT}")),
+            ),
+        };
+        let kind = given(&self.kind).map(|raw| c.check("type", CustomerType::parse(raw)));
+        let q = self.q.as_deref().map(str::trim).unwrap_or_default();
+        if q.chars().count() > 100 {
+            c.push(FieldError::new("q", "must be at most 100 characters"));
+        }
+        c.finish().map_err(Error::Validation)?;
+        Ok(Overview {
+            prefix: fold_for_sorting(q),
+            kind: kind.flatten(),
+            limit: limit.unwrap_or(DEFAULT_LIMIT),
+            cursor: self.cursor.as_deref().filter(|c| !c.is_empty()),
+        })
     }
-    if !errors.is_empty() {
-        return Err(Error::Validation(errors));
-    }
-    let prefix = fold_for_sorting(q);
-    let (index, pk) = match kind {
+}
+
+/// One index query, one more item than asked: that tells whether a next page exists without
+/// an empty last page.
+pub async fn list(app: &App, caller: &Caller, query: &ListQuery) -> Result<CustomerPage> {
+    require_staff(caller)?;
+    let o = query.parse()?;
+    let (index, pk) = match o.kind {
         None => (Index::Gsi1, store::OVERVIEW_PK.to_owned()),
         Some(t) => (
             Index::Gsi2,
             format!("{}#{}", store::OVERVIEW_PK, t.as_str()),
         ),
     };
-    let scope = format!("{}|{}|{}", index.name(), pk, prefix);
-    let start_after = match p.cursor.as_deref().filter(|c| !c.is_empty()) {
+    let scope = format!("{}|{}|{}", index.name(), pk, o.prefix);
+    let start_after = match o.cursor {
         None => None,
         Some(c) => Some(
             crate::cursor::decode(&app.settings.cursor_key, &scope, c).ok_or_else(|| {
                 Error::BadRequest {
                     detail: "The cursor is not valid for this query.".into(),
-                    errors: vec![crate::domain::FieldError::new("cursor", "is not valid")],
+                    errors: vec![FieldError::new("cursor", "is not valid")],
                 }
             })?,
         ),
     };
-    // One more than asked tells whether a next page exists, without an empty last page.
+    let sk = if o.prefix.is_empty() {
+        SortKey::All
+    } else {
+        SortKey::BeginsWith(o.prefix)
+    };
     let page = app
         .table
         .query(&Query {
             index: Some(index),
             pk,
-            sk: if prefix.is_empty() {
-                SortKey::All
-            } else {
-                SortKey::BeginsWith(prefix)
-            },
+            sk,
             start_after,
-            limit: Some(limit + 1),
+            limit: Some(o.limit + 1),
         })
         .await?;
     let mut customers = Vec::with_capacity(page.items.len());
@@ -110,27 +116,20 @@ pub async fn list(app: &App, caller: &Caller, p: ListParams) -> Result<CustomerP
             customers.push((c, item));
         }
     }
-    let next_cursor = if customers.len() > limit {
-        customers.truncate(limit);
+    let next_cursor = if customers.len() > o.limit {
+        customers.truncate(o.limit);
         customers.last().map(|(_, item)| {
-            let mut k = Item::new();
-            for attr in ["pk", "sk", index.pk_attr(), index.sk_attr()] {
-                if let Some(v) = item.get(attr) {
-                    k.insert(attr.into(), v.clone());
-                }
-            }
-            crate::cursor::encode(&app.settings.cursor_key, &scope, &k)
+            let key = store::page_key(item, index);
+            crate::cursor::encode(&app.settings.cursor_key, &scope, &key)
         })
     } else {
         None
     };
-    Ok(CustomerPage {
-        items: customers
-            .iter()
-            .map(|(c, _)| CustomerSummary::new(c))
-            .collect(),
-        next_cursor,
-    })
+    let items = customers
+        .iter()
+        .map(|(c, _)| CustomerSummary::new(c))
+        .collect();
+    Ok(CustomerPage { items, next_cursor })
 }
 
 fn parse_input(app: &App, input: &CustomerInput) -> Result<CustomerData> {
@@ -152,21 +151,6 @@ pub struct Created {
     pub body: serde_json::Value,
 }
 
-fn validate_idempotency_key(raw: &str) -> Result<&str> {
-    let ok = !raw.is_empty() && raw.len() <= 255 && raw.bytes().all(|b| (0x21..0x7f).contains(&b));
-    if ok {
-        Ok(raw)
-    } else {
-        Err(Error::BadRequest {
-            detail: "The Idempotency-Key header must be 1 to 255 visible ASCII characters.".into(),
-            errors: vec![crate::domain::FieldError::new(
-                "Idempotency-Key",
-                "is not valid",
-            )],
-        })
-    }
-}
-
 fn replay(item: &Item, request_hash: &str) -> Result<Created> {
     let stored: IdempotencyItem = from_item(item)?;
     if stored.request_hash != request_hash {
@@ -181,38 +165,33 @@ fn replay(item: &Item, request_hash: &str) -> Result<Created> {
     })
 }
 
-pub async fn create(
-    app: &App,
-    caller: &Caller,
-    input: CustomerInput,
-    raw_body: &[u8],
-    idempotency_key: Option<&str>,
-) -> Result<Created> {
-    let staff = staff(caller)?;
-    let data = parse_input(app, &input)?;
-    let request_hash = crate::domain::secrets_hex(&Sha256::digest(raw_body));
-    let idem_key = match idempotency_key {
-        None => None,
-        Some(raw) => {
-            let k = validate_idempotency_key(raw.trim())?;
-            // The key is hashed: it is the client's text and may be anything printable.
-            let hashed = crate::domain::secrets_hex(&Sha256::digest(k.as_bytes()));
-            let key = store::idempotency_key(staff.id, &hashed);
-            // DynamoDB's TTL removes expired records lazily: an expired one counts as absent.
-            let now = app.now().unix_timestamp();
-            if let Some(item) = app.table.get(&key).await?
-                && item
-                    .get("ttl")
-                    .and_then(|t| t.as_i64())
-                    .is_some_and(|t| t > now)
-            {
-                return replay(&item, &request_hash);
-            }
-            Some(key)
-        }
-    };
+/// A create under an idempotency key: the earlier answer if one is stored, else where to
+/// store this one.
+enum Idempotency {
+    Replay(Created),
+    Record(Key),
+}
 
-    let now = app.now();
+async fn idempotency(
+    app: &App,
+    caller: &str,
+    key: &IdempotencyKey,
+    request_hash: &str,
+) -> Result<Idempotency> {
+    // The key is hashed: it is the client's text and may be anything printable.
+    let hashed = crate::domain::secrets_hex(&Sha256::digest(key.as_str().as_bytes()));
+    let key = store::idempotency_key(caller, &hashed);
+    match app.table.get(&key).await? {
+        Some(item) if IdempotencyItem::live(&item, app.now()) => {
+            Ok(Idempotency::Replay(replay(&item, request_hash)?))
+        }
+        _ => Ok(Idempotency::Record(key)),
+    }
+}
+
+/// The new customer and its first access, made from the customer's e-mail, mobile and name
+/// (person) or contact name (company).
+fn new_customer(data: CustomerData, now: time::OffsetDateTime) -> (Customer, Access) {
     let customer = Customer {
         id: CustomerId::new(),
         data,
@@ -221,7 +200,7 @@ pub async fn create(
         updated_at: now,
     };
     let (first_name, last_name) = customer.data.contact_name();
-    let mut access = Access {
+    let access = Access {
         id: crate::ids::new_id("acc"),
         customer_id: customer.id.clone(),
         first_name,
@@ -239,99 +218,125 @@ pub async fn create(
         delivery: None,
         version: 1,
     };
-    let issued = invitations::issue(app, &mut access, now);
+    (customer, access)
+}
 
-    let mut customer_item = to_item(&CustomerItem::from_domain(&customer));
-    customer_item.insert("adminCount".into(), json!(1));
-    if let Some(k) = &idem_key {
-        // So that deleting the customer also deletes the stored answer.
-        customer_item.insert("idempotencyPk".into(), json!(k.pk));
-    }
-    let mut body_view = CustomerView::new(&customer);
-    body_view.accesses = Some(vec![AccessView::new(&access)]);
+fn answer(customer: &Customer, access: &Access) -> CustomerView {
+    let mut view = CustomerView::new(customer);
+    view.accesses = Some(vec![AccessView::new(access)]);
+    view
+}
+
+fn to_json(view: &CustomerView) -> Result<String> {
+    serde_json::to_string(view).map_err(Error::internal)
+}
+
+/// Positions in the create transaction whose conditions the caller must tell apart.
+const EMAIL_MARKER: usize = 2;
+const IDEMPOTENCY_RECORD: usize = 5;
+
+/// Stores the customer, its first access and invitation, the creator's grant and the answer
+/// for retries, in one transaction. `Some` is the answer of a parallel request that won.
+async fn store_new(
+    app: &App,
+    staff: &Staff<'_>,
+    (customer, access): (&Customer, &Access),
+    issued: &invitations::Issued,
+    idempotency: Option<(&Key, &str)>,
+) -> Result<Option<Created>> {
+    let now = app.now();
     let mut writes = vec![
-        Write::put_new(customer_item),
-        Write::put_new(to_item(&AccessItem::from_domain(&access))),
-        Write::put_new(to_item(&PointerItem::new(
-            store::email_key(&access.email.normalized()),
-            &customer.id,
-            Some(&access.id),
-        ))),
+        store::new_customer(customer, idempotency.map(|(k, _)| k)),
+        store::new_access(access),
+        store::claim_email(access),
         issued.put(),
         Write::put_new(to_item(&GrantItem::admin(&customer.id, staff.id, now))),
     ];
-    const EMAIL_MARKER: usize = 2;
-    const IDEMPOTENCY: usize = 5;
-    if let Some(k) = &idem_key {
-        writes.push(Write::Put {
-            cond: Some(Cond::Or(vec![
-                Cond::NotExists,
-                Cond::Lt("ttl", now.unix_timestamp() + 1),
-            ])),
-            item: to_item(&IdempotencyItem {
-                pk: k.pk.clone(),
-                sk: k.sk.clone(),
-                customer_id: customer.id.to_string(),
-                request_hash: request_hash.clone(),
-                response: serde_json::to_string(&body_view).map_err(Error::internal)?,
-                ttl: now.unix_timestamp() + IDEMPOTENCY_TTL_SECS,
-            }),
-        });
+    if let Some((key, request_hash)) = idempotency {
+        let response = to_json(&answer(customer, access))?;
+        let (id, ttl) = (&customer.id, IDEMPOTENCY_TTL_SECS);
+        writes.push(store::remember_answer(
+            key,
+            id,
+            request_hash,
+            response,
+            now,
+            ttl,
+        ));
     }
-    match app.table.transact(writes, None).await {
-        Ok(()) => {}
-        Err(StoreError::ConditionFailed {
-            index: Some(EMAIL_MARKER),
-        }) => {
-            return Err(Error::Conflict(
-                "This e-mail address already belongs to an access.".into(),
-            ));
-        }
-        Err(StoreError::ConditionFailed {
-            index: Some(IDEMPOTENCY),
-        }) => {
+    let counters = limits::for_invitation(app, staff.id, access, now);
+    let counted = limits::append(&mut writes, counters);
+    match (app.table.transact(writes, None).await, idempotency) {
+        (Err(e), Some((key, request_hash))) if e.failed_at(IDEMPOTENCY_RECORD) => {
             // A parallel request with the same key won: answer as it did.
-            let key = idem_key.as_ref().ok_or(Error::NotFound)?;
             let item = app.table.get(key).await?.ok_or(Error::Conflict(
                 "A request with this Idempotency-Key is in progress.".into(),
             ))?;
-            return replay(&item, &request_hash);
+            replay(&item, request_hash).map(Some)
         }
-        Err(e) => return Err(store_error(e)),
+        (result, _) => result
+            .on_condition(|index| match index {
+                Some(EMAIL_MARKER) => {
+                    Error::Conflict("This e-mail address already belongs to an access.".into())
+                }
+                index => counted
+                    .error_at(index)
+                    .unwrap_or_else(|| StoreError::ConditionFailed { index }.into()),
+            })
+            .map(|()| None),
+    }
+}
+
+pub async fn create(
+    app: &App,
+    caller: &Caller,
+    input: CustomerInput,
+    raw_body: &[u8],
+    idempotency_key: Option<&IdempotencyKey>,
+) -> Result<Created> {
+    let staff = require_staff(caller)?;
+    let mut data = parse_input(app, &input)?;
+    // The first access's SMS goes to this number.
+    if let Some(mobile) = data.mobile.take() {
+        let mobile = limits::sms_country(&app.settings.limits, mobile)
+            .map_err(|m| Error::field("mobile", m))?;
+        data.mobile = Some(mobile);
+    }
+    let request_hash = crate::domain::secrets_hex(&Sha256::digest(raw_body));
+    let record = match idempotency_key {
+        None => None,
+        Some(k) => match idempotency(app, staff.id, k, &request_hash).await? {
+            Idempotency::Replay(created) => return Ok(created),
+            Idempotency::Record(key) => Some(key),
+        },
+    };
+    let now = app.now();
+    let (customer, mut access) = new_customer(data, now);
+    let issued = invitations::issue(app, &mut access, now);
+    let idempotency = record.as_ref().map(|k| (k, request_hash.as_str()));
+    let new = (&customer, &access);
+    if let Some(winner) = store_new(app, &staff, new, &issued, idempotency).await? {
+        return Ok(winner);
     }
     tracing::info!(customer_id = %customer.id, access_id = %access.id, "customer created");
 
     // Stored first, then sent: a delivery failure leaves everything saved and resendable.
     // With a key, the stored first answer shows the delivery too.
-    let answer = |access: &Access| {
-        let mut view = body_view.clone();
-        view.accesses = Some(vec![AccessView::new(access)]);
-        view
-    };
     invitations::send_and_record(app, &mut access, &issued, |access| {
-        let (Some(key), Ok(response)) = (&idem_key, serde_json::to_string(&answer(access))) else {
-            return Vec::new();
-        };
-        let mut set = Item::new();
-        set.insert("response".into(), json!(response));
-        vec![Write::Update {
-            key: key.clone(),
-            set,
-            remove: Vec::new(),
-            add: Vec::new(),
-            cond: Some(Cond::Exists),
-        }]
+        match (&record, to_json(&answer(&customer, access))) {
+            (Some(key), Ok(response)) => vec![store::update_answer(key, response)],
+            _ => Vec::new(),
+        }
     })
     .await;
-    let final_view = answer(&access);
     Ok(Created {
         id: customer.id.to_string(),
-        body: serde_json::to_value(&final_view).map_err(Error::internal)?,
+        body: serde_json::to_value(answer(&customer, &access)).map_err(Error::internal)?,
     })
 }
 
 pub async fn get(app: &App, caller: &Caller, id: &str) -> Result<CustomerView> {
-    staff(caller)?;
+    require_staff(caller)?;
     let id = customer_id(id)?;
     let item = app
         .table
@@ -348,7 +353,7 @@ pub async fn update(
     id: &str,
     input: CustomerInput,
 ) -> Result<CustomerView> {
-    let staff = staff(caller)?;
+    let staff = require_staff(caller)?;
     let id = customer_id(id)?;
     let (current, _) = customer_for_change(app, &staff, &id, &[]).await?;
     let data = parse_input(app, &input);
@@ -384,30 +389,11 @@ pub async fn update(
         created_at: current.created_at,
         updated_at: app.now(),
     };
-    // Update, not put: attributes the edit does not own (adminCount, idempotencyPk) stay.
-    let mut set = to_item(&CustomerItem::from_domain(&updated));
-    set.remove("pk");
-    set.remove("sk");
-    let remove = CUSTOMER_OPTIONAL_ATTRS
-        .iter()
-        .filter(|a| !set.contains_key(**a))
-        .map(|a| (*a).to_owned())
-        .collect();
-    let write = Write::Update {
-        key: store::customer_key(&id),
-        set,
-        remove,
-        add: Vec::new(),
-        cond: Some(Cond::And(vec![
-            Cond::Eq("version", json!(expected_version)),
-            Cond::Absent("deleting"),
-        ])),
-    };
-    match app.table.write(write).await {
-        Ok(()) => Ok(CustomerView::new(&updated)),
-        Err(StoreError::ConditionFailed { .. }) => Err(stale()),
-        Err(e) => Err(store_error(e)),
-    }
+    app.table
+        .write(store::update_customer(&updated, expected_version))
+        .await
+        .on_condition(|_| stale())?;
+    Ok(CustomerView::new(&updated))
 }
 
 fn stale() -> Error {
@@ -420,7 +406,7 @@ fn stale() -> Error {
 /// once (a tombstone), then its items go in batches of 25, the customer item last, so that
 /// a repeated DELETE finishes an interrupted one.
 pub async fn delete(app: &App, caller: &Caller, id: &str) -> Result<()> {
-    let staff = staff(caller)?;
+    let staff = require_staff(caller)?;
     let id = customer_id(id)?;
     let items = app
         .table
@@ -432,10 +418,7 @@ pub async fn delete(app: &App, caller: &Caller, id: &str) -> Result<()> {
         return Err(Error::NotFound);
     }
     // Whoever started a deletion may finish it, also once the grants are gone.
-    let started_by_caller = find(&items, &store::customer_key(&id))
-        .and_then(|i| i.get("deletedBy"))
-        .and_then(|v| v.as_str())
-        == Some(staff.id);
+    let started_by_caller = partition.deleted_by.as_deref() == Some(staff.id);
     if !staff.platform_admin && !partition.is_admin(staff.id) && !started_by_caller {
         return Err(if partition.deleting {
             Error::NotFound
@@ -444,32 +427,20 @@ pub async fn delete(app: &App, caller: &Caller, id: &str) -> Result<()> {
         });
     }
     if !partition.deleting {
-        let mut set = Item::new();
-        set.insert("deleting".into(), json!(true));
-        set.insert("deletedBy".into(), json!(staff.id));
-        let tombstone = Write::Update {
-            key: store::customer_key(&id),
-            set,
-            remove: ["gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"]
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
-            add: Vec::new(),
-            cond: Some(Cond::Exists),
-        };
-        match app.table.write(tombstone).await {
-            Ok(()) | Err(StoreError::ConditionFailed { .. }) => {}
-            Err(e) => return Err(store_error(e)),
-        }
+        // Already gone meanwhile: the cascade below finds nothing left to do.
+        app.table
+            .write(store::tombstone_customer(&id, staff.id))
+            .await
+            .unless_condition_failed()?;
     }
-    delete_owned(app, &id, &partition, &items).await?;
+    delete_owned(app, &id, &partition).await?;
     tracing::info!(customer_id = %id, items = partition.keys.len(), "customer deleted");
     Ok(())
 }
 
 /// Removes sign-ins first (a failure leaves every item in place for the retry), then every
 /// item of the partition and every item outside it that points into it, the customer last.
-async fn delete_owned(app: &App, id: &CustomerId, p: &Partition, items: &[Item]) -> Result<()> {
+async fn delete_owned(app: &App, id: &CustomerId, p: &Partition) -> Result<()> {
     for a in &p.accesses {
         if a.identity.is_some() {
             app.identity
@@ -492,12 +463,7 @@ async fn delete_owned(app: &App, id: &CustomerId, p: &Partition, items: &[Item])
             keys.push(store::identity_key(sub));
         }
     }
-    if let Some(pk) = find(items, &customer_key)
-        .and_then(|i| i.get("idempotencyPk"))
-        .and_then(|v| v.as_str())
-    {
-        keys.push(Key::new(pk, "IDEM"));
-    }
+    keys.extend(p.idempotency.clone());
     app.table.batch_delete(&keys).await?;
     app.table.write(Write::delete(customer_key)).await?;
     Ok(())

@@ -6,24 +6,31 @@ use crate::domain::{
     Access, Delivery, DeliveryState, Invitation, InvitationStatus, RegistrationCode,
     RegistrationToken, code_hash, new_salt,
 };
+use crate::error::Error;
 use crate::messages::InvitationText;
-use crate::ports::{Cond, Write};
-use crate::store::{self, InvitationItem, to_item};
-use serde_json::json;
+use crate::ports::Write;
+use crate::store;
 use time::OffsetDateTime;
-
-/// Invitations that may be sent per access in 24 hours (creation included).
-pub const MAX_SENDS_PER_DAY: usize = 5;
 
 /// The start of the 24 hours the limit counts, as a Unix timestamp.
 fn day_before(now: OffsetDateTime) -> i64 {
     (now - time::Duration::DAY).unix_timestamp()
 }
 
-/// Whether the access has had its [`MAX_SENDS_PER_DAY`] invitations in the last 24 hours.
-pub fn limit_reached(access: &Access, now: OffsetDateTime) -> bool {
+/// When the access has had `max` invitations in the last 24 hours (creation included): the
+/// seconds until the oldest of them that counts leaves the 24 hours.
+pub fn resend_wait(access: &Access, now: OffsetDateTime, max: u32) -> Option<u64> {
     let since = day_before(now);
-    access.sends.iter().filter(|t| **t > since).count() >= MAX_SENDS_PER_DAY
+    let mut recent: Vec<i64> = access
+        .sends
+        .iter()
+        .copied()
+        .filter(|t| *t > since)
+        .collect();
+    let over = recent.len().checked_sub(max as usize)?;
+    recent.sort_unstable();
+    let frees = recent[over] - since;
+    Some(frees.max(1) as u64)
 }
 
 /// A fresh invitation with its secrets; the secrets exist only in memory until sent.
@@ -72,8 +79,16 @@ pub fn issue(app: &App, access: &mut Access, now: OffsetDateTime) -> Issued {
 }
 
 impl Issued {
+    /// The error when [`resend_wait`] says to wait.
+    pub fn too_often(retry_after: u64) -> Error {
+        Error::TooManyRequests {
+            detail: "This invitation was sent too often in the last 24 hours. Please try again later.",
+            retry_after,
+        }
+    }
+
     pub fn put(&self) -> Write {
-        Write::put_new(to_item(&InvitationItem::from_domain(&self.invitation)))
+        store::new_invitation(&self.invitation)
     }
 }
 
@@ -87,15 +102,7 @@ pub fn revoke(app: &App, access: &Access) -> Option<Write> {
     if stored_until < app.now() {
         return None;
     }
-    let mut set = crate::ports::Item::new();
-    set.insert("status".into(), json!("revoked"));
-    Some(Write::Update {
-        key: store::invitation_key(hash),
-        set,
-        remove: vec!["claimedAt".into()],
-        add: Vec::new(),
-        cond: Some(Cond::Exists),
-    })
+    Some(store::revoke_invitation(hash))
 }
 
 /// Sends the e-mail and, where a code exists, the SMS. Failures are logged without personal
@@ -135,31 +142,6 @@ pub async fn send(app: &App, access: &Access, issued: &Issued, now: OffsetDateTi
     }
 }
 
-/// Records the delivery outcome on the access, unless the access changed meanwhile.
-pub fn record_delivery(access: &Access, delivery: &Delivery, expected_version: u64) -> Write {
-    let mut set = crate::ports::Item::new();
-    set.insert("deliveryEmail".into(), json!(delivery.email.as_str()));
-    if let Some(sms) = delivery.sms {
-        set.insert("deliverySms".into(), json!(sms.as_str()));
-    }
-    set.insert(
-        "deliveryAt".into(),
-        json!(
-            delivery
-                .at
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default()
-        ),
-    );
-    Write::Update {
-        key: store::access_key(&access.customer_id, &access.id),
-        set,
-        remove: Vec::new(),
-        add: Vec::new(),
-        cond: Some(Cond::Eq("version", json!(expected_version))),
-    }
-}
-
 /// Sends the invitation and stores how it went (one more round trip), together with the
 /// writes `extra` makes from the access as delivered. The access passed in is updated to show
 /// the outcome.
@@ -172,7 +154,7 @@ pub async fn send_and_record(
     let now = app.now();
     let delivery = send(app, access, issued, now).await;
     access.delivery = Some(delivery);
-    let mut writes = vec![record_delivery(access, &delivery, access.version)];
+    let mut writes = vec![store::record_delivery(access, &delivery, access.version)];
     writes.extend(extra(access));
     let result = if writes.len() == 1 {
         app.table.write(writes.remove(0)).await

@@ -38,7 +38,7 @@ async fn pointer(app: &App, caller: &Caller) -> Result<PointerItem> {
 
 pub async fn me(app: &App, caller: &Caller) -> Result<Me> {
     let ptr = pointer(app, caller).await?;
-    let cid = crate::domain::CustomerId::parse(&ptr.customer_id).ok_or_else(no_access)?;
+    let cid = crate::domain::CustomerId::parse(&ptr.customer_id).map_err(|_| no_access())?;
     let ckey = store::customer_key(&cid);
     let akey = store::access_key(&cid, ptr.access_id.as_deref().unwrap_or_default());
     let items = app.table.batch_get(&[ckey.clone(), akey.clone()]).await?;
@@ -60,7 +60,7 @@ pub async fn me(app: &App, caller: &Caller) -> Result<Me> {
 
 pub async fn transactions(app: &App, caller: &Caller) -> Result<Items<TransactionView>> {
     let ptr = pointer(app, caller).await?;
-    let cid = crate::domain::CustomerId::parse(&ptr.customer_id).ok_or_else(no_access)?;
+    let cid = crate::domain::CustomerId::parse(&ptr.customer_id).map_err(|_| no_access())?;
     let items = app
         .table
         .query_all(&Query::partition(store::customer_pk(&cid), SortKey::All))

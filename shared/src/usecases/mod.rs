@@ -5,6 +5,7 @@ pub mod accesses;
 pub mod authorisations;
 pub mod customers;
 pub mod invitations;
+pub mod limits;
 pub mod me;
 pub mod registration;
 pub mod specialists;
@@ -14,7 +15,7 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Customer, CustomerId};
 use crate::error::{Error, Result};
-use crate::ports::{Item, StoreError};
+use crate::ports::Item;
 use crate::store;
 
 /// A specialist or platform admin acting on customers.
@@ -24,7 +25,7 @@ pub struct Staff<'a> {
 }
 
 /// End users may call only `/me` and the registration endpoints.
-pub fn staff(caller: &Caller) -> Result<Staff<'_>> {
+pub fn require_staff(caller: &Caller) -> Result<Staff<'_>> {
     match caller {
         Caller::Staff { id, platform_admin } => Ok(Staff {
             id,
@@ -34,25 +35,9 @@ pub fn staff(caller: &Caller) -> Result<Staff<'_>> {
     }
 }
 
-pub fn store_error(e: StoreError) -> Error {
-    match e {
-        StoreError::Unavailable(cause) => Error::Unavailable(cause),
-        StoreError::TransactionConflict => {
-            Error::Conflict("The customer was changed at the same time. Please retry.".into())
-        }
-        other => Error::internal(other),
-    }
-}
-
-impl From<StoreError> for Error {
-    fn from(e: StoreError) -> Self {
-        store_error(e)
-    }
-}
-
 /// Path ids that cannot be ours are simply not found.
 pub fn customer_id(raw: &str) -> Result<CustomerId> {
-    CustomerId::parse(raw).ok_or(Error::NotFound)
+    CustomerId::parse(raw).map_err(|_| Error::NotFound)
 }
 
 pub fn plausible_id(raw: &str) -> Result<&str> {
@@ -93,18 +78,6 @@ pub async fn customer_for_change(
         ));
     }
     Ok((customer, items))
-}
-
-/// A condition that the customer exists and is not being deleted, for transactions that
-/// add items to its partition.
-pub fn customer_alive(id: &CustomerId) -> crate::ports::Write {
-    crate::ports::Write::Check {
-        key: store::customer_key(id),
-        cond: crate::ports::Cond::And(vec![
-            crate::ports::Cond::Exists,
-            crate::ports::Cond::Absent("deleting"),
-        ]),
-    }
 }
 
 /// Parses a list of ids from a request, naming the failing entries.

@@ -1,17 +1,15 @@
 //! Registration by the end user: inspect a link (never consumes it) and complete it with the
 //! SMS code and a password, which creates the sign-in and makes the access active.
 
-use super::{customer_alive, store_error};
 use crate::app::App;
 use crate::domain::{
     AccessStatus, Invitation, InvitationStatus, MAX_CODE_ATTEMPTS, Password, RegistrationCode,
     RegistrationToken, codes_match,
 };
 use crate::error::{Error, Result};
-use crate::ports::{Cond, IdentityError, Item, StoreError, Write};
-use crate::store::{self, InvitationItem, PointerItem, from_item, to_item};
+use crate::ports::IdentityError;
+use crate::store::{self, InvitationItem, OnCondition, from_item};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 /// A claim older than this is taken to belong to a completion that died half-way.
 const CLAIM_TIMEOUT_SECS: i64 = 120;
@@ -98,10 +96,71 @@ pub async fn inspect(app: &App, input: InspectInput) -> Result<Inspection> {
     })
 }
 
+fn in_progress() -> Error {
+    Error::Conflict("This registration is being completed in another window.".into())
+}
+
 fn locked() -> Error {
-    Error::TooManyRequests(
-        "Too many wrong registration codes. Ask your adviser to send a new invitation.",
-    )
+    Error::Locked("Too many wrong registration codes. Ask your adviser to send a new invitation.")
+}
+
+/// Compares the typed code, if the invitation has one, after reserving one of the attempts:
+/// however many requests run at once, at most [`MAX_CODE_ATTEMPTS`] comparisons happen. A
+/// right code keeps its attempt too, so that no attempt is ever handed out twice.
+async fn check_code(
+    app: &App,
+    token: &RegistrationToken,
+    inv: &Invitation,
+    typed: Option<&str>,
+) -> Result<()> {
+    let Some((salt, hash)) = &inv.code else {
+        return Ok(());
+    };
+    let typed = typed.unwrap_or_default();
+    if typed.trim().is_empty() {
+        return Err(Error::field(
+            "smsCode",
+            "is required: enter the code from the SMS",
+        ));
+    }
+    let reserve = store::reserve_attempt(&inv.token_hash, MAX_CODE_ATTEMPTS);
+    if app
+        .table
+        .write(reserve)
+        .await
+        .unless_condition_failed()?
+        .is_none()
+    {
+        // No attempt left: because a parallel completion used the link, or it is locked.
+        let again = load(app, token).await?;
+        usable(&again, app.now())?;
+        return Err(match again.status {
+            InvitationStatus::Claimed(_) => in_progress(),
+            _ => locked(),
+        });
+    }
+    if RegistrationCode::parse(typed).is_ok_and(|c| codes_match(salt, &c, hash)) {
+        return Ok(());
+    }
+    // Parallel attempts may have used more meanwhile; the next try then answers 429.
+    if inv.attempts + 1 >= MAX_CODE_ATTEMPTS {
+        Err(locked())
+    } else {
+        Err(Error::field("smsCode", "is not the code from the SMS"))
+    }
+}
+
+/// Only one completion can move the invitation from pending to claimed.
+async fn claim(app: &App, token: &RegistrationToken, inv: &Invitation) -> Result<()> {
+    let claim = store::claim_invitation(&inv.token_hash, app.now(), CLAIM_TIMEOUT_SECS);
+    match app.table.write(claim).await.unless_condition_failed()? {
+        Some(()) => Ok(()),
+        None => {
+            let again = load(app, token).await?;
+            usable(&again, app.now())?;
+            Err(in_progress())
+        }
+    }
 }
 
 pub async fn complete(app: &App, input: CompleteInput) -> Result<Completed> {
@@ -112,77 +171,12 @@ pub async fn complete(app: &App, input: CompleteInput) -> Result<Completed> {
     if inv.attempts >= MAX_CODE_ATTEMPTS {
         return Err(locked());
     }
-    let key = store::invitation_key(&inv.token_hash);
-
-    // The code first: a wrong code counts against the lock whatever the password.
-    if let Some((salt, hash)) = &inv.code {
-        let typed = input.sms_code.as_deref().unwrap_or_default();
-        if typed.trim().is_empty() {
-            return Err(Error::field(
-                "smsCode",
-                "is required: enter the code from the SMS",
-            ));
-        }
-        let right = RegistrationCode::parse(typed).is_ok_and(|c| codes_match(salt, &c, hash));
-        if !right {
-            let wrong = Write::Update {
-                key: key.clone(),
-                set: Item::new(),
-                remove: Vec::new(),
-                add: vec![("attempts".into(), 1)],
-                cond: Some(Cond::And(vec![
-                    Cond::Lt("attempts", i64::from(MAX_CODE_ATTEMPTS)),
-                    Cond::Exists,
-                ])),
-            };
-            return match app.table.write(wrong).await {
-                Ok(()) if inv.attempts + 1 >= MAX_CODE_ATTEMPTS => Err(locked()),
-                Ok(()) => Err(Error::field("smsCode", "is not the code from the SMS")),
-                Err(StoreError::ConditionFailed { .. }) => Err(locked()),
-                Err(e) => Err(store_error(e)),
-            };
-        }
-    }
+    // The password first: a weak one is refused without using up an attempt at the code.
     let password = input.password.as_deref().unwrap_or_default();
     let password =
         Password::parse(password, inv.email.as_str()).map_err(|m| Error::field("password", m))?;
-
-    // Consume: only one completion can move the invitation from pending to claimed.
-    let mut set = Item::new();
-    set.insert("status".into(), json!("claimed"));
-    set.insert("claimedAt".into(), json!(now.unix_timestamp()));
-    let claim = Write::Update {
-        key: key.clone(),
-        set,
-        remove: Vec::new(),
-        add: Vec::new(),
-        cond: Some(Cond::And(vec![
-            Cond::Or(vec![
-                Cond::Eq("status", json!("pending")),
-                Cond::And(vec![
-                    Cond::Eq("status", json!("claimed")),
-                    Cond::Lt("claimedAt", now.unix_timestamp() - CLAIM_TIMEOUT_SECS),
-                ]),
-            ]),
-            Cond::Lt("attempts", i64::from(MAX_CODE_ATTEMPTS)),
-            Cond::Gt("expiresAt", now.unix_timestamp()),
-        ])),
-    };
-    match app.table.write(claim).await {
-        Ok(()) => {}
-        Err(StoreError::ConditionFailed { .. }) => {
-            let again = load(app, &token).await?;
-            usable(&again, app.now())?;
-            if again.attempts >= MAX_CODE_ATTEMPTS {
-                return Err(locked());
-            }
-            return Err(Error::Conflict(
-                "This registration is being completed in another window.".into(),
-            ));
-        }
-        Err(e) => return Err(store_error(e)),
-    }
-
+    check_code(app, &token, &inv, input.sms_code.as_deref()).await?;
+    claim(app, &token, &inv).await?;
     match finish(app, &inv, &password, now).await {
         Ok(()) => {
             tracing::info!(access_id = %inv.access_id, "registration completed");
@@ -192,20 +186,31 @@ pub async fn complete(app: &App, input: CompleteInput) -> Result<Completed> {
         }
         Err(e) => {
             // Give the link back so that the end user can try again.
-            let mut set = Item::new();
-            set.insert("status".into(), json!("pending"));
-            let release = Write::Update {
-                key,
-                set,
-                remove: vec!["claimedAt".into()],
-                add: Vec::new(),
-                cond: Some(Cond::Eq("status", json!("claimed"))),
-            };
+            let release = store::release_claim(&inv.token_hash);
             if let Err(release_error) = app.table.write(release).await {
                 tracing::warn!(error = ?release_error, "claim not released; it times out");
             }
             Err(e)
         }
+    }
+}
+
+/// A sign-in for the invited address: one access per e-mail address on the platform, so an
+/// existing one can only be left over from an earlier completion that failed half-way.
+async fn create_sign_in(app: &App, inv: &Invitation, password: &Password) -> Result<String> {
+    match app.identity.create(&inv.email, password).await {
+        Ok(s) => Ok(s),
+        Err(IdentityError::Exists) => {
+            app.identity
+                .delete(&inv.email)
+                .await
+                .map_err(|e| Error::Unavailable(e.into()))?;
+            app.identity
+                .create(&inv.email, password)
+                .await
+                .map_err(identity_error)
+        }
+        Err(e) => Err(identity_error(e)),
     }
 }
 
@@ -215,80 +220,21 @@ async fn finish(
     password: &Password,
     now: time::OffsetDateTime,
 ) -> Result<()> {
-    let subject = match app.identity.create(&inv.email, password).await {
-        Ok(s) => s,
-        Err(IdentityError::Exists) => {
-            // One access per e-mail address on the platform, so a sign-in for this address
-            // can only be left over from an earlier completion that failed half-way.
-            app.identity
-                .delete(&inv.email)
-                .await
-                .map_err(|e| Error::Unavailable(e.into()))?;
-            app.identity
-                .create(&inv.email, password)
-                .await
-                .map_err(identity_error)?
-        }
-        Err(e) => return Err(identity_error(e)),
-    };
-    let mut used = Item::new();
-    used.insert("status".into(), json!("used"));
-    let mut active = Item::new();
-    active.insert("status".into(), json!("active"));
-    active.insert(
-        "activatedAt".into(),
-        json!(
-            now.format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default()
-        ),
-    );
-    active.insert("identity".into(), json!(subject));
+    let subject = create_sign_in(app, inv, password).await?;
     let writes = vec![
-        Write::Update {
-            key: store::invitation_key(&inv.token_hash),
-            set: used,
-            remove: vec!["claimedAt".into()],
-            add: Vec::new(),
-            cond: Some(Cond::Eq("status", json!("claimed"))),
-        },
-        Write::Update {
-            key: store::access_key(&inv.customer_id, &inv.access_id),
-            set: active,
-            remove: vec![
-                "invitation".into(),
-                "deliveryEmail".into(),
-                "deliverySms".into(),
-                "deliveryAt".into(),
-            ],
-            add: vec![("version".into(), 1)],
-            cond: Some(Cond::And(vec![
-                Cond::Exists,
-                Cond::Eq("status", json!("invited")),
-                Cond::Eq("invitation", json!(inv.token_hash.as_str())),
-            ])),
-        },
-        Write::put(to_item(&PointerItem::new(
-            store::identity_key(&subject),
-            &inv.customer_id,
-            Some(&inv.access_id),
-        ))),
-        customer_alive(&inv.customer_id),
+        store::use_invitation(&inv.token_hash),
+        store::activate_access(inv, &subject, now),
+        store::identity_pointer(&subject, &inv.customer_id, &inv.access_id),
+        store::customer_alive(&inv.customer_id),
     ];
-    match app.table.transact(writes, None).await {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            // No sign-in without an active access.
-            if let Err(undo) = app.identity.delete(&inv.email).await {
-                tracing::error!(access_id = %inv.access_id, error = ?undo, "sign-in not removed after failed registration");
-            }
-            match e {
-                StoreError::ConditionFailed { .. } => {
-                    Err(Error::Gone("This registration link was withdrawn."))
-                }
-                other => Err(store_error(other)),
-            }
+    let result = app.table.transact(writes, None).await;
+    if result.is_err() {
+        // No sign-in without an active access.
+        if let Err(undo) = app.identity.delete(&inv.email).await {
+            tracing::error!(access_id = %inv.access_id, error = ?undo, "sign-in not removed after failed registration");
         }
     }
+    result.on_condition(|_| Error::Gone("This registration link was withdrawn."))
 }
 
 fn identity_error(e: IdentityError) -> Error {

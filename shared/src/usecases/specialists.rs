@@ -1,6 +1,6 @@
 //! The specialist directory: who can be made administrator or additional processor.
 
-use super::staff;
+use super::require_staff;
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Collector, EmailAddress, Specialist, Text, required};
@@ -11,7 +11,7 @@ use crate::views::{Items, SpecialistView};
 use serde::Deserialize;
 
 pub async fn list(app: &App, caller: &Caller) -> Result<Items<SpecialistView>> {
-    staff(caller)?;
+    require_staff(caller)?;
     let items = app
         .table
         .query_all(&Query::partition(store::SPECIALISTS_PK, SortKey::All))
@@ -64,7 +64,7 @@ pub async fn put(
     id: &str,
     input: SpecialistInput,
 ) -> Result<SpecialistView> {
-    let staff = staff(caller)?;
+    let staff = require_staff(caller)?;
     if !staff.platform_admin {
         return Err(Error::Forbidden(
             "Only platform admins manage the specialist directory.",

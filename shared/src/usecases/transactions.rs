@@ -1,18 +1,18 @@
 //! Business transactions of a customer, visible to its administrators and platform admins in
 //! full, to additional processors as far as assigned, and to its end users.
 
-use super::{customer_alive, customer_id, find, plausible_id, staff, store_error};
+use super::{customer_id, find, plausible_id, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{BusinessTransaction, Text};
 use crate::error::{Error, Result};
-use crate::ports::{Query, SortKey, StoreError, Write};
-use crate::store::{self, Partition, TransactionItem, from_item, to_item};
+use crate::ports::{Query, SortKey, Write};
+use crate::store::{self, OnCondition, Partition, TransactionItem, from_item, to_item};
 use crate::views::{Items, TransactionView};
 use serde::Deserialize;
 
 pub async fn list(app: &App, caller: &Caller, customer: &str) -> Result<Items<TransactionView>> {
-    let staff = staff(caller)?;
+    let staff = require_staff(caller)?;
     let id = customer_id(customer)?;
     let items = app
         .table
@@ -48,7 +48,7 @@ pub async fn create(
     customer: &str,
     input: NewTransaction,
 ) -> Result<TransactionView> {
-    let staff = staff(caller)?;
+    let staff = require_staff(caller)?;
     let id = customer_id(customer)?;
     super::customer_for_change(app, &staff, &id, &[]).await?;
     let title = crate::domain::required(&input.title)
@@ -60,21 +60,15 @@ pub async fn create(
         title,
         created_at: app.now(),
     };
-    match app
-        .table
-        .transact(
-            vec![
-                customer_alive(&id),
-                Write::put_new(to_item(&TransactionItem::from_domain(&t))),
-            ],
-            None,
-        )
+    let writes = vec![
+        store::customer_alive(&id),
+        Write::put_new(to_item(&TransactionItem::from_domain(&t))),
+    ];
+    app.table
+        .transact(writes, None)
         .await
-    {
-        Ok(()) => Ok(TransactionView::new(&t)),
-        Err(StoreError::ConditionFailed { .. }) => Err(Error::NotFound),
-        Err(e) => Err(store_error(e)),
-    }
+        .on_condition(|_| Error::NotFound)?;
+    Ok(TransactionView::new(&t))
 }
 
 /// The transaction and whether the caller may change it; 404 when the caller may not see it.
@@ -84,7 +78,7 @@ async fn visible(
     customer: &str,
     transaction: &str,
 ) -> Result<(BusinessTransaction, bool)> {
-    let staff = staff(caller)?;
+    let staff = require_staff(caller)?;
     let id = customer_id(customer)?;
     let tid = plausible_id(transaction)?;
     let keys = [

@@ -1,0 +1,69 @@
+//! The `customers` function's routes: the overview, create, read, edit and delete.
+
+use super::AppState;
+use super::extract::{Body, IdempotencyKey, JsonBody, QueryParams, parse_json};
+use crate::auth::Caller;
+use crate::domain::CustomerInput;
+use crate::error::Result;
+use crate::usecases::customers::{self, ListQuery};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/customers", get(list).post(create))
+        .route("/customers/{id}", get(read).put(update).delete(delete))
+}
+
+async fn list(
+    State(app): State<AppState>,
+    caller: Caller,
+    QueryParams(query): QueryParams<ListQuery>,
+) -> Result<impl IntoResponse> {
+    Ok(Json(customers::list(&app, &caller, &query).await?))
+}
+
+async fn create(
+    State(app): State<AppState>,
+    caller: Caller,
+    key: Option<IdempotencyKey>,
+    Body(body): Body,
+) -> Result<Response> {
+    let input = parse_json(&body)?;
+    let created = customers::create(&app, &caller, input, &body, key.as_ref()).await?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/customers/{}", created.id))],
+        Json(created.body),
+    )
+        .into_response())
+}
+
+async fn read(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse> {
+    Ok(Json(customers::get(&app, &caller, &id).await?))
+}
+
+async fn update(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<CustomerInput>,
+) -> Result<impl IntoResponse> {
+    Ok(Json(customers::update(&app, &caller, &id, input).await?))
+}
+
+async fn delete(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse> {
+    customers::delete(&app, &caller, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,30 @@
+//! The specialist directory's routes, served by the `authorisations` function.
+
+use super::AppState;
+use super::extract::JsonBody;
+use crate::auth::Caller;
+use crate::error::Result;
+use crate::usecases::specialists::{self, SpecialistInput};
+use axum::extract::{Path, State};
+use axum::response::IntoResponse;
+use axum::routing::{get, put};
+use axum::{Json, Router};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/specialists", get(list))
+        .route("/specialists/{id}", put(put_specialist))
+}
+
+async fn list(State(app): State<AppState>, caller: Caller) -> Result<impl IntoResponse> {
+    Ok(Json(specialists::list(&app, &caller).await?))
+}
+
+async fn put_specialist(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<SpecialistInput>,
+) -> Result<impl IntoResponse> {
+    Ok(Json(specialists::put(&app, &caller, &id, input).await?))
+}

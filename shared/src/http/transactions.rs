@@ -1,0 +1,59 @@
+//! The `transactions` function's routes: a customer's business transactions (the end user's
+//! own view is `me`).
+
+use super::AppState;
+use super::extract::JsonBody;
+use crate::auth::Caller;
+use crate::error::Result;
+use crate::usecases::transactions::{self, NewTransaction};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/customers/{id}/transactions", get(list).post(create))
+        .route(
+            "/customers/{id}/transactions/{transaction_id}",
+            get(read).delete(delete),
+        )
+        .merge(super::me::router())
+}
+
+async fn list(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse> {
+    Ok(Json(transactions::list(&app, &caller, &id).await?))
+}
+
+async fn create(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<NewTransaction>,
+) -> Result<impl IntoResponse> {
+    let t = transactions::create(&app, &caller, &id, input).await?;
+    let location = format!("/customers/{id}/transactions/{}", t.id);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(t)))
+}
+
+async fn read(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path((id, tid)): Path<(String, String)>,
+) -> Result<impl IntoResponse> {
+    Ok(Json(transactions::get(&app, &caller, &id, &tid).await?))
+}
+
+async fn delete(
+    State(app): State<AppState>,
+    caller: Caller,
+    Path((id, tid)): Path<(String, String)>,
+) -> Result<impl IntoResponse> {
+    transactions::delete(&app, &caller, &id, &tid).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

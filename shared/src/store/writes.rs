@@ -1,0 +1,311 @@
+//! The writes the use cases make, named by what they do. With the item structs, this is the
+//! only place that spells attribute names and conditions (docs/data-model.md lists them).
+
+use super::*;
+use crate::domain::{Access, Customer, Delivery, Invitation};
+use crate::ports::{Cond, Item, Write};
+use serde_json::json;
+use time::OffsetDateTime;
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn update(key: Key, set: Item, remove: &[&str], add: &[(&str, i64)], cond: Cond) -> Write {
+    Write::Update {
+        key,
+        set,
+        remove: remove.iter().map(|a| (*a).to_owned()).collect(),
+        add: add.iter().map(|(a, n)| ((*a).to_owned(), *n)).collect(),
+        cond: Some(cond),
+    }
+}
+
+fn set(pairs: &[(&str, serde_json::Value)]) -> Item {
+    pairs
+        .iter()
+        .map(|(a, v)| ((*a).to_owned(), v.clone()))
+        .collect()
+}
+
+fn not_deleting() -> Cond {
+    Cond::And(vec![Cond::Exists, Cond::Absent("deleting")])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Customers
+// ---------------------------------------------------------------------------------------------
+
+/// A condition that the customer exists and is not being deleted, for transactions that add
+/// items to its partition.
+pub fn customer_alive(id: &CustomerId) -> Write {
+    Write::Check {
+        key: customer_key(id),
+        cond: not_deleting(),
+    }
+}
+
+/// A new customer with its creator as the one administrator; `idempotency` is the key of the
+/// stored first answer, deleted with the customer.
+pub fn new_customer(customer: &Customer, idempotency: Option<&Key>) -> Write {
+    let mut item = CustomerItem::from_domain(customer);
+    item.admin_count = Some(1);
+    item.idempotency_pk = idempotency.map(|k| k.pk.clone());
+    Write::put_new(to_item(&item))
+}
+
+/// An edit of the customer's data, if nobody changed it since `expected_version` was read.
+/// An update, not a put: the attributes an edit does not own (the administrator count, the
+/// idempotency key) stay.
+pub fn update_customer(updated: &Customer, expected_version: u64) -> Write {
+    let mut data = to_item(&CustomerItem::from_domain(updated));
+    data.remove("pk");
+    data.remove("sk");
+    let remove: Vec<&str> = CUSTOMER_OPTIONAL_ATTRS
+        .iter()
+        .copied()
+        .filter(|a| !data.contains_key(*a))
+        .collect();
+    let cond = Cond::And(vec![
+        Cond::Eq("version", json!(expected_version)),
+        Cond::Absent("deleting"),
+    ]);
+    update(customer_key(&updated.id), data, &remove, &[], cond)
+}
+
+/// Hides the customer from every read and the overview while its items are deleted.
+pub fn tombstone_customer(id: &CustomerId, deleted_by: &str) -> Write {
+    let marks = set(&[("deleting", json!(true)), ("deletedBy", json!(deleted_by))]);
+    let index_keys = ["gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"];
+    update(customer_key(id), marks, &index_keys, &[], Cond::Exists)
+}
+
+/// `n` more administrators, while the customer is not being deleted.
+pub fn administrators_added(id: &CustomerId, n: usize) -> Write {
+    let n = n as i64;
+    update(
+        customer_key(id),
+        Item::new(),
+        &[],
+        &[("adminCount", n)],
+        not_deleting(),
+    )
+}
+
+/// `n` administrators fewer, unless that would remove the last one (the count guards the last
+/// administrator against parallel removals).
+pub fn administrators_removed(id: &CustomerId, n: usize) -> Write {
+    let n = n as i64;
+    let cond = Cond::And(vec![Cond::Absent("deleting"), Cond::Gt("adminCount", n)]);
+    update(
+        customer_key(id),
+        Item::new(),
+        &[],
+        &[("adminCount", -n)],
+        cond,
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accesses
+// ---------------------------------------------------------------------------------------------
+
+pub fn new_access(access: &Access) -> Write {
+    Write::put_new(to_item(&AccessItem::from_domain(access)))
+}
+
+/// The access as changed, if nobody changed it since `expected_version` was read.
+pub fn replace_access(access: &Access, expected_version: u64) -> Write {
+    Write::Put {
+        item: to_item(&AccessItem::from_domain(access)),
+        cond: Some(Cond::Eq("version", json!(expected_version))),
+    }
+}
+
+/// The marker that keeps the access's e-mail address unique; fails when it is taken.
+pub fn claim_email(access: &Access) -> Write {
+    let key = email_key(&access.email.normalized());
+    Write::put_new(to_item(&PointerItem::new(
+        key,
+        &access.customer_id,
+        Some(&access.id),
+    )))
+}
+
+pub fn release_email(access: &Access) -> Write {
+    Write::delete(email_key(&access.email.normalized()))
+}
+
+/// First step of removing an active access: it stops acting (a change read before this one
+/// now conflicts) and the removal's retry will finish it.
+pub fn mark_removing(customer: &CustomerId, access_id: &str) -> Write {
+    let marks = set(&[("removing", json!(true))]);
+    update(
+        access_key(customer, access_id),
+        marks,
+        &[],
+        &[("version", 1)],
+        Cond::Exists,
+    )
+}
+
+/// Whether an access item is marked by [`mark_removing`].
+pub fn is_removing(item: &Item) -> bool {
+    item.get("removing").is_some()
+}
+
+/// Records how the invitation went out, unless the access changed meanwhile.
+pub fn record_delivery(access: &Access, delivery: &Delivery, expected_version: u64) -> Write {
+    let mut marks = set(&[
+        ("deliveryEmail", json!(delivery.email.as_str())),
+        ("deliveryAt", json!(rfc3339(delivery.at))),
+    ]);
+    if let Some(sms) = delivery.sms {
+        marks.insert("deliverySms".into(), json!(sms.as_str()));
+    }
+    let cond = Cond::Eq("version", json!(expected_version));
+    update(
+        access_key(&access.customer_id, &access.id),
+        marks,
+        &[],
+        &[],
+        cond,
+    )
+}
+
+/// The end user completed registration: the access is active with its sign-in, if it is still
+/// invited with this very invitation.
+pub fn activate_access(inv: &Invitation, subject: &str, now: OffsetDateTime) -> Write {
+    let marks = set(&[
+        ("status", json!("active")),
+        ("activatedAt", json!(rfc3339(now))),
+        ("identity", json!(subject)),
+    ]);
+    let cond = Cond::And(vec![
+        Cond::Exists,
+        Cond::Eq("status", json!("invited")),
+        Cond::Eq("invitation", json!(inv.token_hash.as_str())),
+    ]);
+    let invitation_attrs = ["invitation", "deliveryEmail", "deliverySms", "deliveryAt"];
+    let key = access_key(&inv.customer_id, &inv.access_id);
+    update(key, marks, &invitation_attrs, &[("version", 1)], cond)
+}
+
+/// Points from a sign-in's subject to its access.
+pub fn identity_pointer(subject: &str, customer: &CustomerId, access_id: &str) -> Write {
+    Write::put(to_item(&PointerItem::new(
+        identity_key(subject),
+        customer,
+        Some(access_id),
+    )))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invitations
+// ---------------------------------------------------------------------------------------------
+
+pub fn new_invitation(invitation: &Invitation) -> Write {
+    Write::put_new(to_item(&InvitationItem::from_domain(invitation)))
+}
+
+pub fn revoke_invitation(hash: &TokenHash) -> Write {
+    let marks = set(&[("status", json!("revoked"))]);
+    update(
+        invitation_key(hash),
+        marks,
+        &["claimedAt"],
+        &[],
+        Cond::Exists,
+    )
+}
+
+/// Reserves one of the `max` attempts before a code or password is compared, so that no more
+/// than `max` comparisons ever happen, however many requests run at once.
+pub fn reserve_attempt(hash: &TokenHash, max: u32) -> Write {
+    let cond = Cond::And(vec![Cond::Exists, Cond::Lt("attempts", i64::from(max))]);
+    update(
+        invitation_key(hash),
+        Item::new(),
+        &[],
+        &[("attempts", 1)],
+        cond,
+    )
+}
+
+/// Takes the invitation for one completion: it must be pending (or claimed by a completion
+/// that died more than `timeout_secs` ago) and not expired.
+pub fn claim_invitation(hash: &TokenHash, now: OffsetDateTime, timeout_secs: i64) -> Write {
+    let now = now.unix_timestamp();
+    let marks = set(&[("status", json!("claimed")), ("claimedAt", json!(now))]);
+    let cond = Cond::And(vec![
+        Cond::Or(vec![
+            Cond::Eq("status", json!("pending")),
+            Cond::And(vec![
+                Cond::Eq("status", json!("claimed")),
+                Cond::Lt("claimedAt", now - timeout_secs),
+            ]),
+        ]),
+        Cond::Gt("expiresAt", now),
+    ]);
+    update(invitation_key(hash), marks, &[], &[], cond)
+}
+
+/// Gives a claimed invitation back, so that the end user can try again.
+pub fn release_claim(hash: &TokenHash) -> Write {
+    let marks = set(&[("status", json!("pending"))]);
+    let cond = Cond::Eq("status", json!("claimed"));
+    update(invitation_key(hash), marks, &["claimedAt"], &[], cond)
+}
+
+/// The claimed invitation did its work and never works again.
+pub fn use_invitation(hash: &TokenHash) -> Write {
+    let marks = set(&[("status", json!("used"))]);
+    let cond = Cond::Eq("status", json!("claimed"));
+    update(invitation_key(hash), marks, &["claimedAt"], &[], cond)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Idempotency records
+// ---------------------------------------------------------------------------------------------
+
+/// Stores the first answer to a create for `ttl_secs`; fails while a live record holds the key.
+pub fn remember_answer(
+    key: &Key,
+    customer: &CustomerId,
+    request_hash: &str,
+    response: String,
+    now: OffsetDateTime,
+    ttl_secs: i64,
+) -> Write {
+    let now = now.unix_timestamp();
+    Write::Put {
+        cond: Some(Cond::Or(vec![Cond::NotExists, Cond::Lt("ttl", now + 1)])),
+        item: to_item(&IdempotencyItem {
+            pk: key.pk.clone(),
+            sk: key.sk.clone(),
+            customer_id: customer.to_string(),
+            request_hash: request_hash.to_owned(),
+            response,
+            ttl: now + ttl_secs,
+        }),
+    }
+}
+
+/// Replaces the stored answer (after the invitation went out, so a replay shows it too).
+pub fn update_answer(key: &Key, response: String) -> Write {
+    let marks = set(&[("response", json!(response))]);
+    update(key.clone(), marks, &[], &[], Cond::Exists)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Limit counters
+// ---------------------------------------------------------------------------------------------
+
+/// Counts one more use in a counter's window; fails once `limit` uses are counted. DynamoDB's
+/// TTL removes the counter after `expires_at`.
+pub fn count_use(key: Key, limit: u32, expires_at: i64) -> Write {
+    let marks = set(&[("ttl", json!(expires_at))]);
+    let cond = Cond::Or(vec![Cond::NotExists, Cond::Lt("count", i64::from(limit))]);
+    update(key, marks, &[], &[("count", 1)], cond)
+}

@@ -1,0 +1,169 @@
+//! The abuse limits of the contract. Each is a counter item per fixed window (a UTC day, a
+//! minute), incremented under the condition that it is below the limit, in the same
+//! transaction as the write it guards: concurrent requests cannot overrun it.
+
+use crate::app::App;
+use crate::config::Limits;
+use crate::domain::{Access, MobileNumber};
+use crate::error::{Error, Result};
+use crate::ports::Write;
+use crate::store::{self, OnCondition};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use time::OffsetDateTime;
+
+const DAY: i64 = 24 * 3600;
+const MINUTE: i64 = 60;
+
+/// One counter write and what its failure tells the caller.
+pub struct Counter {
+    write: Write,
+    detail: &'static str,
+    retry_after: u64,
+}
+
+/// The fixed window of `secs` that `now` is in: its number and the seconds until it ends.
+fn window(now: OffsetDateTime, secs: i64) -> (i64, u64) {
+    let t = now.unix_timestamp();
+    let number = t.div_euclid(secs);
+    (number, ((number + 1) * secs - t) as u64)
+}
+
+/// Counter subjects that are personal data (numbers, addresses) are stored only as a keyed
+/// hash, so that the table holds no list of who was messaged.
+fn hashed(app: &App, value: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(&app.settings.cursor_key)
+        .expect("HMAC takes keys of any length");
+    mac.update(value.as_bytes());
+    crate::domain::secrets_hex(&mac.finalize().into_bytes()[..16])
+}
+
+fn counter(
+    kind: &str,
+    subject: &str,
+    (limit, secs): (u32, i64),
+    now: OffsetDateTime,
+    detail: &'static str,
+) -> Counter {
+    let (number, retry_after) = window(now, secs);
+    let key = store::limit_key(kind, subject, number);
+    // Kept a window longer than needed, so a late clock never meets a vanished counter.
+    let expires_at = (number + 2) * secs;
+    Counter {
+        write: store::count_use(key, limit, expires_at),
+        detail,
+        retry_after,
+    }
+}
+
+/// The counters one invitation counts against: its sender's, and the destination number's
+/// where an SMS goes out.
+pub fn for_invitation(
+    app: &App,
+    sender: &str,
+    access: &Access,
+    now: OffsetDateTime,
+) -> Vec<Counter> {
+    let limits = &app.settings.limits;
+    let mut counters = vec![counter(
+        "INVITE",
+        sender,
+        (limits.invitations_per_specialist, DAY),
+        now,
+        "You sent as many invitations as allowed today. Please try again tomorrow.",
+    )];
+    if let Some(mobile) = &access.mobile {
+        counters.push(counter(
+            "SMS",
+            &hashed(app, mobile.as_str()),
+            (limits.sms_per_number, DAY),
+            now,
+            "This mobile number received as many SMS as allowed today. Please try again tomorrow.",
+        ));
+    }
+    counters
+}
+
+/// Where a transaction's counters sit, to tell their failures apart from the others.
+pub struct Counted {
+    start: usize,
+    failures: Vec<(&'static str, u64)>,
+}
+
+/// Appends the counters to a transaction's writes.
+pub fn append(writes: &mut Vec<Write>, counters: Vec<Counter>) -> Counted {
+    let start = writes.len();
+    let mut failures = Vec::with_capacity(counters.len());
+    for c in counters {
+        writes.push(c.write);
+        failures.push((c.detail, c.retry_after));
+    }
+    Counted { start, failures }
+}
+
+impl Counted {
+    /// The 429 for a failed condition at `index`, if it is one of the counters.
+    pub fn error_at(&self, index: Option<usize>) -> Option<Error> {
+        let i = index?.checked_sub(self.start)?;
+        let (detail, retry_after) = *self.failures.get(i)?;
+        Some(Error::TooManyRequests {
+            detail,
+            retry_after,
+        })
+    }
+}
+
+/// Counts a request of a client address to the registration endpoints (one write).
+pub async fn admit_registration_request(app: &App, client: &str) -> Result<()> {
+    let c = counter(
+        "REG",
+        &hashed(app, client),
+        (app.settings.limits.registration_requests_per_minute, MINUTE),
+        app.now(),
+        "Too many requests from your network. Please wait a minute and try again.",
+    );
+    app.table
+        .write(c.write)
+        .await
+        .on_condition(|_| Error::TooManyRequests {
+            detail: c.detail,
+            retry_after: c.retry_after,
+        })
+}
+
+/// SMS go only to the configured countries.
+pub fn sms_country(limits: &Limits, mobile: MobileNumber) -> Result<MobileNumber, String> {
+    match mobile.country() {
+        Some(c) if limits.sms_countries.contains(&c) => Ok(mobile),
+        _ => Err(format!(
+            "must be a mobile number in one of these countries: {}",
+            limits.sms_countries.join(", ")
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn a_window_is_numbered_and_says_how_long_it_still_runs() {
+        assert_eq!(
+            window(datetime!(1970-01-02 00:00 UTC), DAY),
+            (1, DAY as u64)
+        );
+        assert_eq!(window(datetime!(1970-01-01 23:59:30 UTC), DAY), (0, 30));
+        assert_eq!(window(datetime!(1970-01-01 00:01:15 UTC), MINUTE), (1, 45));
+    }
+
+    #[test]
+    fn sms_go_only_to_the_configured_countries() {
+        let limits = Limits::default();
+        let de = MobileNumber::parse("0170 1234567").unwrap();
+        assert!(sms_country(&limits, de).is_ok());
+        let ng = MobileNumber::parse("+234 803 123 4567").unwrap();
+        let err = sms_country(&limits, ng).unwrap_err();
+        assert!(err.contains("DE, AT, CH"), "{err}");
+    }
+}

@@ -1,0 +1,274 @@
+//! The abuse limits of the contract (v2), on both stores: invitations per specialist, SMS per
+//! number, SMS countries, registration requests per address, resends per access, and the
+//! attempts reserved before a code is compared. Each limit holds under parallel requests.
+
+use crate::customers::futures_join_all;
+use crate::helpers::*;
+use serde_json::{Value, json};
+use shared::config::Limits;
+
+/// Runs one scenario on both stores with these limits.
+macro_rules! with_limits {
+    ($name:ident, $limits:expr, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn scenario($app: TestApp) $body
+
+            #[tokio::test]
+            async fn in_memory() {
+                scenario(spawn_app_with(Store::Memory, $limits).await).await;
+            }
+
+            #[tokio::test]
+            async fn on_dynamodb() {
+                scenario(spawn_app_with(Store::Dynamo, $limits).await).await;
+            }
+        }
+    };
+}
+
+fn limits(change: impl FnOnce(&mut Limits)) -> Limits {
+    let mut l = roomy_limits();
+    change(&mut l);
+    l
+}
+
+fn without_mobile(email: &str) -> Value {
+    let mut body = person(email);
+    body.as_object_mut().unwrap().remove("mobile");
+    body
+}
+
+fn assert_limited(res: &TestResponse) {
+    assert_eq!(res.status, 429, "{:?}", res.body);
+    assert_eq!(res.body["type"], "/problems/too-many-requests");
+    let wait: u64 = res.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=86_400).contains(&wait), "Retry-After {wait}");
+}
+
+async fn customer_count(app: &TestApp) -> usize {
+    let page = app.get(&ROOT, "/customers?limit=100").await.expect(200);
+    page["items"].as_array().unwrap().len()
+}
+
+with_limits!(
+    a_specialist_sends_at_most_the_configured_invitations_per_day_and_nothing_more_is_created,
+    limits(|l| l.invitations_per_specialist = 2),
+    |app| {
+        let first = app
+            .create_customer(&ANNA, without_mobile("a@example.com"))
+            .await;
+        app.create_customer(&ANNA, without_mobile("b@example.com"))
+            .await;
+        let sent = app.outbox().len();
+        let third = app
+            .post(&ANNA, "/customers", without_mobile("c@example.com"))
+            .await;
+        assert_limited(&third);
+        assert_eq!(customer_count(&app).await, 2, "nothing was created");
+        assert_eq!(app.outbox().len(), sent, "nothing was sent");
+        // Accesses and resends count against the same limit; another specialist has its own.
+        let id = first["id"].as_str().unwrap();
+        let access = json!({"firstName": "Max", "lastName": "Muster", "email": "max@example.com"});
+        let res = app
+            .post(&ANNA, &format!("/customers/{id}/accesses"), access.clone())
+            .await;
+        assert_limited(&res);
+        let access_id = first["accesses"][0]["id"].as_str().unwrap();
+        let resend = format!("/customers/{id}/accesses/{access_id}/invitation");
+        assert_limited(&app.post(&ANNA, &resend, json!({})).await);
+        app.create_customer(&BEN, without_mobile("d@example.com"))
+            .await;
+    }
+);
+
+with_limits!(
+    a_mobile_number_receives_at_most_the_configured_sms_per_day,
+    limits(|l| l.sms_per_number = 2),
+    |app| {
+        app.create_customer(&ANNA, person("a@example.com")).await;
+        app.create_customer(&BEN, person("b@example.com")).await;
+        let res = app.post(&ANNA, "/customers", person("c@example.com")).await;
+        assert_limited(&res);
+        assert_eq!(customer_count(&app).await, 2);
+        let sms = app.outbox().iter().filter(|m| m.channel == "sms").count();
+        assert_eq!(sms, 2);
+        // Another number, or none, is not limited by it.
+        let mut other = person("d@example.com");
+        other["mobile"] = json!("0171 7654321");
+        app.create_customer(&ANNA, other).await;
+        app.create_customer(&ANNA, without_mobile("e@example.com"))
+            .await;
+    }
+);
+
+with_limits!(
+    sms_numbers_of_countries_not_configured_are_refused_on_the_mobile_field,
+    limits(|_| {}),
+    |app| {
+        for number in ["+234 803 123 4567", "+54 9 11 2345 6789"] {
+            let mut body = person("a@example.com");
+            body["mobile"] = json!(number);
+            let res = app.post(&ANNA, "/customers", body).await;
+            assert_eq!(res.status, 422, "{number}");
+            assert_eq!(res.field_errors(), vec!["mobile"]);
+        }
+        for number in ["+43 664 1234567", "+41 79 123 45 67"] {
+            let mut body = person(&format!("{}@example.com", number.len()));
+            body["mobile"] = json!(number);
+            app.create_customer(&ANNA, body).await;
+        }
+        let created = app
+            .create_customer(&ANNA, without_mobile("b@example.com"))
+            .await;
+        let id = created["id"].as_str().unwrap();
+        let access = json!({"firstName": "Max", "lastName": "Muster",
+                            "email": "max@example.com", "mobile": "+234 803 123 4567"});
+        let res = app
+            .post(&ANNA, &format!("/customers/{id}/accesses"), access)
+            .await;
+        assert_eq!(res.field_errors(), vec!["mobile"]);
+        let access_id = created["accesses"][0]["id"].as_str().unwrap();
+        let path = format!("/customers/{id}/accesses/{access_id}");
+        let res = app
+            .patch(&ANNA, &path, json!({"mobile": "+234 803 123 4567"}))
+            .await;
+        assert_eq!(res.field_errors(), vec!["mobile"]);
+    }
+);
+
+with_limits!(
+    a_client_address_makes_at_most_the_configured_registration_requests_per_minute,
+    limits(|l| l.registration_requests_per_minute = 3),
+    |app| {
+        app.create_customer(&ANNA, without_mobile("a@example.com"))
+            .await;
+        let token = app.token_for("a@example.com");
+        for _ in 0..3 {
+            let res = app
+                .post(
+                    &Who::Anonymous,
+                    "/registrations/inspect",
+                    json!({"token": token}),
+                )
+                .await;
+            res.expect(200);
+        }
+        let res = app
+            .post(
+                &Who::Anonymous,
+                "/registrations/inspect",
+                json!({"token": token}),
+            )
+            .await;
+        assert_limited(&res);
+        let body = json!({"token": token, "password": "ein-sicheres-Passwort"});
+        assert_limited(
+            &app.post(&Who::Anonymous, "/registrations/complete", body)
+                .await,
+        );
+        // The next minute admits the address again.
+        app.clock.advance(std::time::Duration::from_secs(60));
+        let res = app
+            .post(
+                &Who::Anonymous,
+                "/registrations/inspect",
+                json!({"token": token}),
+            )
+            .await;
+        res.expect(200);
+    }
+);
+
+with_limits!(
+    parallel_creates_never_send_more_invitations_than_the_limit,
+    limits(|l| l.invitations_per_specialist = 3),
+    |app| {
+        let answers = futures_join_all((0..8).map(|i| {
+            let app = &app;
+            async move {
+                let body = without_mobile(&format!("p{i}@example.com"));
+                app.post(&ANNA, "/customers", body).await.status.as_u16()
+            }
+        }))
+        .await;
+        let created = answers.iter().filter(|s| **s == 201).count();
+        let limited = answers.iter().filter(|s| **s == 429).count();
+        assert_eq!((created, limited), (3, 5), "{answers:?}");
+        assert_eq!(customer_count(&app).await, 3);
+        assert_eq!(app.outbox().len(), 3);
+    }
+);
+
+with_limits!(
+    parallel_sms_to_one_number_never_exceed_the_limit,
+    limits(|l| l.sms_per_number = 2),
+    |app| {
+        let answers = futures_join_all((0..6).map(|i| {
+            let app = &app;
+            async move {
+                let body = person(&format!("p{i}@example.com"));
+                app.post(&ANNA, "/customers", body).await.status.as_u16()
+            }
+        }))
+        .await;
+        assert_eq!(
+            answers.iter().filter(|s| **s == 201).count(),
+            2,
+            "{answers:?}"
+        );
+        let sms = app.outbox().iter().filter(|m| m.channel == "sms").count();
+        assert_eq!(sms, 2);
+    }
+);
+
+with_limits!(
+    parallel_wrong_codes_are_compared_at_most_five_times,
+    limits(|_| {}),
+    |app| {
+        app.create_customer(&ANNA, person("lock@example.com")).await;
+        let token = app.token_for("lock@example.com");
+        let right = app.code_for("+491701234567");
+        let wrong = if right.starts_with('A') {
+            "BBBB-BBBB"
+        } else {
+            "AAAA-AAAA"
+        };
+        // Twelve guesses at once, the right code among them: only reserved attempts are
+        // compared, so wrong answers plus a success never exceed five.
+        let answers = futures_join_all((0..12).map(|i| {
+            let app = &app;
+            let code = if i == 7 {
+                right.clone()
+            } else {
+                wrong.to_owned()
+            };
+            let body =
+                json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"});
+            async move {
+                app.post(&Who::Anonymous, "/registrations/complete", body)
+                    .await
+            }
+        }))
+        .await;
+        let compared = answers
+            .iter()
+            .filter(|r| r.status == 200 || r.field_errors() == vec!["smsCode"])
+            .count();
+        assert!(compared <= 5, "{compared} comparisons");
+        for r in answers.iter().filter(|r| r.status == 429) {
+            assert_eq!(r.body["type"], "/problems/registration-locked");
+        }
+        let locked = answers.iter().any(|r| r.status == 429);
+        let registered = answers.iter().any(|r| r.status == 200);
+        assert!(
+            locked || registered,
+            "five attempts were used or the right code won"
+        );
+    }
+);
