@@ -2,8 +2,9 @@
 # Browser tests of the web console and the registration page.
 #
 # Installs what the tests need when it is missing (Debian's chromium, the npm packages in
-# tests/browser), starts the local server on a free port, runs the Node test runner in
-# tests/browser against it, stops the server and exits with the tests' result.
+# tests/browser), checks that no function in web/ is over 80 lines, starts the local server on a
+# free port, runs the Node test runner in tests/browser against it, stops the server and exits
+# with the tests' result.
 # Quiet on success except the test runner's summary; screenshots go to screenshots/.
 #
 # Environment: CARGO_TARGET_DIR (default: target), LOCAL_SERVER_BIN (use this binary instead of
@@ -29,14 +30,18 @@ if [ ! -x "$CHROMIUM" ]; then
   [ -x "$CHROMIUM" ] || fail "chromium is not at $CHROMIUM after installing it"
 fi
 
-# 2. npm packages (playwright-core only), from the committed lock file.
-if [ ! -d tests/browser/node_modules/playwright-core ] \
+# 2. npm packages (playwright-core, and acorn for the function length check), from the committed
+# lock file.
+if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/acorn-walk ] \
   || [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) >"$WORK/npm.log" 2>&1 \
     || fail "npm ci in tests/browser failed" "$WORK/npm.log"
 fi
 
-# 3. The local server.
+# 3. No function of the web console over 80 lines (prints a one-line summary).
+node tests/browser/function-length.mjs || fail "function length check of web/ failed (see above)"
+
+# 4. The local server.
 BIN=$(local_server_bin)
 
 PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close();})")
@@ -58,7 +63,7 @@ for _ in $(seq 1 150); do
 done
 [ -n "$ready" ] || fail "local-server did not answer on $BASE_URL within 30 s" "$WORK/server.log"
 
-# 4. The tests. One file at a time: each starts its own Chromium on a 2-core machine.
+# 5. The tests. One file at a time: each starts its own Chromium on a 2-core machine.
 set +e
 (cd tests/browser && BASE_URL="$BASE_URL" CHROMIUM_PATH="$CHROMIUM" \
   node --test --test-concurrency=1 --test-timeout=180000 --test-reporter=tap ./*.test.mjs) >"$WORK/tests.tap" 2>&1

@@ -1,0 +1,31 @@
+// How the console's screens show a failed request: a message, or field errors on a form.
+import { showMessage } from '/dom.js';
+import { errorKey } from '/api.js';
+import { applyFieldErrors, otherErrorsList } from '/forms.js';
+
+/** Shows an API error in a message region; returns true. */
+export function showError(region, err, overrides = {}, actions) {
+  if (err && err.status === 401) return true; // handled globally
+  // A specific text of ours says it all; otherwise the server's detail adds what went wrong.
+  const specific = err && overrides[err.status];
+  showMessage(region, {
+    kind: 'error',
+    key: errorKey(err, overrides),
+    detail: !specific && err && err.detail && err.detail !== (err.problem && err.problem.title) ? err.detail : undefined,
+    actions,
+  });
+  return true;
+}
+
+/** 422: field errors inline (+ focus), everything else: message. */
+export function handleFormError(err, fields, msg, overrides = {}) {
+  if (err.status === 422 && err.errors.length) {
+    const rest = applyFieldErrors(fields, err.errors);
+    showMessage(msg, {
+      kind: 'error', key: 'error.422fields', args: { count: err.errors.length },
+      actions: rest.length ? [otherErrorsList(rest)] : undefined,
+    });
+  } else {
+    showError(msg, err, overrides);
+  }
+}
