@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Checks template.yaml offline: cfn-lint, `sam validate --lint`, and cfn-lint once more on the
-# SAM-translated template (cfn-lint skips the IAM roles SAM generates, so an invalid action in a
-# function's inline policy would otherwise pass).
+# Checks template.yaml offline: cfn-lint, `sam validate --lint`, the SMS country rules, and
+# cfn-lint once more on the SAM-translated template (cfn-lint skips the IAM roles SAM
+# generates, so an invalid action in a function's inline policy would otherwise pass).
 #   scripts/check-template.sh           # lint only
 #   scripts/check-template.sh --build   # also `sam build` (cargo lambda, cross-compiles to arm64)
 # Needs the venv (scripts/setup-venv.sh). Quiet on success, except for the build's summary.
@@ -46,6 +46,30 @@ run() {
 
 run cfn-lint template.yaml
 run sam validate --lint --template-file template.yaml
+# The SMS protect configuration blocks every ISO 3166-1 country (249 codes) except the default
+# SmsCountries, and exists only while SmsCountries is that default.
+run python - template.yaml <<'PY'
+import sys
+
+from samtranslator.yaml_helper import yaml_parse
+
+with open(sys.argv[1], encoding="utf-8") as f:
+    template = yaml_parse(f.read())
+allowed = template["Parameters"]["SmsCountries"]["Default"]
+condition = template["Conditions"]["ProtectDefaultSmsCountries"]
+if condition != {"Fn::Equals": [{"Ref": "SmsCountries"}, allowed]}:
+    sys.exit(f"ProtectDefaultSmsCountries must compare SmsCountries with {allowed!r}: {condition}")
+protect = template["Resources"]["SmsProtectConfiguration"]
+rules = protect["Properties"]["CountryRuleSet"]["SMS"]
+blocked = [rule["CountryCode"] for rule in rules if rule["ProtectStatus"] == "BLOCK"]
+if len(blocked) != len(rules) or len(set(blocked)) != len(blocked):
+    sys.exit("SmsProtectConfiguration: every rule is a BLOCK of a distinct country")
+if not all(isinstance(code, str) and len(code) == 2 and code.isupper() for code in blocked):
+    sys.exit(f"SmsProtectConfiguration: not a country code among {blocked}")
+both = set(allowed.split(",")) & set(blocked)
+if both or len(blocked) + len(allowed.split(",")) != 249:
+    sys.exit(f"SmsProtectConfiguration blocks {len(blocked)} countries (allowed ones: {both}); want 249 minus {allowed}")
+PY
 # The translator needs S3 code locations; the parameter defaults are resolved into the CORS
 # block, so W2001 (unused parameter) is expected there.
 run python - template.yaml "$translated" <<'PY'

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh machine of this kind: installs what the tests need
-# (Python venv with moto, SAM CLI, cargo-lambda, cfn-lint, schemathesis; Chromium and the
-# browser test packages), starts moto, and runs
-#   formatting and lint checks, the Rust unit and integration tests (in-memory and moto),
-#   the template checks (cfn-lint, sam validate, sam build of every function for arm64),
+# (Python venv with moto, SAM CLI, cargo-lambda, cfn-lint, schemathesis; a venv with checkov;
+# cargo-deny in ~/.cache/dokumentenaustausch/tools; Chromium and the browser test packages),
+# starts moto, and runs
+#   formatting and lint checks, the dependency audit (cargo-deny, offline advisory database),
+#   the Rust unit and integration tests (in-memory and moto),
+#   the template checks (cfn-lint, sam validate, sam build of every function for arm64, checkov),
 #   the browser tests, and schemathesis against openapi.yaml on the
 #   local server.
 # Prints each runner's summary line and fails on any failure.
@@ -35,6 +37,15 @@ step "cargo clippy --all-targets -- -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 summary+=("clippy: clean")
 
+step "dependency audit (cargo-deny: advisories, licences, bans, sources)"
+log="$(mktemp)"
+if ! scripts/audit.sh 2>&1 | tee "$log"; then
+    echo "dependency audit failed" >&2
+    exit 1
+fi
+summary+=("$(grep -E '^audit: ' "$log" | tail -n 1)")
+rm -f "$log"
+
 step "cargo test (unit tests, API on memory and on DynamoDB via moto)"
 log="$(mktemp)"
 if ! cargo test --workspace 2>&1 | tee "$log" | grep -E '^(test result|running [0-9]+ tests|error|failures:|---- )'; then
@@ -57,6 +68,15 @@ if ! scripts/check-template.sh --build 2>&1 | tee "$log"; then
     exit 1
 fi
 summary+=("template: cfn-lint and sam validate clean; $(grep -E '^check-template: sam build ok' "$log" | sed 's/^check-template: //')")
+rm -f "$log"
+
+step "checkov on template.yaml"
+log="$(mktemp)"
+if ! scripts/checkov.sh 2>&1 | tee "$log"; then
+    echo "checkov found failed checks" >&2
+    exit 1
+fi
+summary+=("$(grep -E '^checkov: ' "$log" | tail -n 1)")
 rm -f "$log"
 
 step "browser tests (Chromium, Playwright)"

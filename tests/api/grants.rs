@@ -1,6 +1,7 @@
 //! template.yaml and the code agree: each function is granted exactly the AWS actions its
-//! ports need (`shared::functions`) and given the variables of those ports only, and API
-//! Gateway sends each operation of openapi.yaml to the one function whose router serves it.
+//! ports need (`shared::functions`) and given the variables of those ports and of the abuse
+//! limits it enforces only, and API Gateway sends each operation of openapi.yaml to the one
+//! function whose router serves it.
 
 use crate::helpers::*;
 use crate::permissions::openapi_operations;
@@ -165,8 +166,19 @@ fn each_function_is_granted_exactly_the_actions_its_ports_call() {
     }
 }
 
+/// The abuse limits of sending invitations (e-mail and SMS): set where invitations are sent.
+const MESSAGING_LIMITS: [&str; 4] = [
+    "LIMIT_INVITATIONS_PER_SPECIALIST",
+    "LIMIT_SMS_PER_NUMBER",
+    "SMS_COUNTRIES",
+    "LIMIT_RESENDS_PER_ACCESS",
+];
+
+/// The request rate of the anonymous registration routes: set where they are served.
+const REGISTRATION_LIMIT: &str = "LIMIT_REGISTRATION_REQUESTS_PER_MINUTE";
+
 #[test]
-fn each_function_reads_the_sender_and_the_user_pool_only_where_it_is_granted_them() {
+fn each_function_reads_the_sender_the_user_pool_and_the_limits_only_where_it_needs_them() {
     let template = include_str!("../../template.yaml");
     let globals: String = template
         .lines()
@@ -179,7 +191,8 @@ fn each_function_reads_the_sender_and_the_user_pool_only_where_it_is_granted_the
         globals.contains("TABLE_NAME"),
         "read the Globals: {globals}"
     );
-    for variable in ["SES_FROM_ADDRESS", "USER_POOL_ID"] {
+    let per_function = ["SES_FROM_ADDRESS", "USER_POOL_ID", REGISTRATION_LIMIT];
+    for variable in per_function.iter().chain(&MESSAGING_LIMITS) {
         assert!(
             !globals.contains(variable),
             "{variable} is set for every function in Globals"
@@ -187,15 +200,24 @@ fn each_function_reads_the_sender_and_the_user_pool_only_where_it_is_granted_the
     }
     let functions = template_by_binary();
     for function in FUNCTIONS {
+        let template = &functions[function.name];
         let mut expected = BTreeSet::new();
         if function.messaging {
             expected.insert("SES_FROM_ADDRESS".to_string());
+            expected.extend(MESSAGING_LIMITS.map(String::from));
         }
         if function.sign_ins != SignInGrant::None {
             expected.insert("USER_POOL_ID".to_string());
         }
+        if template
+            .routes
+            .iter()
+            .any(|route| route.starts_with("POST /registrations/"))
+        {
+            expected.insert(REGISTRATION_LIMIT.to_string());
+        }
         assert_eq!(
-            functions[function.name].variables, expected,
+            template.variables, expected,
             "{}: environment beyond Globals",
             function.name
         );
