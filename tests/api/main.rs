@@ -14,6 +14,7 @@ mod grants;
 mod limits;
 mod local_server;
 mod logs;
+mod no_server_errors;
 mod permissions;
 mod registration;
 mod round_trips;

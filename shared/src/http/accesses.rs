@@ -1,11 +1,11 @@
 //! The `accesses` function's routes: create an access, change it, resend its invitation.
 
 use super::AppState;
-use super::extract::JsonBody;
+use super::extract::{JsonBody, PathParams};
 use crate::auth::Caller;
 use crate::error::Result;
 use crate::usecases::accesses::{self, AccessPatch, NewAccessInput};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{patch, post};
@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
 async fn create(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     JsonBody(input): JsonBody<NewAccessInput>,
 ) -> Result<impl IntoResponse> {
     let access = accesses::create(&app, &caller, &id, input).await?;
@@ -39,7 +39,7 @@ async fn create(
 async fn change(
     State(app): State<AppState>,
     caller: Caller,
-    Path((id, access_id)): Path<(String, String)>,
+    PathParams((id, access_id)): PathParams<(String, String)>,
     JsonBody(input): JsonBody<AccessPatch>,
 ) -> Result<impl IntoResponse> {
     let access = accesses::patch(&app, &caller, &id, &access_id, input).await?;
@@ -49,7 +49,7 @@ async fn change(
 async fn resend_invitation(
     State(app): State<AppState>,
     caller: Caller,
-    Path((id, access_id)): Path<(String, String)>,
+    PathParams((id, access_id)): PathParams<(String, String)>,
 ) -> Result<impl IntoResponse> {
     let access = accesses::resend(&app, &caller, &id, &access_id).await?;
     Ok((StatusCode::ACCEPTED, Json(access)))

@@ -2,11 +2,11 @@
 //! additional processors, removing any selection (the specialist directory is `specialists`).
 
 use super::AppState;
-use super::extract::JsonBody;
+use super::extract::{JsonBody, PathParams};
 use crate::auth::Caller;
 use crate::error::Result;
 use crate::usecases::authorisations::{self, AdministratorsInput, ProcessorsInput, RemoveInput};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
 async fn view(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(authorisations::view(&app, &caller, &id).await?))
 }
@@ -34,7 +34,7 @@ async fn view(
 async fn add_administrators(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     JsonBody(input): JsonBody<AdministratorsInput>,
 ) -> Result<impl IntoResponse> {
     let view = authorisations::add_administrators(&app, &caller, &id, input).await?;
@@ -44,7 +44,7 @@ async fn add_administrators(
 async fn add_processors(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     JsonBody(input): JsonBody<ProcessorsInput>,
 ) -> Result<impl IntoResponse> {
     let view = authorisations::add_processors(&app, &caller, &id, input).await?;
@@ -54,7 +54,7 @@ async fn add_processors(
 async fn remove(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     JsonBody(input): JsonBody<RemoveInput>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(

@@ -1,12 +1,12 @@
 //! The `customers` function's routes: the overview, create, read, edit and delete.
 
 use super::AppState;
-use super::extract::{Body, IdempotencyKey, JsonBody, QueryParams, parse_json};
+use super::extract::{Body, IdempotencyKey, JsonBody, PathParams, QueryParams, parse_json};
 use crate::auth::Caller;
 use crate::domain::CustomerInput;
 use crate::error::Result;
 use crate::usecases::customers::{self, ListQuery};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -45,7 +45,7 @@ async fn create(
 async fn read(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(customers::get(&app, &caller, &id).await?))
 }
@@ -53,7 +53,7 @@ async fn read(
 async fn update(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     JsonBody(input): JsonBody<CustomerInput>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(customers::update(&app, &caller, &id, input).await?))
@@ -62,7 +62,7 @@ async fn update(
 async fn delete(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<impl IntoResponse> {
     customers::delete(&app, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)

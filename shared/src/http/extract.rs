@@ -71,6 +71,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// Path parameters. A segment that does not decode (not UTF-8) cannot be an id of ours: 404,
+/// as for any unknown id, in problem+json.
+pub struct PathParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathParams<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        <axum::extract::Path<T> as FromRequestParts<S>>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| PathParams(v))
+            .map_err(|_| Error::NotFound)
+    }
+}
+
 /// A query string parsed into `T`; a malformed one is 400.
 pub struct QueryParams<T>(pub T);
 

@@ -1,11 +1,11 @@
 //! The specialist directory's routes, served by the `authorisations` function.
 
 use super::AppState;
-use super::extract::JsonBody;
+use super::extract::{JsonBody, PathParams};
 use crate::auth::Caller;
 use crate::error::Result;
 use crate::usecases::specialists::{self, SpecialistInput};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use axum::routing::{get, put};
 use axum::{Json, Router};
@@ -23,7 +23,7 @@ async fn list(State(app): State<AppState>, caller: Caller) -> Result<impl IntoRe
 async fn put_specialist(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     JsonBody(input): JsonBody<SpecialistInput>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(specialists::put(&app, &caller, &id, input).await?))

@@ -2,11 +2,11 @@
 //! own view is `me`).
 
 use super::AppState;
-use super::extract::JsonBody;
+use super::extract::{JsonBody, PathParams};
 use crate::auth::Caller;
 use crate::error::Result;
 use crate::usecases::transactions::{self, NewTransaction};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -25,7 +25,7 @@ pub fn router() -> Router<AppState> {
 async fn list(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(transactions::list(&app, &caller, &id).await?))
 }
@@ -33,7 +33,7 @@ async fn list(
 async fn create(
     State(app): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     JsonBody(input): JsonBody<NewTransaction>,
 ) -> Result<impl IntoResponse> {
     let t = transactions::create(&app, &caller, &id, input).await?;
@@ -44,7 +44,7 @@ async fn create(
 async fn read(
     State(app): State<AppState>,
     caller: Caller,
-    Path((id, tid)): Path<(String, String)>,
+    PathParams((id, tid)): PathParams<(String, String)>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(transactions::get(&app, &caller, &id, &tid).await?))
 }
@@ -52,7 +52,7 @@ async fn read(
 async fn delete(
     State(app): State<AppState>,
     caller: Caller,
-    Path((id, tid)): Path<(String, String)>,
+    PathParams((id, tid)): PathParams<(String, String)>,
 ) -> Result<impl IntoResponse> {
     transactions::delete(&app, &caller, &id, &tid).await?;
     Ok(StatusCode::NO_CONTENT)
