@@ -7,6 +7,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::Credentials;
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, ReturnConsumedCapacity, WriteRequest};
 use http_body_util::BodyExt;
+use shared::adapters::counting::RequestCounter;
 use shared::adapters::dynamo::{DynamoTable, counting_client, ensure_table};
 use shared::adapters::local_identity::LocalIdentity;
 use shared::adapters::outbox::Outbox;
@@ -14,7 +15,7 @@ use shared::app::App;
 use shared::auth::Caller;
 use shared::config::Settings;
 use shared::domain::{BusinessTransaction, Customer, CustomerId, CustomerInput, Text};
-use shared::ports::{SystemClock, Table};
+use shared::ports::SystemClock;
 use shared::store::{self, CustomerItem, TransactionItem, to_item};
 use std::collections::HashMap;
 use std::path::Path;
@@ -42,16 +43,17 @@ pub fn settings() -> Settings {
     }
 }
 
-/// A new table on moto; the returned `DynamoTable` counts its data requests from zero.
+/// A new table on moto, the counter of its data requests (from zero), and an uncounted
+/// client for the tools around the port (scans, bulk writes, dropping the table).
 pub async fn fresh_table(
     conf: &aws_config::SdkConfig,
     prefix: &str,
-) -> Result<(Arc<DynamoTable>, Client)> {
+) -> Result<(Arc<DynamoTable>, RequestCounter, Client)> {
     let admin = Client::new(conf);
     let name = format!("{prefix}-{}", uuid::Uuid::new_v4());
     ensure_table(&admin, &name).await?;
     let (client, counter) = counting_client(conf);
-    Ok((Arc::new(DynamoTable::new(client, name, counter)), admin))
+    Ok((Arc::new(DynamoTable::new(client, name)), counter, admin))
 }
 
 /// An app on `table` whose messages go to an in-memory outbox and whose sign-ins are local:
@@ -207,7 +209,7 @@ pub async fn round_trips(conf: &aws_config::SdkConfig, root: &Path) -> Result<Ve
     let documented = documented_round_trips(&doc);
     let mut out = Vec::new();
     for (file, endpoint) in ENDPOINTS {
-        let (table, admin) = fresh_table(conf, "bench-rt").await?;
+        let (table, requests, admin) = fresh_table(conf, "bench-rt").await?;
         let app = app_on(table.clone())?;
         crate::fixtures::seed(table.as_ref()).await?;
         let raw = std::fs::read_to_string(root.join("events").join(file))
@@ -224,11 +226,11 @@ pub async fn round_trips(conf: &aws_config::SdkConfig, root: &Path) -> Result<Ve
         } else {
             0
         };
-        let before = table.requests();
+        let before = requests.get();
         let res = router.oneshot(req).await?;
         let status = res.status().as_u16();
         let _ = res.into_body().collect().await;
-        let requests = table.requests() - before;
+        let requests = requests.get() - before;
         let documented = documented
             .get(*endpoint)
             .cloned()
@@ -412,6 +414,7 @@ pub struct Scale {
 async fn overview_at(
     admin: &Client,
     table: &Arc<DynamoTable>,
+    requests: &RequestCounter,
     app: &App,
     customers: usize,
 ) -> Result<OverviewAt> {
@@ -443,7 +446,7 @@ async fn overview_at(
     let mut list_times = Vec::new();
     let mut list_requests = 0;
     for _ in 0..6 {
-        let before = table.requests();
+        let before = requests.get();
         let t = Instant::now();
         let page = shared::usecases::customers::list(
             app,
@@ -458,7 +461,7 @@ async fn overview_at(
         .await
         .map_err(|e| anyhow::anyhow!("customers::list: {e:?}"))?;
         list_times.push(t.elapsed());
-        list_requests = table.requests() - before;
+        list_requests = requests.get() - before;
         anyhow::ensure!(
             page.items.len() == 25,
             "the first page holds {} customers",
@@ -473,8 +476,8 @@ async fn overview_at(
         bytes,
         rcu_estimate: (bytes.div_ceil(4096).max(1)) as f64 * 0.5,
         moto_capacity: out.consumed_capacity().and_then(|c| c.capacity_units()),
-        query_time: crate::median(&query_times),
-        list_time: crate::median(&list_times),
+        query_time: crate::report::median(&query_times),
+        list_time: crate::report::median(&list_times),
         list_requests,
     })
 }
@@ -482,7 +485,7 @@ async fn overview_at(
 /// Fills one table with customers: measures the overview at 1,000, then keeps writing up to
 /// `wanted` or until `budget` is spent, and measures again at the size reached.
 pub async fn scale(conf: &aws_config::SdkConfig, wanted: usize, budget: Duration) -> Result<Scale> {
-    let (table, admin) = fresh_table(conf, "bench-scale").await?;
+    let (table, requests, admin) = fresh_table(conf, "bench-scale").await?;
     let app = app_on(table.clone())?;
     let now = OffsetDateTime::now_utc();
     let started = Instant::now();
@@ -503,7 +506,7 @@ pub async fn scale(conf: &aws_config::SdkConfig, wanted: usize, budget: Duration
         batch_write(&admin, table.name(), items).await?;
         written = target;
         if written == first {
-            points.push(overview_at(&admin, &table, &app, written).await?);
+            points.push(overview_at(&admin, &table, &requests, &app, written).await?);
             eprintln!("  scale: {written} customers written, overview measured");
         } else if written.is_multiple_of(10_000) {
             eprintln!(
@@ -518,7 +521,7 @@ pub async fn scale(conf: &aws_config::SdkConfig, wanted: usize, budget: Duration
     }
     let insert_rate = written as f64 / started.elapsed().as_secs_f64();
     if written > first {
-        points.push(overview_at(&admin, &table, &app, written).await?);
+        points.push(overview_at(&admin, &table, &requests, &app, written).await?);
     }
     let _ = admin.delete_table().table_name(table.name()).send().await;
     Ok(Scale {
@@ -542,7 +545,7 @@ pub struct Delete {
 }
 
 pub async fn delete(conf: &aws_config::SdkConfig, transactions: usize) -> Result<Delete> {
-    let (table, admin) = fresh_table(conf, "bench-delete").await?;
+    let (table, requests, admin) = fresh_table(conf, "bench-delete").await?;
     let app = app_on(table.clone())?;
     let anna = Caller::Staff {
         id: "anna".into(),
@@ -577,13 +580,13 @@ pub async fn delete(conf: &aws_config::SdkConfig, transactions: usize) -> Result
         .collect::<Result<Vec<_>>>()?;
     batch_write(&admin, table.name(), items).await?;
     let before_items = count_items(&admin, table.name()).await?;
-    let before = table.requests();
+    let before = requests.get();
     let t = Instant::now();
     shared::usecases::customers::delete(&app, &anna, &created.id)
         .await
         .map_err(|e| anyhow::anyhow!("deleting the customer: {e:?}"))?;
     let seconds = t.elapsed().as_secs_f64();
-    let requests = table.requests() - before;
+    let requests = requests.get() - before;
     let after_items = count_items(&admin, table.name()).await?;
     let items = before_items - after_items - 1;
     let _ = admin.delete_table().table_name(table.name()).send().await;

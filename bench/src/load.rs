@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result, bail};
 use std::path::Path;
-use std::process::Stdio;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -74,6 +74,8 @@ fn percentile(out: &str, p: &str) -> Option<f64> {
     })
 }
 
+/// Starts the local server, signs in as anna, creates one customer and puts `seconds` of wrk
+/// load with `connections` connections on its read and on its authorisations view.
 pub async fn run(
     server: &Path,
     root: &Path,
@@ -85,22 +87,45 @@ pub async fn run(
         .local_addr()?
         .port();
     let addr = format!("127.0.0.1:{port}");
-    let outbox = work.join("load-outbox");
+    let mut child = start_server(server, root, port, work)?;
+    let result = async {
+        wait_until_listening(&addr, &mut child).await?;
+        let (token, id) = sign_in_and_create_customer(&addr).await?;
+        let mut out = Vec::new();
+        for path in [
+            format!("/customers/{id}"),
+            format!("/customers/{id}/authorisations"),
+        ] {
+            let (status, body) = http(&addr, "GET", &path, Some(&token), "").await?;
+            anyhow::ensure!(status == 200, "GET {path} answered {status}: {body}");
+            let text = wrk(&addr, &path, &token, seconds, connections).await?;
+            out.push(parse_wrk(&text, path.replace(&id, "{id}"))?);
+        }
+        Ok(out)
+    }
+    .await;
+    crate::runtime::stop_child(&mut child);
+    result
+}
+
+fn start_server(server: &Path, root: &Path, port: u16, work: &Path) -> Result<Child> {
     let log = std::fs::File::create(work.join("local-server.log"))?;
-    let mut child = std::process::Command::new(server)
+    std::process::Command::new(server)
         .current_dir(root)
         .args(["--port", &port.to_string(), "--outbox"])
-        .arg(&outbox)
+        .arg(work.join("load-outbox"))
         .env("RUST_LOG", "warn")
         .stdin(Stdio::null())
         .stdout(Stdio::from(log.try_clone()?))
         .stderr(Stdio::from(log))
         .spawn()
-        .with_context(|| format!("starting {}", server.display()))?;
+        .with_context(|| format!("starting {}", server.display()))
+}
+
+async fn wait_until_listening(addr: &str, child: &mut Child) -> Result<()> {
     let started = Instant::now();
-    while TcpStream::connect(&addr).await.is_err() {
+    while TcpStream::connect(addr).await.is_err() {
         if started.elapsed() > Duration::from_secs(30) {
-            crate::runtime::stop_child(&mut child);
             bail!("local-server did not listen on {addr} within 30 s");
         }
         if let Ok(Some(status)) = child.try_wait() {
@@ -108,61 +133,86 @@ pub async fn run(
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let result = async {
-        let (status, body) = http(&addr, "POST", "/dev/login", None, r#"{"specialistId":"anna"}"#).await?;
-        anyhow::ensure!(status == 200, "POST /dev/login answered {status}: {body}");
-        let token = json_str(&body, "token")?;
-        let (status, body) = http(
-            &addr,
-            "POST",
-            "/customers",
-            Some(&token),
-            r#"{"type":"person","firstName":"Erika","lastName":"Mustermann","email":"erika@example.com","mobile":"0170 1234567"}"#,
-        )
-        .await?;
-        anyhow::ensure!(status == 201, "POST /customers answered {status}: {body}");
-        let id = json_str(&body, "id")?;
-        let mut out = Vec::new();
-        for path in [format!("/customers/{id}"), format!("/customers/{id}/authorisations")] {
-            let (status, body) = http(&addr, "GET", &path, Some(&token), "").await?;
-            anyhow::ensure!(status == 200, "GET {path} answered {status}: {body}");
-            let mut wrk = std::process::Command::new("wrk");
-            wrk.args(["-t1", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency"])
-                .args(["-H", &format!("Authorization: Bearer {token}")])
-                .arg(format!("http://{addr}{path}"));
-            let wrk = tokio::task::spawn_blocking(move || wrk.output())
-                .await?
-                .context("running wrk (apt-get install wrk)")?;
-            let text = String::from_utf8_lossy(&wrk.stdout).into_owned();
-            anyhow::ensure!(wrk.status.success(), "wrk failed: {text}{}", String::from_utf8_lossy(&wrk.stderr));
-            let rps = text
-                .lines()
-                .find_map(|l| l.strip_prefix("Requests/sec:"))
-                .and_then(|v| v.trim().parse().ok())
-                .with_context(|| format!("no Requests/sec in wrk's output:\n{text}"))?;
-            let requests = text
-                .lines()
-                .find(|l| l.contains("requests in"))
-                .and_then(|l| l.split_whitespace().next())
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            let non_2xx = text
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("Non-2xx or 3xx responses:"))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            out.push(Load {
-                path: path.replace(&id, "{id}"),
-                rps,
-                p50_ms: percentile(&text, "50%").context("no 50% line")?,
-                p99_ms: percentile(&text, "99%").context("no 99% line")?,
-                requests,
-                non_2xx,
-            });
-        }
-        Ok(out)
-    }
-    .await;
-    crate::runtime::stop_child(&mut child);
-    result
+    Ok(())
+}
+
+/// anna's token and the id of a new customer.
+async fn sign_in_and_create_customer(addr: &str) -> Result<(String, String)> {
+    let (status, body) = http(
+        addr,
+        "POST",
+        "/dev/login",
+        None,
+        r#"{"specialistId":"anna"}"#,
+    )
+    .await?;
+    anyhow::ensure!(status == 200, "POST /dev/login answered {status}: {body}");
+    let token = json_str(&body, "token")?;
+    let (status, body) = http(
+        addr,
+        "POST",
+        "/customers",
+        Some(&token),
+        r#"{"type":"person","firstName":"Erika","lastName":"Mustermann","email":"erika@example.com","mobile":"0170 1234567"}"#,
+    )
+    .await?;
+    anyhow::ensure!(status == 201, "POST /customers answered {status}: {body}");
+    let id = json_str(&body, "id")?;
+    Ok((token, id))
+}
+
+/// wrk's report of `seconds` of load on `path`.
+async fn wrk(
+    addr: &str,
+    path: &str,
+    token: &str,
+    seconds: u64,
+    connections: u32,
+) -> Result<String> {
+    let mut wrk = std::process::Command::new("wrk");
+    wrk.args([
+        "-t1",
+        &format!("-c{connections}"),
+        &format!("-d{seconds}s"),
+        "--latency",
+    ])
+    .args(["-H", &format!("Authorization: Bearer {token}")])
+    .arg(format!("http://{addr}{path}"));
+    let wrk = tokio::task::spawn_blocking(move || wrk.output())
+        .await?
+        .context("running wrk (apt-get install wrk)")?;
+    let text = String::from_utf8_lossy(&wrk.stdout).into_owned();
+    anyhow::ensure!(
+        wrk.status.success(),
+        "wrk failed: {text}{}",
+        String::from_utf8_lossy(&wrk.stderr)
+    );
+    Ok(text)
+}
+
+fn parse_wrk(text: &str, path: String) -> Result<Load> {
+    let rps = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+        .with_context(|| format!("no Requests/sec in wrk's output:\n{text}"))?;
+    let requests = text
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let non_2xx = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Non-2xx or 3xx responses:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    Ok(Load {
+        path,
+        rps,
+        p50_ms: percentile(text, "50%").context("no 50% line")?,
+        p99_ms: percentile(text, "99%").context("no 99% line")?,
+        requests,
+        non_2xx,
+    })
 }

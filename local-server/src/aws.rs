@@ -6,7 +6,7 @@ use anyhow::Context;
 use aws_config::BehaviorVersion;
 use aws_sdk_dynamodb::config::Credentials;
 use shared::adapters::cognito::{CognitoIdentity, ensure_user_pool};
-use shared::adapters::dynamo::{DynamoTable, counting_client, ensure_table};
+use shared::adapters::dynamo::{DynamoTable, ensure_table};
 use shared::adapters::outbox::OutboxEntry;
 use shared::adapters::ses::{SesMailer, ensure_identity};
 use shared::adapters::sns::SnsSms;
@@ -41,7 +41,7 @@ pub async fn connect(
     }
     let sdk = loader.load().await;
 
-    let (dynamo, requests) = counting_client(&sdk);
+    let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
     ensure_table(&dynamo, table)
         .await
         .with_context(|| format!("creating or finding table {table} at {endpoint}"))?;
@@ -56,7 +56,7 @@ pub async fn connect(
     let client_id = ensure_client(&cognito, &pool_id).await?;
 
     let app = App {
-        table: Arc::new(DynamoTable::new(dynamo, table, requests)),
+        table: Arc::new(DynamoTable::new(dynamo, table)),
         mailer: Arc::new(SesMailer::new(ses, SENDER)),
         sms: Arc::new(SnsSms::new(aws_sdk_sns::Client::new(&sdk))),
         identity: Arc::new(CognitoIdentity::new(cognito.clone(), pool_id.clone())),

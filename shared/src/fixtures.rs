@@ -27,72 +27,10 @@ fn valid<T>(parsed: Result<T, String>) -> T {
 /// time (the e-mail marker `accesses-update.json` creates).
 pub fn writes(now: OffsetDateTime) -> Vec<Write> {
     let id = CustomerId::parse("cus_example").expect("a fixture constant parses");
-    let data = CustomerInput {
-        kind: Some("person".into()),
-        first_name: Some("Erika".into()),
-        last_name: Some("Mustermann".into()),
-        email: Some("erika.fixture@example.com".into()),
-        ..Default::default()
-    }
-    .parse(now.date())
-    .unwrap_or_else(|e| panic!("the fixture customer does not parse: {e:?}"));
-    let customer = Customer {
-        id: id.clone(),
-        data,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
-    let mut customer_item = to_item(&store::CustomerItem::from_domain(&customer));
-    customer_item.insert("adminCount".into(), 2.into());
     let token = valid(RegistrationToken::parse(EVENT_TOKEN));
-    let salt = new_salt();
-    let hash = code_hash(&salt, &valid(RegistrationCode::parse(EVENT_CODE)));
-    let invited = Access {
-        id: "acc_example".into(),
-        customer_id: id.clone(),
-        first_name: valid(Text::parse("Erika", 100)),
-        last_name: valid(Text::parse("Mustermann", 100)),
-        email: valid(EmailAddress::parse("erika.invited@example.com")),
-        mobile: Some(valid(MobileNumber::parse("0170 1234567"))),
-        language: Language::De,
-        status: AccessStatus::Invited,
-        invited_at: now,
-        activated_at: None,
-        identity: None,
-        invitation: Some(token.hash()),
-        invitations: vec![token.hash()],
-        sends: vec![now.unix_timestamp()],
-        delivery: None,
-        version: 1,
-    };
-    let active = Access {
-        id: "acc_active".into(),
-        email: valid(EmailAddress::parse("erika.active@example.com")),
-        status: AccessStatus::Active,
-        activated_at: Some(now),
-        identity: Some("enduser-erika".into()),
-        invitation: None,
-        invitations: Vec::new(),
-        ..invited.clone()
-    };
-    let invitation = Invitation {
-        token_hash: token.hash(),
-        customer_id: id.clone(),
-        access_id: invited.id.clone(),
-        code: Some((salt, hash)),
-        expires_at: now + time::Duration::days(7),
-        attempts: 0,
-        status: InvitationStatus::Pending,
-        email: invited.email.clone(),
-        language: Language::De,
-    };
-    let tx = BusinessTransaction {
-        id: "trx_example".into(),
-        customer_id: id.clone(),
-        title: valid(Text::parse("Jahresabschluss 2025", 200)),
-        created_at: now,
-    };
+    let invited = invited_access(&id, &token, now);
+    let active = active_access(&invited, now);
+    let tx = transaction(&id, now);
     let grant = ProcessorGrant {
         specialist_id: "ben".into(),
         transaction_id: tx.id.clone(),
@@ -100,7 +38,7 @@ pub fn writes(now: OffsetDateTime) -> Vec<Write> {
     };
     let patched = valid(EmailAddress::parse(PATCHED_EMAIL));
     vec![
-        Write::put(customer_item),
+        Write::put(customer_item(&id, now)),
         Write::put(to_item(&AccessItem::from_domain(&invited))),
         Write::put(to_item(&AccessItem::from_domain(&active))),
         Write::put(to_item(&PointerItem::new(
@@ -118,11 +56,99 @@ pub fn writes(now: OffsetDateTime) -> Vec<Write> {
             &id,
             Some("acc_active"),
         ))),
-        Write::put(to_item(&InvitationItem::from_domain(&invitation))),
+        Write::put(to_item(&InvitationItem::from_domain(&invitation(
+            &invited, &token, now,
+        )))),
         Write::put(to_item(&GrantItem::admin(&id, "anna", now))),
         Write::put(to_item(&GrantItem::admin(&id, "ben", now))),
         Write::put(to_item(&TransactionItem::from_domain(&tx))),
         Write::put(to_item(&GrantItem::processor(&id, &grant, now))),
         Write::delete(store::email_key(&patched.normalized())),
     ]
+}
+
+/// The person `cus_example` with its two administrators counted.
+fn customer_item(id: &CustomerId, now: OffsetDateTime) -> crate::ports::Item {
+    let data = CustomerInput {
+        kind: Some("person".into()),
+        first_name: Some("Erika".into()),
+        last_name: Some("Mustermann".into()),
+        email: Some("erika.fixture@example.com".into()),
+        ..Default::default()
+    }
+    .parse(now.date())
+    .unwrap_or_else(|e| panic!("the fixture customer does not parse: {e:?}"));
+    let customer = Customer {
+        id: id.clone(),
+        data,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let mut item = to_item(&store::CustomerItem::from_domain(&customer));
+    item.insert("adminCount".into(), 2.into());
+    item
+}
+
+/// `acc_example`, invited with `token`.
+fn invited_access(id: &CustomerId, token: &RegistrationToken, now: OffsetDateTime) -> Access {
+    Access {
+        id: "acc_example".into(),
+        customer_id: id.clone(),
+        first_name: valid(Text::parse("Erika", 100)),
+        last_name: valid(Text::parse("Mustermann", 100)),
+        email: valid(EmailAddress::parse("erika.invited@example.com")),
+        mobile: Some(valid(MobileNumber::parse("0170 1234567"))),
+        language: Language::De,
+        status: AccessStatus::Invited,
+        invited_at: now,
+        activated_at: None,
+        identity: None,
+        invitation: Some(token.hash()),
+        invitations: vec![token.hash()],
+        sends: vec![now.unix_timestamp()],
+        delivery: None,
+        version: 1,
+    }
+}
+
+/// `acc_active`: the end user `enduser-erika`, registered.
+fn active_access(invited: &Access, now: OffsetDateTime) -> Access {
+    Access {
+        id: "acc_active".into(),
+        email: valid(EmailAddress::parse("erika.active@example.com")),
+        status: AccessStatus::Active,
+        activated_at: Some(now),
+        identity: Some("enduser-erika".into()),
+        invitation: None,
+        invitations: Vec::new(),
+        ..invited.clone()
+    }
+}
+
+/// The pending invitation of `invited`, with the SMS code `EVENT_CODE`.
+fn invitation(invited: &Access, token: &RegistrationToken, now: OffsetDateTime) -> Invitation {
+    let salt = new_salt();
+    let hash = code_hash(&salt, &valid(RegistrationCode::parse(EVENT_CODE)));
+    Invitation {
+        token_hash: token.hash(),
+        customer_id: invited.customer_id.clone(),
+        access_id: invited.id.clone(),
+        code: Some((salt, hash)),
+        expires_at: now + time::Duration::days(7),
+        attempts: 0,
+        status: InvitationStatus::Pending,
+        email: invited.email.clone(),
+        language: Language::De,
+    }
+}
+
+/// `trx_example`.
+fn transaction(id: &CustomerId, now: OffsetDateTime) -> BusinessTransaction {
+    BusinessTransaction {
+        id: "trx_example".into(),
+        customer_id: id.clone(),
+        title: valid(Text::parse("Jahresabschluss 2025", 200)),
+        created_at: now,
+    }
 }

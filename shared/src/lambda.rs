@@ -2,7 +2,7 @@
 //! clients and adapters once, and hand its router to the Lambda runtime.
 
 use crate::adapters::cognito::CognitoIdentity;
-use crate::adapters::dynamo::{DynamoTable, counting_client};
+use crate::adapters::dynamo::DynamoTable;
 use crate::adapters::not_granted::NotGranted;
 use crate::adapters::ses::SesMailer;
 use crate::adapters::sns::SnsSms;
@@ -108,7 +108,6 @@ pub async fn app_from_env(config: Config, function: &Function) -> App {
         .http_client(shared_https_client())
         .load()
         .await;
-    let (dynamo, requests) = counting_client(&sdk);
     let not_granted = Arc::new(NotGranted(function.name));
     // `Config::from_env` read the sender and the pool exactly for the functions granted them.
     let (mailer, sms): (Arc<dyn Mailer>, Arc<dyn SmsSender>) = match config.ses_from_address {
@@ -126,7 +125,10 @@ pub async fn app_from_env(config: Config, function: &Function) -> App {
         None => not_granted,
     };
     App {
-        table: Arc::new(DynamoTable::new(dynamo, config.table_name, requests)),
+        table: Arc::new(DynamoTable::new(
+            aws_sdk_dynamodb::Client::new(&sdk),
+            config.table_name,
+        )),
         mailer,
         sms,
         identity,

@@ -218,8 +218,6 @@ pub trait Table: Send + Sync {
     async fn transact(&self, writes: Vec<Write>, token: Option<String>) -> Result<(), StoreError>;
     /// Deletes any number of items, 25 per request, retrying unprocessed ones with backoff.
     async fn batch_delete(&self, keys: &[Key]) -> Result<(), StoreError>;
-    /// Requests sent to the store so far (for round-trip tests and benchmarks).
-    fn requests(&self) -> u64;
 
     /// Reads every page of a query.
     async fn query_all(&self, query: &Query) -> Result<Vec<Item>, StoreError> {

@@ -4,6 +4,7 @@
 use crate::helpers::futures_scan::ScanFuture;
 use aws_config::BehaviorVersion;
 use aws_sdk_dynamodb::config::Credentials;
+use shared::adapters::counting::RequestCounter;
 use shared::adapters::dynamo::{DynamoTable, counting_client, ensure_table};
 use shared::ports::Table;
 use std::io::{Read, Write};
@@ -113,22 +114,26 @@ async fn sdk_config() -> aws_config::SdkConfig {
 
 /// A new empty table on moto, with a client whose data requests are counted from zero
 /// (creating the table and scanning it do not count).
-pub async fn fresh_dynamo_table() -> Arc<DynamoTable> {
+pub async fn fresh_dynamo_table() -> (Arc<DynamoTable>, RequestCounter) {
     let conf = sdk_config().await;
     let name = format!("t-{}", uuid::Uuid::new_v4());
     let (client, counter) = counting_client(&conf);
     ensure_table(&client, &name)
         .await
         .unwrap_or_else(|e| panic!("creating table {name} on moto at {}: {e:#}", endpoint()));
-    Arc::new(DynamoTable::new(client, name, counter))
+    (Arc::new(DynamoTable::new(client, name)), counter)
 }
 
-pub async fn fresh_table() -> (Arc<dyn Table>, Arc<dyn Fn() -> ScanFuture + Send + Sync>) {
-    let table = fresh_dynamo_table().await;
+pub async fn fresh_table() -> (
+    Arc<dyn Table>,
+    Arc<dyn Fn() -> ScanFuture + Send + Sync>,
+    RequestCounter,
+) {
+    let (table, requests) = fresh_dynamo_table().await;
     let for_scan = table.clone();
     let scan = Arc::new(move || -> ScanFuture {
         let t = for_scan.clone();
         Box::pin(async move { t.scan_all().await.expect("scanning the moto table") })
     });
-    (table, scan)
+    (table, scan, requests)
 }

@@ -7,12 +7,10 @@ use async_trait::async_trait;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(Default)]
 pub struct MemoryTable {
     items: Mutex<BTreeMap<Key, Item>>,
-    requests: AtomicU64,
 }
 
 /// DynamoDB's limit on one page of a query.
@@ -32,10 +30,6 @@ impl MemoryTable {
         // A panic while holding the lock cannot leave a half-applied write: writes are applied
         // only after every check has passed. So a poisoned lock still guards consistent data.
         self.items.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn count(&self) {
-        self.requests.fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -135,7 +129,6 @@ fn approximate_size(item: &Item) -> usize {
 #[async_trait]
 impl Table for MemoryTable {
     async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
-        self.count();
         Ok(self.lock().get(key).cloned())
     }
 
@@ -144,7 +137,6 @@ impl Table for MemoryTable {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
-        self.count();
         assert!(keys.len() <= 100, "BatchGetItem takes at most 100 keys");
         let unique: HashSet<&Key> = keys.iter().collect();
         assert_eq!(
@@ -157,7 +149,6 @@ impl Table for MemoryTable {
     }
 
     async fn query(&self, query: &Query) -> Result<Page, StoreError> {
-        self.count();
         let items = self.lock();
         // (sort value, pk, sk) in index order.
         let mut rows: Vec<(String, &Key, &Item)> = match query.index {
@@ -218,7 +209,6 @@ impl Table for MemoryTable {
     }
 
     async fn write(&self, write: Write) -> Result<(), StoreError> {
-        self.count();
         let mut items = self.lock();
         if let Some(cond) = cond_of(&write) {
             let key = write
@@ -241,7 +231,6 @@ impl Table for MemoryTable {
                 writes.len()
             )));
         }
-        self.count();
         let mut seen = HashSet::new();
         for w in &writes {
             let key = w
@@ -268,18 +257,11 @@ impl Table for MemoryTable {
     }
 
     async fn batch_delete(&self, keys: &[Key]) -> Result<(), StoreError> {
-        for chunk in keys.chunks(25) {
-            self.count();
-            let mut items = self.lock();
-            for k in chunk {
-                items.remove(k);
-            }
+        let mut items = self.lock();
+        for k in keys {
+            items.remove(k);
         }
         Ok(())
-    }
-
-    fn requests(&self) -> u64 {
-        self.requests.load(Ordering::Relaxed)
     }
 }
 

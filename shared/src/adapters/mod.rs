@@ -3,6 +3,8 @@
 //! is not granted.
 
 pub mod cognito;
+#[cfg(feature = "testing")]
+pub mod counting;
 pub mod dynamo;
 pub mod local_identity;
 pub mod memory;

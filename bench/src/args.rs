@@ -1,0 +1,110 @@
+//! The harness's command line (see `--help`, which prints the doc of `main.rs`).
+
+use anyhow::{Context, Result, bail};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Every section, in the order of the table.
+const SECTIONS: [&str; 8] = [
+    "init", "size", "memory", "trips", "scale", "delete", "load", "rng",
+];
+
+pub struct Args {
+    pub moto: String,
+    pub x86_bin: Option<PathBuf>,
+    pub x86_zip: Option<PathBuf>,
+    pub arm_bin: Option<PathBuf>,
+    pub arm_zip: Option<PathBuf>,
+    pub arm_note: Option<String>,
+    pub local_server: Option<PathBuf>,
+    pub starts: usize,
+    pub invokes: usize,
+    pub scale: usize,
+    pub scale_budget: Duration,
+    pub transactions: usize,
+    pub load_secs: u64,
+    pub sections: Vec<String>,
+    pub out: Option<PathBuf>,
+    pub root: PathBuf,
+}
+
+impl Default for Args {
+    fn default() -> Self {
+        Self {
+            moto: std::env::var("MOTO_ENDPOINT").unwrap_or_default(),
+            x86_bin: None,
+            x86_zip: None,
+            arm_bin: None,
+            arm_zip: None,
+            arm_note: None,
+            local_server: None,
+            starts: 20,
+            invokes: 1_000,
+            scale: 100_000,
+            scale_budget: Duration::from_secs(300),
+            transactions: 1_000,
+            load_secs: 10,
+            sections: SECTIONS.map(String::from).to_vec(),
+            out: None,
+            root: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."),
+        }
+    }
+}
+
+impl Args {
+    /// Whether `section` is to be run.
+    pub fn on(&self, section: &str) -> bool {
+        self.sections.iter().any(|s| s == section)
+    }
+}
+
+/// Reads the arguments; `--help` and the probes (`--probe-rng`, `--probe-phone`) answer and
+/// exit here.
+pub fn parse() -> Result<Args> {
+    let mut a = Args::default();
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--moto" => a.moto = value()?,
+            "--x86-bin" => a.x86_bin = Some(value()?.into()),
+            "--x86-zip" => a.x86_zip = Some(value()?.into()),
+            "--arm-bin" => a.arm_bin = Some(value()?.into()),
+            "--arm-zip" => a.arm_zip = Some(value()?.into()),
+            "--arm-note" => a.arm_note = Some(value()?),
+            "--local-server" => a.local_server = Some(value()?.into()),
+            "--starts" => a.starts = value()?.parse()?,
+            "--invokes" => a.invokes = value()?.parse()?,
+            "--scale" => a.scale = value()?.parse()?,
+            "--scale-budget" => a.scale_budget = Duration::from_secs(value()?.parse()?),
+            "--transactions" => a.transactions = value()?.parse()?,
+            "--load-secs" => a.load_secs = value()?.parse()?,
+            "--sections" => a.sections = value()?.split(',').map(|s| s.trim().to_owned()).collect(),
+            "--out" => a.out = Some(value()?.into()),
+            "--root" => a.root = value()?.into(),
+            "--probe-rng" => exit_after(crate::probes::rng),
+            "--probe-phone" => exit_after(crate::probes::phone),
+            "-h" | "--help" => exit_after(print_help),
+            other => bail!("unknown argument {other} (see --help)"),
+        }
+    }
+    a.moto = a.moto.trim().trim_end_matches('/').to_owned();
+    Ok(a)
+}
+
+fn exit_after(answer: fn()) -> ! {
+    answer();
+    std::process::exit(0);
+}
+
+fn print_help() {
+    println!(
+        "{}",
+        include_str!("main.rs")
+            .lines()
+            .take_while(|l| l.starts_with("//!"))
+            .map(|l| l.trim_start_matches("//!").trim_start())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

@@ -1,0 +1,367 @@
+//! The release binaries: init, first and warm invokes and peak memory against a mock Lambda
+//! Runtime API (next to the bare `lambda_http` + axum floor), and their sizes.
+
+use crate::Bench;
+use crate::report::{Table, all_2xx, mb, median, mib, ms, statuses, thousands, yes};
+use crate::runtime::{self, Started};
+use anyhow::{Context, Result, bail};
+use axum::body::Bytes;
+use shared::adapters::dynamo::DynamoTable;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+const FLOOR: &str = "bench-floor";
+/// Functions whose start gets freshly seeded fixtures: the accesses PATCH re-invites (and so
+/// revokes the invitation that the registration event inspects).
+const RESEED: &[&str] = &["accesses", "registration"];
+/// The extra init run of `customers` with `SSL_CERT_FILE` set to the system bundle.
+const CERT_FILE_RUN: &str = "customers with SSL_CERT_FILE";
+const CERT_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
+/// One extra environment variable (name, value).
+type EnvVar = (&'static str, &'static str);
+const SES_FROM: &str = "no-reply@kanzlei.example.com";
+
+/// Each function and the event that represents it (read-only where the function has a read;
+/// the accesses function has only writes: its PATCH answers 200 again and again).
+const FUNCTIONS: &[(&str, &str)] = &[
+    (FLOOR, "customers-get.json"),
+    ("customers", "customers-get.json"),
+    ("accesses", "accesses-update.json"),
+    ("authorisations", "authorisations-get.json"),
+    ("registration", "registrations-inspect.json"),
+    ("transactions", "transactions-get.json"),
+];
+
+/// What starting the binaries needs: their seeded table on moto, the user pool, the events.
+struct Rig<'a> {
+    bench: &'a Bench,
+    bin_dir: &'a Path,
+    table: Arc<DynamoTable>,
+    pool: String,
+    events: BTreeMap<&'static str, Bytes>,
+}
+
+impl<'a> Rig<'a> {
+    async fn prepare(bench: &'a Bench) -> Result<Rig<'a>> {
+        let bin_dir = bench
+            .args
+            .x86_bin
+            .as_ref()
+            .context("--x86-bin DIR is needed for init and memory")?;
+        let conf = &bench.conf;
+        let (table, _requests, _admin) =
+            crate::dynamo::fresh_table(conf, "bench-functions").await?;
+        crate::fixtures::seed(table.as_ref()).await?;
+        shared::adapters::ses::ensure_identity(&aws_sdk_sesv2::Client::new(conf), SES_FROM).await?;
+        let pool = shared::adapters::cognito::ensure_user_pool(
+            &aws_sdk_cognitoidentityprovider::Client::new(conf),
+            "bench-pool",
+        )
+        .await?;
+        let mut events = BTreeMap::new();
+        for (name, file) in FUNCTIONS {
+            let raw = std::fs::read(bench.root.join("events").join(file))
+                .with_context(|| format!("events/{file}"))?;
+            events.insert(*name, Bytes::from(raw));
+        }
+        let rig = Rig {
+            bench,
+            bin_dir,
+            table,
+            pool,
+            events,
+        };
+        for (name, _) in FUNCTIONS {
+            if !rig.bin(name).is_file() {
+                bail!(
+                    "{} is missing: build it first (scripts/bench.sh does)",
+                    rig.bin(name).display()
+                );
+            }
+            let _ = std::fs::remove_file(rig.log(name));
+        }
+        Ok(rig)
+    }
+
+    fn bin(&self, name: &str) -> PathBuf {
+        self.bin_dir.join(name)
+    }
+
+    fn log(&self, name: &str) -> PathBuf {
+        self.bench.work.join("logs").join(format!("{name}.log"))
+    }
+
+    /// Starts `name` with Lambda's environment (and `extra`), on freshly seeded fixtures where
+    /// the function needs them.
+    async fn start(&self, name: &str, extra: Option<EnvVar>) -> Result<Started> {
+        if RESEED.contains(&name) {
+            crate::fixtures::seed(self.table.as_ref()).await?;
+        }
+        let mut env = env_for(name, &self.bench.args.moto, self.table.name(), &self.pool);
+        if let Some((k, v)) = extra {
+            env.push((k.to_owned(), v.to_owned()));
+        }
+        runtime::start(&self.bin(name), &env, &self.log(name)).await
+    }
+}
+
+fn env_for(name: &str, moto: &str, table: &str, pool: &str) -> Vec<(String, String)> {
+    [
+        ("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        ("LANG", "en_US.UTF-8"),
+        ("TZ", ":UTC"),
+        ("AWS_LAMBDA_FUNCTION_NAME", name),
+        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"),
+        ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
+        ("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/bench"),
+        ("AWS_LAMBDA_LOG_STREAM_NAME", "bench"),
+        ("AWS_REGION", "eu-central-1"),
+        ("AWS_DEFAULT_REGION", "eu-central-1"),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_SESSION_TOKEN", "test"),
+        ("AWS_ENDPOINT_URL", moto),
+        ("TABLE_NAME", table),
+        ("CURSOR_KEY", crate::CURSOR_KEY),
+        ("PORTAL_BASE_URL", "https://portal.example.com"),
+        ("FIRM_NAME", "Steuerkanzlei Muster"),
+        ("SES_FROM_ADDRESS", SES_FROM),
+        ("USER_POOL_ID", pool),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+/// The "init" and "peak RSS" rows, on one seeded table.
+pub async fn init_and_memory(bench: &Bench, table: &mut Table) -> Result<()> {
+    let rig = Rig::prepare(bench).await?;
+    if bench.args.on("init") {
+        init(&rig, table).await?;
+    }
+    if bench.args.on("memory") {
+        memory(&rig, table).await?;
+    }
+    Ok(())
+}
+
+#[derive(Default)]
+struct Samples {
+    init: Vec<Duration>,
+    first: Vec<Duration>,
+    warm: Vec<Duration>,
+    status: Vec<Result<u16, String>>,
+}
+
+/// One start: its init, first invoke, the median of five warm invokes and every answer.
+struct Start {
+    init: Duration,
+    first: Duration,
+    warm: Duration,
+    status: Vec<Result<u16, String>>,
+}
+
+async fn init(rig: &Rig<'_>, table: &mut Table) -> Result<()> {
+    eprintln!(
+        "bench: init, {} starts of each binary (interleaved, one discarded warm-up round)",
+        rig.bench.args.starts
+    );
+    let samples = sample_starts(rig, &init_runs()).await?;
+    init_rows(&samples, table);
+    Ok(())
+}
+
+/// Each function, and once more `customers` with the root certificates read from one bundle
+/// file instead of the whole system directory (as on Lambda's provided.al2023, whose
+/// certificate directory holds a few bundle files): (label, binary, extra variable).
+fn init_runs() -> Vec<(&'static str, &'static str, Option<EnvVar>)> {
+    let mut runs: Vec<_> = FUNCTIONS.iter().map(|(n, _)| (*n, *n, None)).collect();
+    if Path::new(CERT_BUNDLE).is_file() {
+        runs.push((
+            CERT_FILE_RUN,
+            "customers",
+            Some(("SSL_CERT_FILE", CERT_BUNDLE)),
+        ));
+    }
+    runs
+}
+
+/// Starts every run once per round, interleaved so that the machine's drift spreads over all
+/// of them; round 0 warms the caches and is left out.
+async fn sample_starts(
+    rig: &Rig<'_>,
+    runs: &[(&'static str, &'static str, Option<EnvVar>)],
+) -> Result<BTreeMap<&'static str, Samples>> {
+    let mut samples: BTreeMap<&str, Samples> = BTreeMap::new();
+    for round in 0..=rig.bench.args.starts {
+        for (label, name, extra) in runs {
+            let start = start_once(rig, name, *extra).await?;
+            if round == 0 {
+                continue;
+            }
+            let s = samples.entry(*label).or_default();
+            s.init.push(start.init);
+            s.first.push(start.first);
+            s.warm.push(start.warm);
+            s.status.extend(start.status);
+        }
+    }
+    Ok(samples)
+}
+
+async fn start_once(rig: &Rig<'_>, name: &str, extra: Option<EnvVar>) -> Result<Start> {
+    let event = &rig.events[name];
+    let mut p = rig.start(name, extra).await?;
+    let first = p.invoke(event).await?;
+    let mut warm = Vec::new();
+    let mut status = vec![first.status];
+    for _ in 0..5 {
+        let w = p.invoke(event).await?;
+        warm.push(w.duration);
+        status.push(w.status);
+    }
+    let init = p.init;
+    p.stop().await;
+    Ok(Start {
+        init,
+        first: first.duration,
+        warm: median(&warm),
+        status,
+    })
+}
+
+fn init_rows(samples: &BTreeMap<&str, Samples>, table: &mut Table) {
+    let floor = median(&samples[FLOOR].init);
+    let mut rows: Vec<(&str, &str)> = FUNCTIONS.to_vec();
+    if samples.contains_key(CERT_FILE_RUN) {
+        rows.push((CERT_FILE_RUN, "customers-get.json"));
+    }
+    for (name, file) in &rows {
+        let s = &samples[name];
+        let init = median(&s.init);
+        let ratio = init.as_secs_f64() / floor.as_secs_f64();
+        let measured = format!(
+            "init {} = **{ratio:.2}x** floor · first invoke {} · warm {} · answered {}",
+            ms(init),
+            ms(median(&s.first)),
+            ms(median(&s.warm)),
+            statuses(&s.status)
+        );
+        if *name == FLOOR {
+            table.row(
+                "init",
+                format!("`{FLOOR}` (the floor), {file}"),
+                measured.replace(" = **1.00x** floor", ""),
+                "—",
+                if all_2xx(&s.status) {
+                    "—"
+                } else {
+                    "**no answer**"
+                },
+            );
+        } else {
+            table.row(
+                "init",
+                format!("`{name}`, {file}"),
+                measured,
+                "init ≤ 1.5x floor",
+                if all_2xx(&s.status) {
+                    yes(ratio <= 1.5).to_owned()
+                } else {
+                    "**not 2xx**".to_owned()
+                },
+            );
+        }
+    }
+}
+
+async fn memory(rig: &Rig<'_>, table: &mut Table) -> Result<()> {
+    let invokes = rig.bench.args.invokes;
+    eprintln!("bench: memory, 1 + {invokes} invokes of each binary");
+    for (name, file) in FUNCTIONS {
+        let event = &rig.events[name];
+        let mut p = rig.start(name, None).await?;
+        let first = p.invoke(event).await?;
+        let after_first = p.peak_rss()?;
+        let mut st = vec![first.status];
+        let mut warm = Vec::with_capacity(invokes);
+        for _ in 0..invokes {
+            let w = p.invoke(event).await?;
+            warm.push(w.duration);
+            st.push(w.status);
+        }
+        let peak = p.peak_rss()?;
+        p.stop().await;
+        let target = if *name == FLOOR { "—" } else { "≤ 12 MiB" };
+        let met = if *name == FLOOR {
+            "—".to_owned()
+        } else if all_2xx(&st) {
+            yes(peak <= 12 * 1024 * 1024).to_owned()
+        } else {
+            "**not 2xx**".to_owned()
+        };
+        table.row(
+            "peak RSS",
+            format!("`{name}`, {file}, {} warm invokes", thousands(invokes)),
+            format!(
+                "VmHWM **{}** (after the first invoke {}) · warm p50 {} · answered {}",
+                mib(peak),
+                mib(after_first),
+                ms(median(&warm)),
+                statuses(&st)
+            ),
+            target,
+            met,
+        );
+    }
+    Ok(())
+}
+
+/// The "size" rows: bootstrap and zip per function and architecture.
+pub fn size(bench: &Bench, table: &mut Table) {
+    let args = &bench.args;
+    for (arch, bins, zips) in [
+        ("x86_64", &args.x86_bin, &args.x86_zip),
+        ("arm64", &args.arm_bin, &args.arm_zip),
+    ] {
+        match (bins, zips) {
+            (Some(bins), Some(zips)) => sizes_of(arch, bins, zips, table),
+            _ if arch == "arm64" => table.row(
+                "size",
+                "arm64",
+                args.arm_note
+                    .clone()
+                    .unwrap_or_else(|| "arm64: not built".into()),
+                "zip ≤ 4 MB",
+                "—",
+            ),
+            _ => {}
+        }
+    }
+}
+
+fn sizes_of(arch: &str, bins: &Path, zips: &Path, table: &mut Table) {
+    for (name, _) in FUNCTIONS {
+        let bootstrap = std::fs::metadata(bins.join(name)).map(|m| m.len());
+        let zip = std::fs::metadata(zips.join(name).join("bootstrap.zip")).map(|m| m.len());
+        let floor = *name == FLOOR;
+        match (bootstrap, zip) {
+            (Ok(b), Ok(z)) => table.row(
+                "size",
+                format!("`{name}` {arch}"),
+                format!("bootstrap {} · zip **{}**", mb(b), mb(z)),
+                if floor { "—" } else { "zip ≤ 4 MB" },
+                if floor { "—" } else { yes(z <= 4_000_000) },
+            ),
+            _ => table.row(
+                "size",
+                format!("`{name}` {arch}"),
+                "not built",
+                "zip ≤ 4 MB",
+                "**no**",
+            ),
+        }
+    }
+}
