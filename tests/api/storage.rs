@@ -2,24 +2,11 @@
 //! (moto), so that the fake cannot drift from the real thing: conditions, updates,
 //! transactions, queries and paging, batches, and the round trips each call costs.
 
-use crate::helpers::futures_scan::ScanFuture;
+use crate::helpers::{Scan, memory_table};
 use serde_json::{Value, json};
-use shared::adapters::memory::MemoryTable;
 use shared::ports::{Cond, Index, Item, Key, Query, SortKey, StoreError, Table, Write};
 use std::collections::BTreeSet;
 use std::sync::Arc;
-
-type Scan = Arc<dyn Fn() -> ScanFuture + Send + Sync>;
-
-fn memory_table() -> (Arc<dyn Table>, Scan) {
-    let table = Arc::new(MemoryTable::new());
-    let for_scan = table.clone();
-    let scan: Scan = Arc::new(move || -> ScanFuture {
-        let t = for_scan.clone();
-        Box::pin(async move { t.scan() })
-    });
-    (table, scan)
-}
 
 /// Runs one scenario on both stores, as `<name>::in_memory` and `<name>::on_dynamodb`.
 macro_rules! on_both_stores {
