@@ -3,7 +3,6 @@
 //! when a customer goes, on both stores.
 
 use crate::both_stores;
-use crate::customers::futures_join_all;
 use crate::helpers::*;
 use serde_json::{Value, json};
 
@@ -44,11 +43,7 @@ both_stores!(
         let t = transaction(&app, &id, "Jahresabschluss 2025").await;
         let u = transaction(&app, &id, "Lohnbuchhaltung").await;
         let admins = app
-            .post(
-                &ANNA,
-                &format!("/customers/{id}/administrators"),
-                json!({"specialistIds": ["ben", "ben", "anna"]}),
-            )
+            .add_administrators(&ANNA, &id, &["ben", "ben", "anna"])
             .await
             .expect(200);
         assert_eq!(
@@ -57,11 +52,7 @@ both_stores!(
             "sorted by name, no duplicates, no error for an existing one"
         );
         let view = app
-            .post(
-                &ANNA,
-                &format!("/customers/{id}/additional-processors"),
-                json!({"specialistIds": ["carl", "dora"], "transactionIds": [t, u]}),
-            )
+            .add_processors(&ANNA, &id, &["carl", "dora"], &[&t, &u])
             .await
             .expect(200);
         assert_eq!(view["additionalProcessors"].as_array().unwrap().len(), 2);
@@ -73,10 +64,7 @@ both_stores!(
             ids(&view["additionalProcessors"][0]["transactions"], "title"),
             ["Jahresabschluss 2025", "Lohnbuchhaltung"]
         );
-        let read = app
-            .get(&BEN, &format!("/customers/{id}/authorisations"))
-            .await
-            .expect(200);
+        let read = app.authorisations(&BEN, &id).await.expect(200);
         assert_eq!(read, view, "the answer is the view");
         assert_eq!(read["accesses"][0]["status"], "invited");
         // Renaming a specialist shows at once: names come from the directory.
@@ -87,10 +75,7 @@ both_stores!(
         )
         .await
         .expect(200);
-        let read = app
-            .get(&BEN, &format!("/customers/{id}/authorisations"))
-            .await
-            .expect(200);
+        let read = app.authorisations(&BEN, &id).await.expect(200);
         assert_eq!(
             read["additionalProcessors"][0]["specialist"]["name"],
             "Carl C. Claussen"
@@ -105,21 +90,11 @@ both_stores!(
         let other = customer(&app, "other@example.com").await;
         let foreign = transaction(&app, &other, "Fremd").await;
         let own = transaction(&app, &id, "Eigen").await;
-        let res = app
-            .post(
-                &ANNA,
-                &format!("/customers/{id}/administrators"),
-                json!({"specialistIds": ["ben", "nobody"]}),
-            )
-            .await;
+        let res = app.add_administrators(&ANNA, &id, &["ben", "nobody"]).await;
         assert_eq!(res.status, 422);
         assert_eq!(res.field_errors(), vec!["specialistIds[1]"]);
         let res = app
-            .post(
-                &ANNA,
-                &format!("/customers/{id}/additional-processors"),
-                json!({"specialistIds": ["carl"], "transactionIds": [own, foreign]}),
-            )
+            .add_processors(&ANNA, &id, &["carl"], &[&own, &foreign])
             .await;
         assert_eq!(res.field_errors(), vec!["transactionIds[1]"]);
         let res = app
@@ -130,10 +105,7 @@ both_stores!(
             )
             .await;
         assert_eq!(res.field_errors(), vec!["specialistIds", "transactionIds"]);
-        let view = app
-            .get(&ANNA, &format!("/customers/{id}/authorisations"))
-            .await
-            .expect(200);
+        let view = app.authorisations(&ANNA, &id).await.expect(200);
         assert_eq!(
             ids(&view["administrators"], "id"),
             ["anna"],
@@ -149,20 +121,12 @@ both_stores!(
         let id = customer(&app, "remove@example.com").await;
         let t = transaction(&app, &id, "T").await;
         let u = transaction(&app, &id, "U").await;
-        app.post(
-            &ANNA,
-            &format!("/customers/{id}/administrators"),
-            json!({"specialistIds": ["ben"]}),
-        )
-        .await
-        .expect(200);
-        app.post(
-            &ANNA,
-            &format!("/customers/{id}/additional-processors"),
-            json!({"specialistIds": ["carl"], "transactionIds": [t, u]}),
-        )
-        .await
-        .expect(200);
+        app.add_administrators(&ANNA, &id, &["ben"])
+            .await
+            .expect(200);
+        app.add_processors(&ANNA, &id, &["carl"], &[&t, &u])
+            .await
+            .expect(200);
         let access = app
             .post(
                 &ANNA,
@@ -181,10 +145,7 @@ both_stores!(
             )
             .await;
         assert_eq!(res.status, 409);
-        let view = app
-            .get(&ANNA, &format!("/customers/{id}/authorisations"))
-            .await
-            .expect(200);
+        let view = app.authorisations(&ANNA, &id).await.expect(200);
         assert_eq!(view["accesses"].as_array().unwrap().len(), 2);
         assert_eq!(view["administrators"].as_array().unwrap().len(), 2);
         // An unknown entry refuses the whole selection too.
@@ -209,30 +170,15 @@ both_stores!(
         assert_eq!(view["accesses"].as_array().unwrap().len(), 1);
         assert_eq!(ids(&view["administrators"], "id"), ["anna"]);
         assert!(view["additionalProcessors"].as_array().unwrap().is_empty());
-        assert_eq!(
-            app.get(&ANNA, &format!("/customers/{id}/authorisations"))
-                .await
-                .expect(200),
-            view
-        );
+        assert_eq!(app.authorisations(&ANNA, &id).await.expect(200), view);
         // The removed access can no longer register.
         let token = app.token_for("max@example.com");
-        let res = app
-            .post(
-                &Who::Anonymous,
-                "/registrations/inspect",
-                json!({"token": token}),
-            )
-            .await;
+        let res = app.inspect(&token).await;
         assert!(matches!(res.status.as_u16(), 404 | 410), "{}", res.status);
         // One grant only, by transaction.
-        app.post(
-            &ANNA,
-            &format!("/customers/{id}/additional-processors"),
-            json!({"specialistIds": ["carl"], "transactionIds": [t, u]}),
-        )
-        .await
-        .expect(200);
+        app.add_processors(&ANNA, &id, &["carl"], &[&t, &u])
+            .await
+            .expect(200);
         let view = app
             .post(
                 &ANNA,
@@ -254,10 +200,7 @@ both_stores!(removing_an_active_access_ends_its_sign_in, |app| {
     app.get(&Who::EndUser(subject.clone()), "/me")
         .await
         .expect(200);
-    let view = app
-        .get(&ANNA, &format!("/customers/{id}/authorisations"))
-        .await
-        .expect(200);
+    let view = app.authorisations(&ANNA, &id).await.expect(200);
     let access = view["accesses"][0]["id"].clone();
     app.post(
         &ANNA,
@@ -291,13 +234,9 @@ both_stores!(
     parallel_removals_of_the_last_two_administrators_let_one_succeed,
     |app| {
         let id = customer(&app, "two@example.com").await;
-        app.post(
-            &ANNA,
-            &format!("/customers/{id}/administrators"),
-            json!({"specialistIds": ["ben"]}),
-        )
-        .await
-        .expect(200);
+        app.add_administrators(&ANNA, &id, &["ben"])
+            .await
+            .expect(200);
         let remove = format!("/customers/{id}/authorisations/remove");
         let app = &app;
         let a = async {
@@ -312,11 +251,8 @@ both_stores!(
                 .status
                 .as_u16()
         };
-        let statuses = futures_join_all([
-            Box::pin(a) as std::pin::Pin<Box<dyn std::future::Future<Output = u16>>>,
-            Box::pin(b),
-        ])
-        .await;
+        let (a, b) = futures::join!(a, b);
+        let statuses = [a, b];
         assert_eq!(
             statuses.iter().filter(|s| **s == 200).count(),
             1,
@@ -327,10 +263,7 @@ both_stores!(
             1,
             "{statuses:?}"
         );
-        let view = app
-            .get(&ANNA, &format!("/customers/{id}/authorisations"))
-            .await
-            .expect(200);
+        let view = app.authorisations(&ANNA, &id).await.expect(200);
         assert_eq!(view["administrators"].as_array().unwrap().len(), 1);
     }
 );
@@ -339,13 +272,9 @@ both_stores!(transactions_are_visible_by_role, |app| {
     let id = customer(&app, "visible@example.com").await;
     let t = transaction(&app, &id, "T").await;
     let u = transaction(&app, &id, "U").await;
-    app.post(
-        &ANNA,
-        &format!("/customers/{id}/additional-processors"),
-        json!({"specialistIds": ["carl"], "transactionIds": [t]}),
-    )
-    .await
-    .expect(200);
+    app.add_processors(&ANNA, &id, &["carl"], &[&t])
+        .await
+        .expect(200);
     let list = |who: Who| {
         let path = format!("/customers/{id}/transactions");
         let app = &app;
@@ -403,10 +332,7 @@ both_stores!(transactions_are_visible_by_role, |app| {
             .status,
         404
     );
-    let view = app
-        .get(&ANNA, &format!("/customers/{id}/authorisations"))
-        .await
-        .expect(200);
+    let view = app.authorisations(&ANNA, &id).await.expect(200);
     assert!(
         view["additionalProcessors"].as_array().unwrap().is_empty(),
         "its grants went with it"
@@ -445,20 +371,12 @@ both_stores!(
         for i in 0..300 {
             txs.push(transaction(&app, &id, &format!("Vorgang {i}")).await);
         }
-        app.post(
-            &ANNA,
-            &format!("/customers/{id}/administrators"),
-            json!({"specialistIds": ["ben"]}),
-        )
-        .await
-        .expect(200);
-        app.post(
-            &ANNA,
-            &format!("/customers/{id}/additional-processors"),
-            json!({"specialistIds": ["carl", "dora"], "transactionIds": txs[..40].to_vec()}),
-        )
-        .await
-        .expect(200);
+        app.add_administrators(&ANNA, &id, &["ben"])
+            .await
+            .expect(200);
+        app.add_processors(&ANNA, &id, &["carl", "dora"], &txs[..40])
+            .await
+            .expect(200);
         assert_eq!(app.identity.count(), 3);
         let keep = customer(&app, "keep@example.com").await;
         let before = app.scan().await.len();

@@ -2,6 +2,8 @@
 
 use crate::both_stores;
 use crate::helpers::*;
+use futures::future::join_all;
+use http::Method;
 use serde_json::{Value, json};
 
 both_stores!(
@@ -129,7 +131,13 @@ both_stores!(
         assert_eq!(res.status, 400, "wrong JSON type");
         assert_eq!(res.field_errors(), vec!["firstName"]);
         let res = app
-            .send_raw(&ANNA, "POST", "/customers", b"{not json".to_vec(), &[])
+            .send_raw(
+                &ANNA,
+                Method::POST,
+                "/customers",
+                b"{not json".to_vec(),
+                &[],
+            )
             .await;
         assert_eq!(res.status, 400);
         let mut big = person("big@example.com");
@@ -144,23 +152,11 @@ both_stores!(
     |app| {
         let body = person("idem@example.com");
         let first = app
-            .send(
-                &ANNA,
-                "POST",
-                "/customers",
-                Some(body.clone()),
-                &[("idempotency-key", "k-1")],
-            )
+            .post_with_key(&ANNA, "/customers", "k-1", body.clone())
             .await
             .expect(201);
         let again = app
-            .send(
-                &ANNA,
-                "POST",
-                "/customers",
-                Some(body.clone()),
-                &[("idempotency-key", "k-1")],
-            )
+            .post_with_key(&ANNA, "/customers", "k-1", body.clone())
             .await
             .expect(201);
         assert_eq!(first, again, "the first answer, again");
@@ -169,15 +165,7 @@ both_stores!(
         assert_eq!(app.outbox().len(), 2, "one invitation only");
         let mut other = body.clone();
         other["firstName"] = json!("Erik");
-        let res = app
-            .send(
-                &ANNA,
-                "POST",
-                "/customers",
-                Some(other),
-                &[("idempotency-key", "k-1")],
-            )
-            .await;
+        let res = app.post_with_key(&ANNA, "/customers", "k-1", other).await;
         assert_eq!(res.status, 422);
         assert_eq!(res.field_errors(), vec!["Idempotency-Key"]);
     }
@@ -187,16 +175,8 @@ both_stores!(
     parallel_creates_with_one_idempotency_key_make_one_customer,
     |app| {
         let body = person("race@example.com");
-        let sends = (0..6).map(|_| {
-            app.send(
-                &ANNA,
-                "POST",
-                "/customers",
-                Some(body.clone()),
-                &[("idempotency-key", "race")],
-            )
-        });
-        let answers = futures_join_all(sends).await;
+        let sends = (0..6).map(|_| app.post_with_key(&ANNA, "/customers", "race", body.clone()));
+        let answers = join_all(sends).await;
         let ids: std::collections::BTreeSet<String> = answers
             .into_iter()
             .filter(|r| r.status == 201)
@@ -462,7 +442,7 @@ both_stores!(parallel_edits_with_one_version_let_exactly_one_win, |app| {
         let path = path.clone();
         async move { app.put(&ANNA, &path, b).await.status.as_u16() }
     });
-    let statuses = futures_join_all(puts).await;
+    let statuses = join_all(puts).await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 200).count(),
         1,
@@ -523,56 +503,14 @@ both_stores!(deleting_a_customer_removes_everything_it_owns, |app| {
     app.create_customer(&ANNA, person("gone@example.com")).await;
 });
 
-/// Polls futures concurrently on the current task (no extra crates).
-pub async fn futures_join_all<F: std::future::Future>(
-    futs: impl IntoIterator<Item = F>,
-) -> Vec<F::Output> {
-    let handles: Vec<_> = futs.into_iter().map(Box::pin).collect();
-    let mut results: Vec<Option<F::Output>> = handles.iter().map(|_| None).collect();
-    let mut handles: Vec<_> = handles.into_iter().map(Some).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (i, h) in handles.iter_mut().enumerate() {
-            if let Some(f) = h {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => {
-                        results[i] = Some(v);
-                        *h = None;
-                    }
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    results.into_iter().map(|r| r.unwrap()).collect()
-}
-
 both_stores!(an_idempotency_key_is_remembered_for_24_hours_only, |app| {
     let first = app
-        .send(
-            &ANNA,
-            "POST",
-            "/customers",
-            Some(person("day1@example.com")),
-            &[("idempotency-key", "daily")],
-        )
+        .post_with_key(&ANNA, "/customers", "daily", person("day1@example.com"))
         .await
         .expect(201);
     app.clock.advance(std::time::Duration::from_secs(23 * 3600));
     let again = app
-        .send(
-            &ANNA,
-            "POST",
-            "/customers",
-            Some(person("day1@example.com")),
-            &[("idempotency-key", "daily")],
-        )
+        .post_with_key(&ANNA, "/customers", "daily", person("day1@example.com"))
         .await
         .expect(201);
     assert_eq!(
@@ -581,13 +519,7 @@ both_stores!(an_idempotency_key_is_remembered_for_24_hours_only, |app| {
     );
     app.clock.advance(std::time::Duration::from_secs(2 * 3600));
     let later = app
-        .send(
-            &ANNA,
-            "POST",
-            "/customers",
-            Some(person("day2@example.com")),
-            &[("idempotency-key", "daily")],
-        )
+        .post_with_key(&ANNA, "/customers", "daily", person("day2@example.com"))
         .await
         .expect(201);
     assert_ne!(

@@ -259,13 +259,9 @@ async fn world_with_active_end_user(app: &TestApp) -> Value {
     let id = c["id"].as_str().unwrap().to_owned();
     app.register("fault@example.com", Some("+491701234567"))
         .await;
-    app.post(
-        &ANNA,
-        &format!("/customers/{id}/administrators"),
-        json!({"specialistIds": ["ben"]}),
-    )
-    .await
-    .expect(200);
+    app.add_administrators(&ANNA, &id, &["ben"])
+        .await
+        .expect(200);
     let t = app
         .post(
             &ANNA,
@@ -274,17 +270,10 @@ async fn world_with_active_end_user(app: &TestApp) -> Value {
         )
         .await
         .expect(201);
-    app.post(
-        &ANNA,
-        &format!("/customers/{id}/additional-processors"),
-        json!({"specialistIds": ["carl"], "transactionIds": [t["id"]]}),
-    )
-    .await
-    .expect(200);
-    let view = app
-        .get(&ANNA, &format!("/customers/{id}/authorisations"))
+    app.add_processors(&ANNA, &id, &["carl"], &[&t["id"]])
         .await
         .expect(200);
+    let view = app.authorisations(&ANNA, &id).await.expect(200);
     json!({"id": id, "access": view["accesses"][0]["id"]})
 }
 
@@ -298,14 +287,8 @@ both_stores!(
             "create customer",
             async |_| Value::Null,
             async |app: &TestApp, _: &Value| {
-                app.send(
-                    &ANNA,
-                    "POST",
-                    "/customers",
-                    Some(person("neu@example.com")),
-                    &[("idempotency-key", "fault-1")],
-                )
-                .await
+                app.post_with_key(&ANNA, "/customers", "fault-1", person("neu@example.com"))
+                    .await
             },
             201,
         )
@@ -319,7 +302,7 @@ both_stores!(
         let c = app.create_customer(&ANNA, person("reg@example.com")).await;
         json!({"token": app.token_for("reg@example.com"), "code": app.code_for("+491701234567"), "id": c["id"]})
     }, async |app: &TestApp, w: &Value| {
-        app.post(&Who::Anonymous, "/registrations/complete", json!({"token": w["token"], "smsCode": w["code"], "password": "ein-sicheres-Passwort"})).await
+        app.complete(json!({"token": w["token"], "smsCode": w["code"], "password": "ein-sicheres-Passwort"})).await
     }, 200
 )
     .await;
@@ -357,25 +340,15 @@ both_stores!(
         let code = r.app.code_for("+491701234567");
         let body = json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"});
         r.identity.fail_next.store(true, Ordering::SeqCst);
-        let res = r
-            .app
-            .post(&Who::Anonymous, "/registrations/complete", body.clone())
-            .await;
+        let res = r.app.complete(body.clone()).await;
         assert_eq!(res.status, 503);
         assert_consistent(&r.app, "sign-in creation failed").await;
-        r.app
-            .post(&Who::Anonymous, "/registrations/complete", body)
-            .await
-            .expect(200);
+        r.app.complete(body).await.expect(200);
         assert_consistent(&r.app, "after the retry").await;
         // Removing: deleting the sign-in fails; nothing is removed, and the retry removes it.
         let view = r.app.get(&ANNA, "/customers").await.expect(200);
         let id = view["items"][0]["id"].as_str().unwrap().to_owned();
-        let auth = r
-            .app
-            .get(&ANNA, &format!("/customers/{id}/authorisations"))
-            .await
-            .expect(200);
+        let auth = r.app.authorisations(&ANNA, &id).await.expect(200);
         let remove = json!({"accessIds": [auth["accesses"][0]["id"]]});
         r.app
             .post(

@@ -4,7 +4,9 @@
 
 use axum::Router;
 use axum::body::Body;
-use http::{Request, StatusCode};
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use shared::adapters::counting::{CountingTable, RequestCounter};
@@ -50,14 +52,24 @@ pub struct TestApp {
     pub clock: Arc<TestClock>,
     pub store: Store,
     /// Every item of the table (a scan), for tests that look for leftovers.
-    pub scan: Arc<dyn Fn() -> futures_scan::ScanFuture + Send + Sync>,
+    pub scan: Scan,
     /// The round trips of `table` so far.
     pub requests: RequestCounter,
 }
 
-pub mod futures_scan {
-    pub type ScanFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Vec<shared::ports::Item>> + Send>>;
+/// Reads every item of a table; each store reads its own way.
+pub type Scan = Arc<dyn Fn() -> BoxFuture<'static, Vec<Item>> + Send + Sync>;
+
+/// A fresh in-memory table, its scan, and its round trips counted as DynamoDB would count them.
+pub fn memory_table() -> (Arc<dyn Table>, Scan, RequestCounter) {
+    let table = Arc::new(CountingTable::new(MemoryTable::new()));
+    let requests = table.requests();
+    let for_scan = table.clone();
+    let scan: Scan = Arc::new(move || {
+        let t = for_scan.clone();
+        async move { t.inner().scan() }.boxed()
+    });
+    (table, scan, requests)
 }
 
 /// Who sends a request.
@@ -100,24 +112,8 @@ pub async fn spawn_app(store: Store) -> TestApp {
 }
 
 pub async fn spawn_app_with(store: Store, limits: Limits) -> TestApp {
-    let (table, scan, requests): (
-        Arc<dyn Table>,
-        Arc<dyn Fn() -> futures_scan::ScanFuture + Send + Sync>,
-        RequestCounter,
-    ) = match store {
-        Store::Memory => {
-            let t = Arc::new(CountingTable::new(MemoryTable::new()));
-            let requests = t.requests();
-            let for_scan = t.clone();
-            (
-                t,
-                Arc::new(move || {
-                    let t = for_scan.clone();
-                    Box::pin(async move { t.inner().scan() })
-                }),
-                requests,
-            )
-        }
+    let (table, scan, requests) = match store {
+        Store::Memory => memory_table(),
         Store::Dynamo => crate::moto::fresh_table().await,
     };
     let outbox = Arc::new(Outbox::new(None).unwrap());
@@ -233,7 +229,7 @@ impl TestApp {
     pub async fn send(
         &self,
         who: &Who,
-        method: &str,
+        method: Method,
         path: &str,
         body: Option<Value>,
         headers: &[(&str, &str)],
@@ -246,7 +242,7 @@ impl TestApp {
     pub async fn send_raw(
         &self,
         who: &Who,
-        method: &str,
+        method: Method,
         path: &str,
         body: Vec<u8>,
         headers: &[(&str, &str)],
@@ -284,19 +280,76 @@ impl TestApp {
     }
 
     pub async fn get(&self, who: &Who, path: &str) -> TestResponse {
-        self.send(who, "GET", path, None, &[]).await
+        self.send(who, Method::GET, path, None, &[]).await
     }
     pub async fn post(&self, who: &Who, path: &str, body: Value) -> TestResponse {
-        self.send(who, "POST", path, Some(body), &[]).await
+        self.send(who, Method::POST, path, Some(body), &[]).await
     }
     pub async fn put(&self, who: &Who, path: &str, body: Value) -> TestResponse {
-        self.send(who, "PUT", path, Some(body), &[]).await
+        self.send(who, Method::PUT, path, Some(body), &[]).await
     }
     pub async fn patch(&self, who: &Who, path: &str, body: Value) -> TestResponse {
-        self.send(who, "PATCH", path, Some(body), &[]).await
+        self.send(who, Method::PATCH, path, Some(body), &[]).await
     }
     pub async fn delete(&self, who: &Who, path: &str) -> TestResponse {
-        self.send(who, "DELETE", path, None, &[]).await
+        self.send(who, Method::DELETE, path, None, &[]).await
+    }
+
+    /// A POST carrying an `Idempotency-Key`.
+    pub async fn post_with_key(
+        &self,
+        who: &Who,
+        path: &str,
+        key: &str,
+        body: Value,
+    ) -> TestResponse {
+        let headers = [("idempotency-key", key)];
+        self.send(who, Method::POST, path, Some(body), &headers)
+            .await
+    }
+
+    /// `POST /registrations/inspect` with `token` (any JSON value, to send wrong types too).
+    pub async fn inspect(&self, token: impl serde::Serialize) -> TestResponse {
+        let body = json!({ "token": token });
+        self.post(&Who::Anonymous, "/registrations/inspect", body)
+            .await
+    }
+
+    /// `POST /registrations/complete` with `body` as it stands.
+    pub async fn complete(&self, body: Value) -> TestResponse {
+        self.post(&Who::Anonymous, "/registrations/complete", body)
+            .await
+    }
+
+    /// `POST /customers/{customer}/administrators` naming `specialists`.
+    pub async fn add_administrators(
+        &self,
+        who: &Who,
+        customer: &str,
+        specialists: &[&str],
+    ) -> TestResponse {
+        let path = format!("/customers/{customer}/administrators");
+        self.post(who, &path, json!({ "specialistIds": specialists }))
+            .await
+    }
+
+    /// `POST /customers/{customer}/additional-processors`: `specialists` for `transactions`.
+    pub async fn add_processors<T: serde::Serialize>(
+        &self,
+        who: &Who,
+        customer: &str,
+        specialists: &[&str],
+        transactions: &[T],
+    ) -> TestResponse {
+        let path = format!("/customers/{customer}/additional-processors");
+        let body = json!({ "specialistIds": specialists, "transactionIds": transactions });
+        self.post(who, &path, body).await
+    }
+
+    /// `GET /customers/{customer}/authorisations`.
+    pub async fn authorisations(&self, who: &Who, customer: &str) -> TestResponse {
+        self.get(who, &format!("/customers/{customer}/authorisations"))
+            .await
     }
 
     /// Creates a customer as `who` and returns its body.
@@ -349,9 +402,7 @@ impl TestApp {
         if let Some(to) = sms_to {
             body["smsCode"] = json!(self.code_for(to));
         }
-        self.post(&Who::Anonymous, "/registrations/complete", body)
-            .await
-            .expect(200);
+        self.complete(body).await.expect(200);
         self.identity
             .verify(email, "ein-sicheres-Passwort")
             .expect("sign-in exists")

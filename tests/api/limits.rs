@@ -2,8 +2,8 @@
 //! number, SMS countries, registration requests per address, resends per access, and the
 //! attempts reserved before a code is compared. Each limit holds under parallel requests.
 
-use crate::customers::futures_join_all;
 use crate::helpers::*;
+use futures::future::join_all;
 use serde_json::{Value, json};
 use shared::config::Limits;
 
@@ -189,7 +189,7 @@ with_limits!(
     parallel_creates_never_send_more_invitations_than_the_limit,
     limits(|l| l.invitations_per_specialist = 3),
     |app| {
-        let answers = futures_join_all((0..8).map(|i| {
+        let answers = join_all((0..8).map(|i| {
             let app = &app;
             async move {
                 let body = without_mobile(&format!("p{i}@example.com"));
@@ -209,7 +209,7 @@ with_limits!(
     parallel_sms_to_one_number_never_exceed_the_limit,
     limits(|l| l.sms_per_number = 2),
     |app| {
-        let answers = futures_join_all((0..6).map(|i| {
+        let answers = join_all((0..6).map(|i| {
             let app = &app;
             async move {
                 let body = person(&format!("p{i}@example.com"));
@@ -241,7 +241,7 @@ with_limits!(
         };
         // Twelve guesses at once, the right code among them: only reserved attempts are
         // compared, so wrong answers plus a success never exceed five.
-        let answers = futures_join_all((0..12).map(|i| {
+        let answers = join_all((0..12).map(|i| {
             let app = &app;
             let code = if i == 7 {
                 right.clone()

@@ -5,13 +5,14 @@
 
 use axum::Router;
 use axum::body::Body;
+use http::Method;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 async fn call(
     router: &Router,
-    method: &str,
+    method: Method,
     path: &str,
     token: Option<&str>,
     body: Option<Value>,
@@ -55,14 +56,14 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
     .await
     .unwrap();
     assert_eq!(
-        call(&router, "GET", "/customers", None, None).await.0,
+        call(&router, Method::GET, "/customers", None, None).await.0,
         401,
         "no token, no customers"
     );
     assert_eq!(
         call(
             &router,
-            "POST",
+            Method::POST,
             "/dev/login",
             None,
             Some(json!({"specialistId": "nobody"}))
@@ -73,7 +74,7 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
     );
     let (status, login) = call(
         &router,
-        "POST",
+        Method::POST,
         "/dev/login",
         None,
         Some(json!({"specialistId": "anna"})),
@@ -82,17 +83,18 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
     assert_eq!(status, 200);
     let anna = login["token"].as_str().unwrap().to_owned();
     assert_eq!(
-        call(&router, "GET", "/customers", Some("not-a-jwt"), None)
+        call(&router, Method::GET, "/customers", Some("not-a-jwt"), None)
             .await
             .0,
         401
     );
     let body = json!({"type": "person", "firstName": "Erika", "lastName": "Mustermann", "email": email, "mobile": "0170 1234567"});
-    let (status, created) = call(&router, "POST", "/customers", Some(&anna), Some(body)).await;
+    let (status, created) =
+        call(&router, Method::POST, "/customers", Some(&anna), Some(body)).await;
     assert_eq!(status, 201, "{created}");
     let id = created["id"].as_str().unwrap().to_owned();
 
-    let (_, outbox) = call(&router, "GET", "/dev/outbox", None, None).await;
+    let (_, outbox) = call(&router, Method::GET, "/dev/outbox", None, None).await;
     let items = outbox["items"].as_array().unwrap();
     let mail = items
         .iter()
@@ -118,7 +120,7 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
 
     let (status, inspected) = call(
         &router,
-        "POST",
+        Method::POST,
         "/registrations/inspect",
         None,
         Some(json!({"token": token})),
@@ -128,7 +130,7 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
     assert_eq!(inspected["smsCodeRequired"], true);
     let (status, done) = call(
         &router,
-        "POST",
+        Method::POST,
         "/registrations/complete",
         None,
         Some(json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"})),
@@ -137,7 +139,7 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
     assert_eq!(status, 200, "{done}");
     let (_, view) = call(
         &router,
-        "GET",
+        Method::GET,
         &format!("/customers/{id}/authorisations"),
         Some(&anna),
         None,
@@ -147,7 +149,7 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
 
     let (status, wrong) = call(
         &router,
-        "POST",
+        Method::POST,
         "/dev/login",
         None,
         Some(json!({"email": email, "password": "falsches-Passwort"})),
@@ -156,7 +158,7 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
     assert_eq!(status, 401, "{wrong}");
     let (status, login) = call(
         &router,
-        "POST",
+        Method::POST,
         "/dev/login",
         None,
         Some(json!({"email": email, "password": "ein-sicheres-Passwort"})),
@@ -164,11 +166,11 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
     .await;
     assert_eq!(status, 200, "{login}");
     let end_user = login["token"].as_str().unwrap().to_owned();
-    let (status, me) = call(&router, "GET", "/me", Some(&end_user), None).await;
+    let (status, me) = call(&router, Method::GET, "/me", Some(&end_user), None).await;
     assert_eq!(status, 200, "{me}");
     assert_eq!(me["customer"]["id"], id.as_str());
     assert_eq!(
-        call(&router, "GET", "/customers", Some(&end_user), None)
+        call(&router, Method::GET, "/customers", Some(&end_user), None)
             .await
             .0,
         403
@@ -178,7 +180,7 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
     let access = view["accesses"][0]["id"].clone();
     let (status, _) = call(
         &router,
-        "POST",
+        Method::POST,
         &format!("/customers/{id}/authorisations/remove"),
         Some(&anna),
         Some(json!({"accessIds": [access]})),
@@ -187,7 +189,7 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
     assert_eq!(status, 200);
     let (status, _) = call(
         &router,
-        "POST",
+        Method::POST,
         "/dev/login",
         None,
         Some(json!({"email": email, "password": "ein-sicheres-Passwort"})),

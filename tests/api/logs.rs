@@ -45,25 +45,15 @@ both_stores!(a_whole_flow_logs_no_personal_data_and_no_secrets, |app| {
     let token = app.token_for(&email);
     let code = app.code_for("+491707654321");
     // Refused inputs on the way: a wrong code and a weak password.
-    app.post(
-        &Who::Anonymous,
-        "/registrations/complete",
+    app.complete(
         json!({"token": token, "smsCode": "2222-2222", "password": "ein-sicheres-Passwort"}),
     )
     .await;
-    app.post(
-        &Who::Anonymous,
-        "/registrations/complete",
-        json!({"token": token, "smsCode": code, "password": "kurz"}),
-    )
-    .await;
-    app.post(
-        &Who::Anonymous,
-        "/registrations/complete",
-        json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"}),
-    )
-    .await
-    .expect(200);
+    app.complete(json!({"token": token, "smsCode": code, "password": "kurz"}))
+        .await;
+    app.complete(json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"}))
+        .await
+        .expect(200);
     // A second access whose delivery fails.
     let failing = Arc::new(FailingDelivery);
     let app = app.rerouted(|a| {
@@ -75,10 +65,7 @@ both_stores!(a_whole_flow_logs_no_personal_data_and_no_secrets, |app| {
         .await
         .expect(201);
     assert_eq!(access["delivery"]["email"], "failed");
-    let view = app
-        .get(&ANNA, &format!("/customers/{id}/authorisations"))
-        .await
-        .expect(200);
+    let view = app.authorisations(&ANNA, &id).await.expect(200);
     let ids: Vec<_> = view["accesses"]
         .as_array()
         .unwrap()

@@ -1,9 +1,10 @@
 //! DynamoDB on moto's server mode: one moto per test process (or the one at `MOTO_ENDPOINT`),
 //! a fresh, uniquely named table per test so that tests run in parallel without meeting.
 
-use crate::helpers::futures_scan::ScanFuture;
+use crate::helpers::Scan;
 use aws_config::BehaviorVersion;
 use aws_sdk_dynamodb::config::Credentials;
+use futures::FutureExt;
 use shared::adapters::counting::RequestCounter;
 use shared::adapters::dynamo::{DynamoTable, counting_client, ensure_table};
 use shared::ports::Table;
@@ -124,16 +125,12 @@ pub async fn fresh_dynamo_table() -> (Arc<DynamoTable>, RequestCounter) {
     (Arc::new(DynamoTable::new(client, name)), counter)
 }
 
-pub async fn fresh_table() -> (
-    Arc<dyn Table>,
-    Arc<dyn Fn() -> ScanFuture + Send + Sync>,
-    RequestCounter,
-) {
+pub async fn fresh_table() -> (Arc<dyn Table>, Scan, RequestCounter) {
     let (table, requests) = fresh_dynamo_table().await;
     let for_scan = table.clone();
-    let scan = Arc::new(move || -> ScanFuture {
+    let scan: Scan = Arc::new(move || {
         let t = for_scan.clone();
-        Box::pin(async move { t.scan_all().await.expect("scanning the moto table") })
+        async move { t.scan_all().await.expect("scanning the moto table") }.boxed()
     });
     (table, scan, requests)
 }

@@ -3,6 +3,7 @@
 //! shape, and bytes that are not JSON), sent as each kind of caller, on the in-memory store.
 
 use crate::helpers::*;
+use http::Method;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -26,7 +27,13 @@ const ROUTES: &[&str] = &[
     "/registrations/complete",
 ];
 
-const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
+const METHODS: &[Method] = &[
+    Method::GET,
+    Method::POST,
+    Method::PUT,
+    Method::PATCH,
+    Method::DELETE,
+];
 
 fn segment() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -117,7 +124,7 @@ fn who() -> impl Strategy<Value = Who> {
 #[derive(Debug, Clone)]
 struct Probe {
     who: Who,
-    method: &'static str,
+    method: Method,
     route: &'static str,
     id: String,
     access: String,
@@ -163,7 +170,7 @@ async fn run(p: Probe) {
     };
     // `send_raw` itself checks that every error is problem+json.
     let res = app
-        .send_raw(&p.who, p.method, &uri, p.body.clone(), &[])
+        .send_raw(&p.who, p.method.clone(), &uri, p.body.clone(), &[])
         .await;
     assert!(
         res.status.as_u16() < 500,

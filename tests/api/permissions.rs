@@ -9,12 +9,13 @@
 
 use crate::both_stores;
 use crate::helpers::*;
+use http::Method;
 use serde_json::{Value, json};
 
 const CALLERS: usize = 9;
 
 struct Row {
-    method: String,
+    method: Method,
     path: String,
     body: Option<String>,
     expected: [u16; CALLERS],
@@ -34,7 +35,8 @@ fn rows() -> Vec<Row> {
                 expected[i] = c.parse().unwrap_or_else(|_| panic!("status {c:?} in {l}"));
             }
             Row {
-                method: cells[0].into(),
+                method: Method::from_bytes(cells[0].as_bytes())
+                    .unwrap_or_else(|_| panic!("method {:?} in {l}", cells[0])),
                 path: cells[1].into(),
                 body: (cells[2] != "-").then(|| cells[2].to_owned()),
                 expected,
@@ -193,7 +195,7 @@ both_stores!(every_cell_of_the_permission_matrix_holds, |app| {
     // that is expected to succeed gets a world of its own.
     let shared_world = world(&app).await;
     for row in &rows {
-        let read_only = row.method == "GET" || row.path.ends_with("/inspect");
+        let read_only = row.method == Method::GET || row.path.ends_with("/inspect");
         for caller in 0..CALLERS {
             let succeeds = (200..300).contains(&row.expected[caller]);
             let fresh;
@@ -211,7 +213,7 @@ both_stores!(every_cell_of_the_permission_matrix_holds, |app| {
                 .as_ref()
                 .map(|b| serde_json::from_str(&fill(b, w)).unwrap());
             let res = app
-                .send(who, &row.method, &fill(&row.path, w), body, &[])
+                .send(who, row.method.clone(), &fill(&row.path, w), body, &[])
                 .await;
             cells += 1;
             if res.status.as_u16() != row.expected[caller] {

@@ -2,8 +2,8 @@
 //! expiry, resend and re-invitation, on both stores.
 
 use crate::both_stores;
-use crate::customers::futures_join_all;
 use crate::helpers::*;
+use futures::future::join_all;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -19,36 +19,19 @@ both_stores!(
     |app| {
         let id = customer_with_mobile(&app, "erika@example.com").await;
         let token = app.token_for("erika@example.com");
-        let inspected = app
-            .post(
-                &Who::Anonymous,
-                "/registrations/inspect",
-                json!({"token": token}),
-            )
-            .await
-            .expect(200);
+        let inspected = app.inspect(&token).await.expect(200);
         assert_eq!(inspected["smsCodeRequired"], true);
         assert_eq!(inspected["email"], "e***@example.com");
         assert_eq!(inspected["language"], "de");
         assert_eq!(inspected["locked"], false);
         // Inspecting never uses the link up.
-        app.post(
-            &Who::Anonymous,
-            "/registrations/inspect",
-            json!({"token": token}),
-        )
-        .await
-        .expect(200);
+        app.inspect(&token).await.expect(200);
         let code = app
             .code_for("+491701234567")
             .to_lowercase()
             .replace('-', " ");
         let done = app
-            .post(
-                &Who::Anonymous,
-                "/registrations/complete",
-                json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"}),
-            )
+            .complete(json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"}))
             .await
             .expect(200);
         assert_eq!(done, json!({"status": "active"}));
@@ -56,10 +39,7 @@ both_stores!(
             .identity
             .verify("erika@example.com", "ein-sicheres-Passwort")
             .expect("the end user can sign in");
-        let view = app
-            .get(&ANNA, &format!("/customers/{id}/authorisations"))
-            .await
-            .expect(200);
+        let view = app.authorisations(&ANNA, &id).await.expect(200);
         assert_eq!(view["accesses"][0]["status"], "active");
         assert!(view["accesses"][0]["activatedAt"].is_string());
         let me = app
@@ -81,23 +61,10 @@ both_stores!(
         );
         // The link works once.
         let again = app
-            .post(
-                &Who::Anonymous,
-                "/registrations/complete",
-                json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"}),
-            )
+            .complete(json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"}))
             .await;
         assert_eq!(again.status, 410);
-        assert_eq!(
-            app.post(
-                &Who::Anonymous,
-                "/registrations/inspect",
-                json!({"token": token})
-            )
-            .await
-            .status,
-            410
-        );
+        assert_eq!(app.inspect(&token).await.status, 410);
     }
 );
 
@@ -105,34 +72,17 @@ both_stores!(a_customer_without_mobile_registers_without_a_code, |app| {
     app.create_customer(&ANNA, company("info@firma.example.com"))
         .await;
     let token = app.token_for("info@firma.example.com");
-    let inspected = app
-        .post(
-            &Who::Anonymous,
-            "/registrations/inspect",
-            json!({"token": token}),
-        )
-        .await
-        .expect(200);
+    let inspected = app.inspect(&token).await.expect(200);
     assert_eq!(inspected["smsCodeRequired"], false);
     assert_eq!(inspected["language"], "en");
-    app.post(
-        &Who::Anonymous,
-        "/registrations/complete",
-        json!({"token": token, "password": "ein-sicheres-Passwort"}),
-    )
-    .await
-    .expect(200);
+    app.complete(json!({"token": token, "password": "ein-sicheres-Passwort"}))
+        .await
+        .expect(200);
 });
 
 both_stores!(unknown_and_malformed_links_are_not_found, |app| {
     for token in ["", "short", "q7X2mV9sLk4Rz8Tn1Wb6Yc3Hd5Jf0Pg-eUa_oNi2KxE"] {
-        let res = app
-            .post(
-                &Who::Anonymous,
-                "/registrations/inspect",
-                json!({"token": token}),
-            )
-            .await;
+        let res = app.inspect(&token).await;
         assert!(
             matches!(res.status.as_u16(), 404 | 422),
             "{token}: {}",
@@ -140,25 +90,12 @@ both_stores!(unknown_and_malformed_links_are_not_found, |app| {
         );
     }
     assert_eq!(
-        app.post(
-            &Who::Anonymous,
-            "/registrations/inspect",
-            json!({"token": "q7X2mV9sLk4Rz8Tn1Wb6Yc3Hd5Jf0Pg-eUa_oNi2KxE"})
-        )
-        .await
-        .status,
+        app.inspect("q7X2mV9sLk4Rz8Tn1Wb6Yc3Hd5Jf0Pg-eUa_oNi2KxE")
+            .await
+            .status,
         404
     );
-    assert_eq!(
-        app.post(
-            &Who::Anonymous,
-            "/registrations/inspect",
-            json!({"token": 5})
-        )
-        .await
-        .status,
-        400
-    );
+    assert_eq!(app.inspect(5).await.status, 400);
 });
 
 both_stores!(
@@ -168,20 +105,12 @@ both_stores!(
         let token = app.token_for("lock@example.com");
         let code = app.code_for("+491701234567");
         let weak = app
-            .post(
-                &Who::Anonymous,
-                "/registrations/complete",
-                json!({"token": token, "smsCode": code, "password": "kurz"}),
-            )
+            .complete(json!({"token": token, "smsCode": code, "password": "kurz"}))
             .await;
         assert_eq!(weak.status, 422);
         assert_eq!(weak.field_errors(), vec!["password"]);
         let same = app
-            .post(
-                &Who::Anonymous,
-                "/registrations/complete",
-                json!({"token": token, "smsCode": code, "password": "lock@example.com"}),
-            )
+            .complete(json!({"token": token, "smsCode": code, "password": "lock@example.com"}))
             .await;
         assert_eq!(
             same.field_errors(),
@@ -189,11 +118,7 @@ both_stores!(
             "not the e-mail address"
         );
         let missing = app
-            .post(
-                &Who::Anonymous,
-                "/registrations/complete",
-                json!({"token": token, "password": "ein-sicheres-Passwort"}),
-            )
+            .complete(json!({"token": token, "password": "ein-sicheres-Passwort"}))
             .await;
         assert_eq!(missing.field_errors(), vec!["smsCode"]);
         let wrong = if code.starts_with('2') {
@@ -203,9 +128,7 @@ both_stores!(
         };
         for attempt in 1..=4 {
             let res = app
-                .post(
-                    &Who::Anonymous,
-                    "/registrations/complete",
+                .complete(
                     json!({"token": token, "smsCode": wrong, "password": "ein-sicheres-Passwort"}),
                 )
                 .await;
@@ -213,31 +136,16 @@ both_stores!(
             assert_eq!(res.field_errors(), vec!["smsCode"]);
         }
         let fifth = app
-            .post(
-                &Who::Anonymous,
-                "/registrations/complete",
+            .complete(
                 json!({"token": token, "smsCode": wrong, "password": "ein-sicheres-Passwort"}),
             )
             .await;
         assert_eq!(fifth.status, 429);
         let right_but_locked = app
-            .post(
-                &Who::Anonymous,
-                "/registrations/complete",
-                json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"}),
-            )
+            .complete(json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"}))
             .await;
         assert_eq!(right_but_locked.status, 429, "locked until resent");
-        assert_eq!(
-            app.post(
-                &Who::Anonymous,
-                "/registrations/inspect",
-                json!({"token": token})
-            )
-            .await
-            .expect(200)["locked"],
-            true
-        );
+        assert_eq!(app.inspect(&token).await.expect(200)["locked"], true);
         assert!(
             app.identity
                 .verify("lock@example.com", "ein-sicheres-Passwort")
@@ -250,10 +158,7 @@ both_stores!(a_resend_replaces_link_and_code_and_unlocks, |app| {
     let id = customer_with_mobile(&app, "resend@example.com").await;
     let old_token = app.token_for("resend@example.com");
     let old_code = app.code_for("+491701234567");
-    let view = app
-        .get(&ANNA, &format!("/customers/{id}/authorisations"))
-        .await
-        .expect(200);
+    let view = app.authorisations(&ANNA, &id).await.expect(200);
     let access_id = view["accesses"][0]["id"].as_str().unwrap().to_owned();
     let resend = format!("/customers/{id}/accesses/{access_id}/invitation");
     assert_eq!(
@@ -266,20 +171,12 @@ both_stores!(a_resend_replaces_link_and_code_and_unlocks, |app| {
     let new_token = app.token_for("resend@example.com");
     assert_ne!(new_token, old_token);
     assert_eq!(
-        app.post(
-            &Who::Anonymous,
-            "/registrations/inspect",
-            json!({"token": old_token})
-        )
-        .await
-        .status,
+        app.inspect(&old_token).await.status,
         410,
         "earlier links stop working"
     );
     let old = app
-        .post(
-            &Who::Anonymous,
-            "/registrations/complete",
+        .complete(
             json!({"token": old_token, "smsCode": old_code, "password": "ein-sicheres-Passwort"}),
         )
         .await;
@@ -295,10 +192,7 @@ both_stores!(a_resend_replaces_link_and_code_and_unlocks, |app| {
 
 both_stores!(resends_are_rate_limited_per_access, |app| {
     let id = customer_with_mobile(&app, "limit@example.com").await;
-    let view = app
-        .get(&ANNA, &format!("/customers/{id}/authorisations"))
-        .await
-        .expect(200);
+    let view = app.authorisations(&ANNA, &id).await.expect(200);
     let resend = format!(
         "/customers/{id}/accesses/{}/invitation",
         view["accesses"][0]["id"].as_str().unwrap()
@@ -320,22 +214,9 @@ both_stores!(links_expire_after_seven_days, |app| {
     let token = app.token_for("expire@example.com");
     let code = app.code_for("+491701234567");
     app.clock.advance(Duration::from_secs(7 * 24 * 3600 + 1));
-    assert_eq!(
-        app.post(
-            &Who::Anonymous,
-            "/registrations/inspect",
-            json!({"token": token})
-        )
-        .await
-        .status,
-        410
-    );
+    assert_eq!(app.inspect(&token).await.status, 410);
     let res = app
-        .post(
-            &Who::Anonymous,
-            "/registrations/complete",
-            json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"}),
-        )
+        .complete(json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"}))
         .await;
     assert_eq!(res.status, 410);
 });
@@ -350,14 +231,9 @@ both_stores!(
         let tries = (0..6).map(|_| {
             let body =
                 json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"});
-            async move {
-                app.post(&Who::Anonymous, "/registrations/complete", body)
-                    .await
-                    .status
-                    .as_u16()
-            }
+            async move { app.complete(body).await.status.as_u16() }
         });
-        let statuses = futures_join_all(tries).await;
+        let statuses = join_all(tries).await;
         assert_eq!(
             statuses.iter().filter(|s| **s == 200).count(),
             1,
@@ -427,10 +303,7 @@ both_stores!(
             .status,
             404
         );
-        let view = app
-            .get(&ANNA, &format!("/customers/{id}/authorisations"))
-            .await
-            .expect(200);
+        let view = app.authorisations(&ANNA, &id).await.expect(200);
         assert_eq!(view["accesses"].as_array().unwrap().len(), 2);
     }
 );
@@ -440,10 +313,7 @@ both_stores!(
     |app| {
         let id = customer_with_mobile(&app, "typo@exmaple.com").await;
         let old_token = app.token_for("typo@exmaple.com");
-        let view = app
-            .get(&ANNA, &format!("/customers/{id}/authorisations"))
-            .await
-            .expect(200);
+        let view = app.authorisations(&ANNA, &id).await.expect(200);
         let path = format!(
             "/customers/{id}/accesses/{}",
             view["accesses"][0]["id"].as_str().unwrap()
@@ -453,16 +323,7 @@ both_stores!(
             .await
             .expect(200);
         assert_eq!(fixed["email"], "typo@example.com");
-        assert_eq!(
-            app.post(
-                &Who::Anonymous,
-                "/registrations/inspect",
-                json!({"token": old_token})
-            )
-            .await
-            .status,
-            410
-        );
+        assert_eq!(app.inspect(&old_token).await.status, 410);
         app.register("typo@example.com", Some("+491701234567"))
             .await;
         // The old address is free again; the new one is taken.
@@ -505,10 +366,7 @@ both_stores!(
         assert_eq!(res["accesses"][0]["delivery"]["email"], "failed");
         assert_eq!(res["accesses"][0]["delivery"]["sms"], "failed");
         let id = res["id"].as_str().unwrap();
-        let view = app
-            .get(&ANNA, &format!("/customers/{id}/authorisations"))
-            .await
-            .expect(200);
+        let view = app.authorisations(&ANNA, &id).await.expect(200);
         assert_eq!(
             view["accesses"][0]["delivery"]["email"], "failed",
             "stored, shown in the view"
@@ -525,10 +383,7 @@ both_stores!(
     re_invitations_by_fixing_the_mobile_count_against_the_resend_limit,
     |app| {
         let id = customer_with_mobile(&app, "patchlimit@example.com").await;
-        let view = app
-            .get(&ANNA, &format!("/customers/{id}/authorisations"))
-            .await
-            .expect(200);
+        let view = app.authorisations(&ANNA, &id).await.expect(200);
         let path = format!(
             "/customers/{id}/accesses/{}",
             view["accesses"][0]["id"].as_str().unwrap()

@@ -60,26 +60,13 @@ both_stores!(
         let body = company("idem@example.com");
         count!(
             "`POST /customers` with `Idempotency-Key`",
-            app.send(
-                &ANNA,
-                "POST",
-                "/customers",
-                Some(body.clone()),
-                &[("idempotency-key", "rt-1")]
-            )
-            .await
+            app.post_with_key(&ANNA, "/customers", "rt-1", body.clone())
+                .await
         )
         .expect(201);
         count!(
             "`POST /customers`, repeated key",
-            app.send(
-                &ANNA,
-                "POST",
-                "/customers",
-                Some(body),
-                &[("idempotency-key", "rt-1")]
-            )
-            .await
+            app.post_with_key(&ANNA, "/customers", "rt-1", body).await
         )
         .expect(201);
         count!(
@@ -101,8 +88,7 @@ both_stores!(
         .expect(200);
         count!(
             "`GET /customers/{id}/authorisations`",
-            app.get(&ANNA, &format!("/customers/{id}/authorisations"))
-                .await
+            app.authorisations(&ANNA, &id).await
         )
         .expect(200);
         let access = count!(
@@ -133,12 +119,7 @@ both_stores!(
         .expect(202);
         count!(
             "`POST /customers/{id}/administrators`",
-            app.post(
-                &ANNA,
-                &format!("/customers/{id}/administrators"),
-                json!({"specialistIds": ["ben"]})
-            )
-            .await
+            app.add_administrators(&ANNA, &id, &["ben"]).await
         )
         .expect(200);
         let t = count!(
@@ -154,12 +135,7 @@ both_stores!(
         let t = t["id"].as_str().unwrap().to_owned();
         count!(
             "`POST /customers/{id}/additional-processors`",
-            app.post(
-                &ANNA,
-                &format!("/customers/{id}/additional-processors"),
-                json!({"specialistIds": ["carl"], "transactionIds": [t]})
-            )
-            .await
+            app.add_processors(&ANNA, &id, &["carl"], &[&t]).await
         )
         .expect(200);
         count!(
@@ -186,22 +162,11 @@ both_stores!(
         )
         .expect(200);
         let token = app.token_for("rt@example.com");
-        count!(
-            "`POST /registrations/inspect`",
-            app.post(
-                &Who::Anonymous,
-                "/registrations/inspect",
-                json!({"token": token})
-            )
-            .await
-        )
-        .expect(200);
+        count!("`POST /registrations/inspect`", app.inspect(&token).await).expect(200);
         let code = app.code_for("+491701234567");
         count!(
             "`POST /registrations/complete`",
-            app.post(
-                &Who::Anonymous,
-                "/registrations/complete",
+            app.complete(
                 json!({"token": token, "smsCode": code, "password": "ein-sicheres-Passwort"})
             )
             .await

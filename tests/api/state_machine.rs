@@ -83,21 +83,11 @@ async fn run(ops: Vec<Op>) {
     };
     for (step, op) in ops.iter().enumerate() {
         let complete = |sms: String, password: &str| {
-            app.post(
-                &Who::Anonymous,
-                "/registrations/complete",
-                json!({"token": token, "smsCode": sms, "password": password}),
-            )
+            app.complete(json!({"token": token, "smsCode": sms, "password": password}))
         };
         let (got, want) = match op {
             Op::Inspect => {
-                let res = app
-                    .post(
-                        &Who::Anonymous,
-                        "/registrations/inspect",
-                        json!({"token": token}),
-                    )
-                    .await;
+                let res = app.inspect(&token).await;
                 if res.status == 200 {
                     assert_eq!(
                         res.body["locked"],
@@ -109,13 +99,7 @@ async fn run(ops: Vec<Op>) {
             }
             Op::InspectOldLink => {
                 let Some(old) = &old_token else { continue };
-                let res = app
-                    .post(
-                        &Who::Anonymous,
-                        "/registrations/inspect",
-                        json!({"token": old}),
-                    )
-                    .await;
+                let res = app.inspect(old).await;
                 (res.status.as_u16(), if m.removed { 404 } else { 410 })
             }
             Op::WrongCode => {

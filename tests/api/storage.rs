@@ -2,27 +2,12 @@
 //! (moto), so that the fake cannot drift from the real thing: conditions, updates,
 //! transactions, queries and paging, batches, and the round trips each call costs.
 
-use crate::helpers::futures_scan::ScanFuture;
+use crate::helpers::{Scan, memory_table};
 use serde_json::{Value, json};
-use shared::adapters::counting::{CountingTable, RequestCounter};
-use shared::adapters::memory::MemoryTable;
+use shared::adapters::counting::RequestCounter;
 use shared::ports::{Cond, Index, Item, Key, Query, SortKey, StoreError, Table, Write};
 use std::collections::BTreeSet;
 use std::sync::Arc;
-
-type Scan = Arc<dyn Fn() -> ScanFuture + Send + Sync>;
-
-/// The memory table, counted as DynamoDB would count its round trips.
-fn memory_table() -> (Arc<dyn Table>, Scan, RequestCounter) {
-    let table = Arc::new(CountingTable::new(MemoryTable::new()));
-    let requests = table.requests();
-    let for_scan = table.clone();
-    let scan: Scan = Arc::new(move || -> ScanFuture {
-        let t = for_scan.clone();
-        Box::pin(async move { t.inner().scan() })
-    });
-    (table, scan, requests)
-}
 
 /// Runs one scenario on both stores, as `<name>::in_memory` and `<name>::on_dynamodb`; a
 /// scenario that counts round trips names the counter as a third argument.

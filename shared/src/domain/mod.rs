@@ -3,6 +3,7 @@
 mod country;
 mod customer;
 mod email;
+mod idempotency;
 mod phone;
 mod records;
 mod secrets;
@@ -15,6 +16,7 @@ pub use customer::{
     fold_for_sorting,
 };
 pub use email::EmailAddress;
+pub use idempotency::IdempotencyKey;
 pub use phone::MobileNumber;
 pub use records::{
     Access, AccessStatus, BusinessTransaction, Delivery, DeliveryState, Invitation,

@@ -1,9 +1,9 @@
 //! The `customers` function's routes: the overview, create, read, edit and delete.
 
 use super::AppState;
-use super::extract::{Body, IdempotencyKey, JsonBody, PathParams, QueryParams, parse_json};
+use super::extract::{Body, JsonBody, PathParams, QueryParams, parse_json};
 use crate::auth::Caller;
-use crate::domain::CustomerInput;
+use crate::domain::{CustomerInput, IdempotencyKey};
 use crate::error::Result;
 use crate::usecases::customers::{self, ListQuery};
 use axum::extract::State;

@@ -11,8 +11,6 @@ pub mod registration;
 pub mod specialists;
 pub mod transactions;
 
-pub use extract::IdempotencyKey;
-
 use crate::app::App;
 use crate::error::Error;
 use axum::Router;

@@ -5,8 +5,8 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::config::Limits;
 use crate::domain::{
-    Access, AccessStatus, Collector, EmailAddress, Language, MobileNumber, NAME_MAX, Text, given,
-    required,
+    Access, AccessStatus, Collector, CustomerId, EmailAddress, Language, MobileNumber, NAME_MAX,
+    Text, given, required,
 };
 use crate::error::{Error, Result};
 use crate::ports::StoreError;
@@ -49,16 +49,15 @@ fn email_taken() -> Error {
     Error::Conflict("This e-mail address already belongs to an access.".into())
 }
 
-pub async fn create(
+/// The new access as the input describes it (still without an invitation), or every failing
+/// field; the language defaults to the customer's.
+fn parse_new(
     app: &App,
-    caller: &Caller,
-    customer: &str,
+    cid: &CustomerId,
     input: NewAccessInput,
-) -> Result<AccessView> {
-    let staff = require_staff(caller)?;
-    let cid = customer_id(customer)?;
-    let (customer, _) = customer_for_change(app, &staff, &cid, &[]).await?;
-
+    default_language: Language,
+    now: time::OffsetDateTime,
+) -> Result<Access> {
     let mut c = Collector::default();
     let first_name = c.check(
         "firstName",
@@ -79,7 +78,7 @@ pub async fn create(
     });
     let language = match given(&input.language) {
         Some(s) => c.check("language", Language::parse(s)),
-        None => Some(customer.data.language),
+        None => Some(default_language),
     };
     let (Some(first_name), Some(last_name), Some(email), Some(language)) =
         (first_name, last_name, email, language)
@@ -88,8 +87,7 @@ pub async fn create(
     };
     c.finish().map_err(Error::Validation)?;
 
-    let now = app.now();
-    let mut access = Access {
+    Ok(Access {
         id: crate::ids::new_id("acc"),
         customer_id: cid.clone(),
         first_name,
@@ -106,7 +104,21 @@ pub async fn create(
         sends: Vec::new(),
         delivery: None,
         version: 1,
-    };
+    })
+}
+
+pub async fn create(
+    app: &App,
+    caller: &Caller,
+    customer: &str,
+    input: NewAccessInput,
+) -> Result<AccessView> {
+    let staff = require_staff(caller)?;
+    let cid = customer_id(customer)?;
+    let (customer, _) = customer_for_change(app, &staff, &cid, &[]).await?;
+
+    let now = app.now();
+    let mut access = parse_new(app, &cid, input, customer.data.language, now)?;
     let issued = invitations::issue(app, &mut access, now);
     let mut writes = vec![
         store::customer_alive(&cid),

@@ -6,10 +6,9 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{
     Access, AccessStatus, Collector, Customer, CustomerData, CustomerId, CustomerInput,
-    CustomerInputError, CustomerType, FieldError, fold_for_sorting,
+    CustomerInputError, CustomerType, FieldError, IdempotencyKey, fold_for_sorting,
 };
 use crate::error::{Error, Result};
-use crate::http::IdempotencyKey;
 use crate::ports::{Index, Item, Key, Query, SortKey, StoreError, Write};
 use crate::store::{self, GrantItem, IdempotencyItem, OnCondition, Partition, from_item, to_item};
 use crate::usecases::{invitations, limits};
