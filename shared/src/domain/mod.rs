@@ -3,6 +3,7 @@
 mod country;
 mod customer;
 mod email;
+mod password;
 mod phone;
 mod records;
 mod secrets;
@@ -15,6 +16,7 @@ pub use customer::{
     fold_for_sorting,
 };
 pub use email::EmailAddress;
+pub use password::Password;
 pub use phone::MobileNumber;
 pub use records::{
     Access, AccessStatus, BusinessTransaction, Delivery, DeliveryState, Invitation,
@@ -22,7 +24,7 @@ pub use records::{
 };
 pub use secrets::hex as secrets_hex;
 pub use secrets::{
-    CODE_ALPHABET, Password, RegistrationCode, RegistrationToken, TokenHash, code_hash,
+    CODE_ALPHABET, RegistrationCode, RegistrationToken, TokenHash, code_hash,
     codes_match, new_salt,
 };
 pub use text::Text;

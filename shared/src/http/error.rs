@@ -95,6 +95,13 @@ impl IntoResponse for Error {
                 "The request body must not exceed 64 KiB.".into(),
                 &[],
             ),
+            Error::UnsupportedMediaType(expected) => (
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "/problems/unsupported-media-type",
+                "Unsupported media type",
+                format!("The request body must be sent as Content-Type {expected}."),
+                &[],
+            ),
             Error::Validation(errors) => (
                 S::UNPROCESSABLE_ENTITY,
                 "/problems/validation-failed",

@@ -64,11 +64,11 @@ pub async fn create(
     let mut c = Collector::default();
     let first_name = c.check(
         "firstName",
-        required(&input.first_name).and_then(|s| Text::parse(s, NAME_MAX)),
+        required(&input.first_name).and_then(|s| Text::parse_name(s, NAME_MAX)),
     );
     let last_name = c.check(
         "lastName",
-        required(&input.last_name).and_then(|s| Text::parse(s, NAME_MAX)),
+        required(&input.last_name).and_then(|s| Text::parse_name(s, NAME_MAX)),
     );
     let email = c.check(
         "email",
@@ -171,7 +171,7 @@ pub async fn patch(
     let mut next = current.clone();
     let mut c = Collector::default();
     let text = |c: &mut Collector, field: &str, v: &Option<String>| {
-        c.check(field, required(v).and_then(|s| Text::parse(s, NAME_MAX)))
+        c.check(field, required(v).and_then(|s| Text::parse_name(s, NAME_MAX)))
     };
     if let Some(v) = &patch.first_name
         && let Some(t) = text(&mut c, "firstName", v)

@@ -145,7 +145,7 @@ pub async fn complete(app: &App, input: CompleteInput) -> Result<Completed> {
     }
     let password = input.password.as_deref().unwrap_or_default();
     let password =
-        Password::parse(password, inv.email.as_str()).map_err(|m| Error::field("password", m))?;
+        Password::parse(password, &inv.email).map_err(|m| Error::field("password", m))?;
 
     // Consume: only one completion can move the invitation from pending to claimed.
     let mut set = Item::new();
