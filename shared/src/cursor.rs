@@ -45,9 +45,8 @@ pub fn decode(key: &[u8], scope: &str, cursor: &str) -> Option<Item> {
     mac(key, &payload, scope).verify_truncated_left(&tag).ok()?;
     let item: Item = serde_json::from_slice(&payload).ok()?;
     // A last key as `encode` is given one: the table's key attributes, all strings.
-    let is_key = item.values().all(|v| v.is_string())
-        && item.contains_key("pk")
-        && item.contains_key("sk");
+    let is_key =
+        item.values().all(|v| v.is_string()) && item.contains_key("pk") && item.contains_key("sk");
     is_key.then_some(item)
 }
 
@@ -110,7 +109,7 @@ mod tests {
         for payload in [
             &b"{}"[..],
             br#"{"pk":"C#1"}"#,
-            br#"{"sk":"#CUSTOMER"}"#,
+            br##"{"sk":"#CUSTOMER"}"##,
             br#"{"pk":"C#1","sk":5}"#,
             br#"["pk","sk"]"#,
             b"null",

@@ -434,8 +434,7 @@ impl CustomerInput {
                 let register_number =
                     optional_text(&mut c, "registerNumber", &self.register_number, 50);
                 let vat_id = given(&self.vat_id).and_then(|s| c.check("vatId", parse_vat_id(s)));
-                let contact_first_name =
-                    name(&mut c, "contactFirstName", &self.contact_first_name);
+                let contact_first_name = name(&mut c, "contactFirstName", &self.contact_first_name);
                 let contact_last_name = name(&mut c, "contactLastName", &self.contact_last_name);
                 match (company_name, contact_first_name, contact_last_name) {
                     (Some(company_name), Some(contact_first_name), Some(contact_last_name)) => {

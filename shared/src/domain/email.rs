@@ -136,7 +136,11 @@ mod tests {
     fn only_deliverable_addresses_are_taken() {
         let converted = [
             ("erika@bücher.de", "erika@xn--bcher-kva.de", "German IDN"),
-            ("erika@BÜCHER.de", "erika@xn--bcher-kva.de", "IDN in upper case"),
+            (
+                "erika@BÜCHER.de",
+                "erika@xn--bcher-kva.de",
+                "IDN in upper case",
+            ),
             ("info@例え.jp", "info@xn--r8jz45g.jp", "Japanese IDN"),
             (
                 "erika@bu\u{0308}cher.de",
@@ -145,7 +149,11 @@ mod tests {
             ),
         ];
         for (raw, expected, why) in converted {
-            assert_eq!(EmailAddress::parse(raw).unwrap().as_str(), expected, "{why}");
+            assert_eq!(
+                EmailAddress::parse(raw).unwrap().as_str(),
+                expected,
+                "{why}"
+            );
         }
         let refused = [
             ("jürgen@example.de", "non-ASCII local part"),

@@ -24,8 +24,7 @@ pub use records::{
 };
 pub use secrets::hex as secrets_hex;
 pub use secrets::{
-    CODE_ALPHABET, RegistrationCode, RegistrationToken, TokenHash, code_hash,
-    codes_match, new_salt,
+    CODE_ALPHABET, RegistrationCode, RegistrationToken, TokenHash, code_hash, codes_match, new_salt,
 };
 pub use text::Text;
 

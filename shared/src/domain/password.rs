@@ -75,7 +75,9 @@ impl Password {
 /// `lower` is the password in lower case.
 fn contains_local_part(lower: &str, email: &EmailAddress) -> bool {
     let address = email.as_str().to_lowercase();
-    let local = address.rsplit_once('@').map_or(address.as_str(), |(l, _)| l);
+    let local = address
+        .rsplit_once('@')
+        .map_or(address.as_str(), |(l, _)| l);
     lower.contains(address.as_str())
         || (local.chars().count() >= MIN_LOCAL_PART_CHARS && lower.contains(local))
 }
@@ -96,16 +98,56 @@ mod tests {
     #[test]
     fn each_rule_refuses_with_its_own_message() {
         let cases = [
-            ("vierzehn-zeich", "must be at least 15 characters", "14 characters"),
-            ("passwordpassword", "is one of the most used passwords; please choose another", "common"),
-            ("123456789012345", "is one of the most used passwords; please choose another", "common digits"),
-            ("PasswordPassword", "is one of the most used passwords; please choose another", "common, other case"),
-            ("aaaaaaaaaaaaaaaa", "must not be one character repeated", "one character"),
-            ("AaAaAaAaAaAaAaAa", "must not be one character repeated", "one letter in two cases"),
-            ("xx-erika-sonnenschein", "must not contain your e-mail address or the part before the @", "local part"),
-            ("xx-ERIKA-sonnenschein", "must not contain your e-mail address or the part before the @", "local part, other case"),
-            ("ein\tsicheres-Passwort", "must not contain control characters", "tab"),
-            (" ein-sicheres-Passwort", "must not begin or end with a space", "leading blank"),
+            (
+                "vierzehn-zeich",
+                "must be at least 15 characters",
+                "14 characters",
+            ),
+            (
+                "passwordpassword",
+                "is one of the most used passwords; please choose another",
+                "common",
+            ),
+            (
+                "123456789012345",
+                "is one of the most used passwords; please choose another",
+                "common digits",
+            ),
+            (
+                "PasswordPassword",
+                "is one of the most used passwords; please choose another",
+                "common, other case",
+            ),
+            (
+                "aaaaaaaaaaaaaaaa",
+                "must not be one character repeated",
+                "one character",
+            ),
+            (
+                "AaAaAaAaAaAaAaAa",
+                "must not be one character repeated",
+                "one letter in two cases",
+            ),
+            (
+                "xx-erika-sonnenschein",
+                "must not contain your e-mail address or the part before the @",
+                "local part",
+            ),
+            (
+                "xx-ERIKA-sonnenschein",
+                "must not contain your e-mail address or the part before the @",
+                "local part, other case",
+            ),
+            (
+                "ein\tsicheres-Passwort",
+                "must not contain control characters",
+                "tab",
+            ),
+            (
+                " ein-sicheres-Passwort",
+                "must not begin or end with a space",
+                "leading blank",
+            ),
         ];
         for (raw, message, why) in cases {
             assert_eq!(
@@ -119,7 +161,10 @@ mod tests {
     #[test]
     fn the_length_is_counted_in_characters_from_15_to_256() {
         let e = "erika@example.com";
-        assert!(refusal("Grüße-aus-Köln", e).is_some(), "14 characters, 16 bytes");
+        assert!(
+            refusal("Grüße-aus-Köln", e).is_some(),
+            "14 characters, 16 bytes"
+        );
         assert!(refusal("Grüße-aus-Kölle", e).is_none(), "15 characters");
         let longest = "Sonnenblume-".repeat(22)[..256].to_owned();
         assert!(refusal(&longest, e).is_none(), "256 characters");

@@ -171,7 +171,10 @@ pub async fn patch(
     let mut next = current.clone();
     let mut c = Collector::default();
     let text = |c: &mut Collector, field: &str, v: &Option<String>| {
-        c.check(field, required(v).and_then(|s| Text::parse_name(s, NAME_MAX)))
+        c.check(
+            field,
+            required(v).and_then(|s| Text::parse_name(s, NAME_MAX)),
+        )
     };
     if let Some(v) = &patch.first_name
         && let Some(t) = text(&mut c, "firstName", v)
