@@ -5,7 +5,11 @@ import { t as tr, initI18n, hasStoredLang, setLang, languageSelect } from '/i18n
 import { loadConfig, api, errorKey } from '/api.js';
 import { field, applyFieldErrors, clearFieldErrors, otherErrorsList, normaliseFieldPath } from '/forms.js';
 
-const MIN_PASSWORD = 12;
+// The API's rules (contract: NIST SP 800-63B rev. 4): 15 to 256 characters, not one character
+// repeated, not on the list of common passwords, not containing the e-mail's local part. The
+// page checks what it can know; the list and the address (shown masked here) only the API.
+const MIN_PASSWORD = 15;
+const MAX_PASSWORD = 256;
 const msg = document.getElementById('msg');
 const content = document.getElementById('content');
 const heading = document.querySelector('main h1');
@@ -40,6 +44,40 @@ function handleTerminal(err) {
   return false;
 }
 
+/** Characters as the API counts them (code points, not UTF-16 units). */
+function passwordLength(value) {
+  return [...value].length;
+}
+
+function oneCharacterRepeated(value) {
+  const chars = [...value.toLowerCase()];
+  return chars.length > 1 && chars.every((c) => c === chars[0]);
+}
+
+/** What the live hint says about the password typed so far: {key, args}, or null when empty. */
+function passwordStatus(value) {
+  const length = passwordLength(value);
+  if (length === 0) return null;
+  if (length < MIN_PASSWORD) return { key: 'register.passwordLiveShort', args: { count: MIN_PASSWORD - length } };
+  if (length > MAX_PASSWORD) return { key: 'register.passwordLiveLong', args: { max: MAX_PASSWORD } };
+  if (oneCharacterRepeated(value)) return { key: 'register.passwordLiveRepeated', args: {} };
+  return { key: 'register.passwordLiveOk', args: {} };
+}
+
+/** A line under the password's hint that follows what is typed, read out politely. */
+function livePasswordHint(input) {
+  const live = h('p', { class: 'field-hint', id: 'reg-password-live', 'aria-live': 'polite' });
+  const update = () => {
+    const status = passwordStatus(input.value);
+    if (!status) { delete live.dataset.i18n; live.textContent = ''; return; }
+    live.dataset.i18n = status.key;
+    live.dataset.i18nArgs = JSON.stringify(status.args);
+    live.textContent = tr(status.key, status.args);
+  };
+  input.addEventListener('input', update);
+  return live;
+}
+
 function renderForm(token, info) {
   const fid = 'reg';
   const fields = [];
@@ -61,6 +99,7 @@ function renderForm(token, info) {
   });
   fields.push(pwField, confirmField);
   pwField.input.setAttribute('minlength', String(MIN_PASSWORD));
+  pwField.wrap.append(livePasswordHint(pwField.input));
   const show = h('input', { type: 'checkbox', id: `${fid}-show` });
   show.addEventListener('change', () => {
     const type = show.checked ? 'text' : 'password';
@@ -85,7 +124,9 @@ function renderForm(token, info) {
     const local = [];
     const code = codeField ? codeField.input.value.trim() : '';
     if (codeField && !code) local.push({ field: 'smsCode', key: 'register.errorCodeRequired' });
-    if (pwField.input.value.length < MIN_PASSWORD) local.push({ field: 'password', key: 'register.errorPasswordShort' });
+    const status = passwordStatus(pwField.input.value);
+    if (!status || status.key === 'register.passwordLiveShort') local.push({ field: 'password', key: 'register.errorPasswordShort' });
+    else if (status.key !== 'register.passwordLiveOk') local.push({ field: 'password', key: 'register.errorPasswordWeak' });
     else if (pwField.input.value !== confirmField.input.value) local.push({ field: 'passwordConfirm', key: 'register.errorPasswordMismatch' });
     if (local.length) {
       applyFieldErrors(fields, local);

@@ -1,9 +1,11 @@
 //! The local server: every router of the product merged behind a verifier of locally signed
 //! JWTs, plus the development endpoints (`/dev/login`, `/dev/outbox`, `/dev/specialists`) and
-//! the web console's static files.
+//! the web console's static files, answering only requests addressed to a loopback name.
 
 pub mod auth;
 pub mod aws;
+pub mod dev;
+pub mod host;
 pub mod web;
 
 use axum::Router;
@@ -68,20 +70,21 @@ pub struct Options {
 }
 
 /// The whole local application: API routers (the ones the functions ship, each on its
-/// function's grants), development endpoints and static files.
+/// function's grants), development endpoints and static files, for loopback `Host`s only.
 pub fn router(app: App, dev: Dev, options: Options) -> Router {
     let dev = Arc::new(dev);
     let state = Arc::new(app.clone());
     let dev_routes = Router::new()
-        .route("/dev/login", post(auth::login))
-        .route("/dev/outbox", get(auth::outbox))
-        .route("/dev/specialists", get(auth::specialists))
+        .route("/dev/login", post(dev::login))
+        .route("/dev/outbox", get(dev::outbox))
+        .route("/dev/specialists", get(dev::specialists))
         .with_state((state, dev.clone()));
     let web = web::router(options.web_dir);
     shared::functions::gateway(app)
         .merge(dev_routes)
         .merge(web)
         .layer(axum::middleware::from_fn_with_state(dev, auth::verify))
+        .layer(axum::middleware::from_fn(host::only_loopback))
 }
 
 /// What the local server runs on.

@@ -8,11 +8,14 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 const USAGE: &str = "\
-usage: local-server [--port N] [--host ADDR] [--outbox DIR] [--web DIR]
+usage: local-server [--port N] [--host ADDR [--allow-remote]] [--outbox DIR] [--web DIR]
                     [--aws-endpoint URL] [--table NAME]
 
   --port N            port to listen on (default 3000, or env LOCAL_SERVER_PORT)
-  --host ADDR         address to listen on (default 127.0.0.1)
+  --host ADDR         address to listen on (default 127.0.0.1); an address that other
+                      machines can reach needs --allow-remote as well
+  --allow-remote      listen on a non-loopback --host: anyone who can reach it can sign in
+                      at /dev/login (requests must still name localhost in their Host)
   --outbox DIR        folder for one file per outgoing message (default ./outbox)
   --web DIR           folder of the web console (default: the project's web/)
   --aws-endpoint URL  use DynamoDB, SES, SNS and Cognito at URL (e.g. moto) instead of
@@ -22,6 +25,7 @@ usage: local-server [--port N] [--host ADDR] [--outbox DIR] [--web DIR]
 struct Args {
     port: u16,
     host: String,
+    allow_remote: bool,
     outbox: PathBuf,
     web: PathBuf,
     aws_endpoint: Option<String>,
@@ -37,6 +41,7 @@ fn parse_args() -> anyhow::Result<Args> {
             Err(_) => 3000,
         },
         host: "127.0.0.1".into(),
+        allow_remote: false,
         outbox: PathBuf::from("outbox"),
         web: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../web")),
         aws_endpoint: None,
@@ -51,6 +56,7 @@ fn parse_args() -> anyhow::Result<Args> {
         match flag.as_str() {
             "--port" => args.port = value()?.parse().context("--port must be a port number")?,
             "--host" => args.host = value()?,
+            "--allow-remote" => args.allow_remote = true,
             "--outbox" => args.outbox = value()?.into(),
             "--web" => args.web = value()?.into(),
             "--aws-endpoint" => args.aws_endpoint = Some(value()?),
@@ -77,6 +83,7 @@ async fn main() -> anyhow::Result<()> {
     let addr: SocketAddr = format!("{}:{}", args.host, args.port)
         .parse()
         .context("--host and --port must form an address")?;
+    local_server::host::check_bind(addr.ip(), args.allow_remote)?;
 
     let (router, backend) = local_server::build(Setup {
         portal_base_url: format!("http://{addr}"),

@@ -24,6 +24,9 @@ pub enum Error {
     Gone(&'static str),
     #[error("payload too large")]
     PayloadTooLarge,
+    /// The body's `Content-Type` is not the one the endpoint takes (named here).
+    #[error("unsupported media type, expected {0}")]
+    UnsupportedMediaType(&'static str),
     #[error("validation failed")]
     Validation(Vec<FieldError>),
     /// Too many wrong registration codes: the invitation is locked until it is resent.

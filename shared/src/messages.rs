@@ -23,10 +23,35 @@ fn escape_html(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
+/// Fills the `{{key}}` placeholders of a template in one pass over the template: a value is
+/// inserted literally and never scanned again, so a first name `{{link}}` stays those eight
+/// characters. Unknown placeholders are left as they are (a test catches them).
 fn render(template: &str, values: &[(&str, &str)]) -> String {
-    values.iter().fold(template.to_owned(), |out, (k, v)| {
-        out.replace(&format!("{{{{{k}}}}}"), v)
-    })
+    let mut out = String::with_capacity(template.len() + 256);
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let value = after.find("}}").and_then(|end| {
+            let key = &after[..end];
+            values
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v, end))
+        });
+        match value {
+            Some((v, end)) => {
+                out.push_str(v);
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// "30.11.2026, 14:05 UTC" or "30 Nov 2026, 14:05 UTC".
@@ -176,6 +201,42 @@ mod tests {
         );
         assert!(!mail.text.contains("{{"), "every placeholder is filled");
         assert!(!mail.html.contains("{{"));
+    }
+
+    #[test]
+    fn rendering_fills_each_placeholder_once_and_inserts_values_literally() {
+        assert_eq!(
+            render(
+                "Hallo {{name}}, {{link}} {{unknown}} {{",
+                &[("name", "{{link}}"), ("link", "L")]
+            ),
+            "Hallo {{link}}, L {{unknown}} {{"
+        );
+        assert_eq!(render("{{a}}{{a}}", &[("a", "{{a}}")]), "{{a}}{{a}}");
+    }
+
+    #[test]
+    fn a_name_that_looks_like_a_placeholder_is_sent_as_written() {
+        let token = RegistrationToken::generate();
+        let code = RegistrationCode::generate();
+        for name in ["{{link}}", "{{code}}", "{{firm}} {{expires}}"] {
+            for language in [Language::De, Language::En] {
+                let mail = InvitationText {
+                    name,
+                    ..text(&token, Some(&code), language)
+                }
+                .email(EmailAddress::parse("e@example.com").unwrap());
+                assert!(mail.text.contains(name), "{name} in the text body");
+                assert!(mail.html.contains(name), "{name} in the HTML body");
+                assert_eq!(
+                    mail.text.matches(token.expose()).count(),
+                    1,
+                    "the link appears once, where the template puts it"
+                );
+                assert!(!mail.text.contains(code.raw()));
+                assert!(!mail.html.contains(&code.display()));
+            }
+        }
     }
 
     #[test]

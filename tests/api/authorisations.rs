@@ -359,7 +359,7 @@ both_stores!(
             app.post(
                 &ANNA,
                 &format!("/customers/{id}/accesses"),
-                json!({"firstName": "A", "lastName": format!("{i}"), "email": email}),
+                json!({"firstName": "A", "lastName": format!("Nr{i}"), "email": email}),
             )
             .await
             .expect(201);

@@ -411,7 +411,7 @@ fn claims(jwt: &str) -> Value {
 }
 
 fn password(raw: &str, email: &EmailAddress) -> Password {
-    Password::parse(raw, email.as_str()).unwrap()
+    Password::parse(raw, email).unwrap()
 }
 
 #[tokio::test]

@@ -58,6 +58,16 @@ test('register an end user with link and SMS code, then sign in as the end user'
   await page.getByRole('button', { name: 'Registrierung abschließen' }).click();
   await page.locator('#reg-password-error').waitFor({ state: 'visible' });
   assert.equal(await page.evaluate(() => document.activeElement.id), 'reg-password');
+  // The live hint under the field counts what is missing, in characters.
+  await page.locator('#reg-password-live').getByText('Noch 11 Zeichen.').waitFor();
+
+  // A common password is long enough for the page, and the API refuses it next to the field.
+  await page.getByLabel('Passwort', { exact: true }).fill('PasswordPassword');
+  await page.getByLabel('Passwort wiederholen').fill('PasswordPassword');
+  await page.locator('#reg-password-live').getByText('Lang genug.', { exact: false }).waitFor();
+  await page.getByRole('button', { name: 'Registrierung abschließen' }).click();
+  await page.locator('#reg-password-error').getByText('nicht erlaubt', { exact: false }).waitFor();
+  await screenshot(page, 'registration-common-password');
 
   // A wrong code: the API's 422 is shown next to the code field.
   const wrong = code[0] === 'A' ? `B${code.slice(1)}` : `A${code.slice(1)}`;

@@ -208,10 +208,10 @@ pub async fn ensure_user_pool(client: &Client, name: &str) -> anyhow::Result<Str
         }
     }
 
-    // Only "at least 12 characters", as the API checks: character classes would make Cognito
-    // refuse passwords that the API accepted.
+    // Only the length the API checks: character classes would make Cognito refuse passwords
+    // that the API accepted.
     let password_policy = PasswordPolicyType::builder()
-        .minimum_length(12)
+        .minimum_length(Password::MIN_CHARS as i32)
         .require_lowercase(false)
         .require_uppercase(false)
         .require_numbers(false)

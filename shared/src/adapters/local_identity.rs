@@ -104,7 +104,7 @@ mod tests {
     async fn a_created_sign_in_verifies_only_with_its_password_until_deleted() {
         let id = LocalIdentity::new();
         let email = EmailAddress::parse("Erika@example.com").unwrap();
-        let pw = Password::parse("richtig-langes-Passwort", email.as_str()).unwrap();
+        let pw = Password::parse("richtig-langes-Passwort", &email).unwrap();
         let sub = id.create(&email, &pw).await.unwrap();
         assert_eq!(
             id.verify("erika@example.com", "richtig-langes-Passwort"),

@@ -85,7 +85,11 @@ mod tests {
     }
 
     fn password() -> Password {
-        Password::parse("Sommerwiese-2026!", "erika@example.com").unwrap()
+        Password::parse(
+            "Sommerwiese-2026!",
+            &EmailAddress::parse("erika@example.com").unwrap(),
+        )
+        .unwrap()
     }
 
     #[tokio::test]

@@ -189,8 +189,10 @@ impl CustomerData {
 /// Sort key for case-insensitive ordering and prefix search: lower case with German umlauts
 /// folded as in telephone books (DIN 5007-2), so "Ärzte" sorts with "Aerzte", not after "Z".
 pub fn fold_for_sorting(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
     let mut out = String::with_capacity(s.len());
-    for c in s.trim().chars() {
+    // NFC first: a search typed with combining marks finds the names stored composed.
+    for c in s.trim().nfc() {
         match c {
             'ä' | 'Ä' => out.push_str("ae"),
             'ö' | 'Ö' => out.push_str("oe"),
@@ -289,6 +291,24 @@ pub const NAME_MAX: usize = 100;
 
 fn text(c: &mut Collector, field: &str, raw: &Option<String>, max: usize) -> Option<Text> {
     c.check(field, required(raw).and_then(|s| Text::parse(s, max)))
+}
+
+/// A person's name (first, last, contact names): at least one letter.
+fn name(c: &mut Collector, field: &str, raw: &Option<String>) -> Option<Text> {
+    c.check(
+        field,
+        required(raw).and_then(|s| Text::parse_name(s, NAME_MAX)),
+    )
+}
+
+/// A company's name needs a letter or a digit: registered names such as "1&1" have no letter,
+/// but a name of punctuation alone is a typo.
+fn parse_company_name(raw: &str) -> Result<Text, String> {
+    let t = Text::parse(raw, 200)?;
+    if !t.as_str().chars().any(char::is_alphanumeric) {
+        return Err("must contain at least one letter or digit".into());
+    }
+    Ok(t)
 }
 
 fn optional_text(c: &mut Collector, field: &str, raw: &Option<String>, max: usize) -> Option<Text> {
@@ -426,8 +446,8 @@ impl CustomerInput {
         let salutation =
             given(&self.salutation).and_then(|s| c.check("salutation", Salutation::parse(s)));
         let title = optional_text(c, "title", &self.title, 50);
-        let first_name = text(c, "firstName", &self.first_name, NAME_MAX);
-        let last_name = text(c, "lastName", &self.last_name, NAME_MAX);
+        let first_name = name(c, "firstName", &self.first_name);
+        let last_name = name(c, "lastName", &self.last_name);
         let date_of_birth = given(&self.date_of_birth)
             .and_then(|s| c.check("dateOfBirth", parse_birth_date(s, today)));
         first_name.zip(last_name).map(|(first_name, last_name)| {
@@ -442,12 +462,15 @@ impl CustomerInput {
     }
 
     fn company(&self, c: &mut Collector) -> Option<CustomerKind> {
-        let company_name = text(c, "companyName", &self.company_name, 200);
+        let company_name = c.check(
+            "companyName",
+            required(&self.company_name).and_then(parse_company_name),
+        );
         let legal_form = optional_text(c, "legalForm", &self.legal_form, 50);
         let register_number = optional_text(c, "registerNumber", &self.register_number, 50);
         let vat_id = given(&self.vat_id).and_then(|s| c.check("vatId", parse_vat_id(s)));
         let contact_first_name = text(c, "contactFirstName", &self.contact_first_name, NAME_MAX);
-        let contact_last_name = text(c, "contactLastName", &self.contact_last_name, NAME_MAX);
+        let contact_last_name = name(c, "contactLastName", &self.contact_last_name);
         match (company_name, contact_first_name, contact_last_name) {
             (Some(company_name), Some(contact_first_name), Some(contact_last_name)) => {
                 Some(CustomerKind::Company(Company {
@@ -693,6 +716,55 @@ mod tests {
     fn folding_sorts_umlauts_like_a_telephone_book() {
         assert_eq!(fold_for_sorting("Ärzte Groß"), "aerzte gross");
         assert!(fold_for_sorting("Özdemir") < fold_for_sorting("Pahl"));
+        assert_eq!(
+            fold_for_sorting("O\u{0308}zdemir"),
+            "oezdemir",
+            "combining marks fold as the composed letter"
+        );
+    }
+
+    #[test]
+    fn names_need_a_letter_and_company_names_a_letter_or_digit() {
+        let cases: Vec<(CustomerInput, Vec<&str>, &str)> = vec![
+            (
+                CustomerInput {
+                    first_name: Some("-".into()),
+                    last_name: Some("\u{200B}\u{200B}".into()),
+                    ..person()
+                },
+                vec!["firstName", "lastName"],
+                "punctuation and zero-width spaces are no names",
+            ),
+            (
+                CustomerInput {
+                    company_name: Some("...".into()),
+                    contact_first_name: Some("42".into()),
+                    contact_last_name: Some("Max\u{202E}exe.fdp".into()),
+                    ..company()
+                },
+                vec!["companyName", "contactFirstName", "contactLastName"],
+                "company and contact names",
+            ),
+        ];
+        for (input, expected, why) in cases {
+            assert_eq!(fields(input.parse(TODAY)), expected, "{why}");
+        }
+        let numeric = CustomerInput {
+            company_name: Some("1&1".into()),
+            ..company()
+        };
+        assert!(numeric.parse(TODAY).is_ok(), "a registered name of digits");
+    }
+
+    #[test]
+    fn names_are_stored_in_nfc() {
+        let d = CustomerInput {
+            last_name: Some("Mu\u{0308}ller".into()),
+            ..person()
+        }
+        .parse(TODAY)
+        .unwrap();
+        assert_eq!(d.display_name(), "Müller, Erika");
     }
 
     proptest! {

@@ -3,9 +3,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// A syntactically valid e-mail address (RFC 5321/5322 as checked by `email_address`), trimmed,
-/// at most 128 characters (the longest sign-in name Cognito takes; RFC 5321 would allow 254), with a domain that contains a dot (addresses are for delivery on the
-/// internet, so `user@localhost` is refused).
+/// A syntactically valid e-mail address (RFC 5321/5322 as checked by `email_address`) that the
+/// mail service can deliver to: trimmed, a local part of ASCII characters only (SES does not
+/// speak SMTPUTF8), a domain with a dot (addresses are for delivery on the internet, so
+/// `user@localhost` is refused) and, where it is internationalised, stored in its ASCII
+/// (punycode) form as IDNA 2008 / UTS 46 maps it (crate `idna`), at most 128 characters in
+/// that form (the longest sign-in name Cognito takes; RFC 5321 would allow 254).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(transparent)]
 pub struct EmailAddress(String);
@@ -16,10 +19,24 @@ impl EmailAddress {
         if trimmed.is_empty() {
             return Err("is required".into());
         }
-        if trimmed.chars().count() > 128 {
+        if trimmed.chars().any(crate::domain::text::is_invisible) {
+            return Err(crate::domain::text::INVISIBLE.into());
+        }
+        let (local, domain) = trimmed
+            .rsplit_once('@')
+            .ok_or_else(|| "is not a valid e-mail address".to_owned())?;
+        if !local.is_ascii() {
+            return Err(
+                "must have only ASCII characters before the @ (the mail service cannot deliver to others)"
+                    .into(),
+            );
+        }
+        let domain = ascii_domain(domain)?;
+        let ascii = format!("{local}@{domain}");
+        if ascii.chars().count() > 128 {
             return Err("must be at most 128 characters".into());
         }
-        let parsed = email_address::EmailAddress::from_str(trimmed)
+        let parsed = email_address::EmailAddress::from_str(&ascii)
             .map_err(|_| "is not a valid e-mail address".to_owned())?;
         let domain = parsed.domain();
         if !domain.contains('.') || domain.starts_with('[') || parsed.display_part() != "" {
@@ -45,6 +62,18 @@ impl EmailAddress {
         let first: String = local.chars().take(1).collect();
         format!("{first}***@{domain}")
     }
+}
+
+/// An internationalised domain in its ASCII form (`bücher.de` becomes `xn--bcher-kva.de`);
+/// an ASCII domain as it was typed, for `email_address` to judge, unless it holds punycode,
+/// which must decode.
+fn ascii_domain(domain: &str) -> Result<std::borrow::Cow<'_, str>, String> {
+    if domain.is_ascii() && !domain.to_ascii_lowercase().contains("xn--") {
+        return Ok(domain.into());
+    }
+    idna::domain_to_ascii_strict(domain)
+        .map(Into::into)
+        .map_err(|_| "has a domain that is not a valid internationalised domain name".to_owned())
 }
 
 impl fmt::Display for EmailAddress {
@@ -104,6 +133,42 @@ mod tests {
     }
 
     #[test]
+    fn only_deliverable_addresses_are_taken() {
+        let converted = [
+            ("erika@bücher.de", "erika@xn--bcher-kva.de", "German IDN"),
+            (
+                "erika@BÜCHER.de",
+                "erika@xn--bcher-kva.de",
+                "IDN in upper case",
+            ),
+            ("info@例え.jp", "info@xn--r8jz45g.jp", "Japanese IDN"),
+            (
+                "erika@bu\u{0308}cher.de",
+                "erika@xn--bcher-kva.de",
+                "decomposed umlaut",
+            ),
+        ];
+        for (raw, expected, why) in converted {
+            assert_eq!(
+                EmailAddress::parse(raw).unwrap().as_str(),
+                expected,
+                "{why}"
+            );
+        }
+        let refused = [
+            ("jürgen@example.de", "non-ASCII local part"),
+            ("用户@例子.广告", "non-ASCII local part and domain"),
+            ("erika@exa\u{200B}mple.com", "zero-width space"),
+            ("erika\u{202E}@example.com", "right-to-left override"),
+            ("erika@-bücher.de", "IDN label starting with a hyphen"),
+            ("erika@xn--.de", "empty punycode label"),
+        ];
+        for (raw, why) in refused {
+            assert!(EmailAddress::parse(raw).is_err(), "{why}: {raw}");
+        }
+    }
+
+    #[test]
     fn masked_address_keeps_first_letter_and_domain() {
         let e = EmailAddress::parse("erika@example.com").unwrap();
         assert_eq!(e.masked(), "e***@example.com");
@@ -120,6 +185,7 @@ mod tests {
         fn parsing_never_panics_and_keeps_an_at_sign(raw in any::<String>()) {
             if let Ok(e) = EmailAddress::parse(&raw) {
                 prop_assert!(e.as_str().contains('@'));
+                prop_assert!(e.as_str().is_ascii(), "deliverable by SES");
                 prop_assert_eq!(e.as_str(), e.as_str().trim());
             }
         }

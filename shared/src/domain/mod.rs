@@ -4,6 +4,7 @@ mod country;
 mod customer;
 mod email;
 mod idempotency;
+mod password;
 mod phone;
 mod records;
 mod secrets;
@@ -17,6 +18,7 @@ pub use customer::{
 };
 pub use email::EmailAddress;
 pub use idempotency::IdempotencyKey;
+pub use password::Password;
 pub use phone::MobileNumber;
 pub use records::{
     Access, AccessStatus, BusinessTransaction, Delivery, DeliveryState, Invitation,
@@ -24,8 +26,7 @@ pub use records::{
 };
 pub use secrets::hex as secrets_hex;
 pub use secrets::{
-    CODE_ALPHABET, Password, RegistrationCode, RegistrationToken, TokenHash, code_hash,
-    codes_match, new_salt,
+    CODE_ALPHABET, RegistrationCode, RegistrationToken, TokenHash, code_hash, codes_match, new_salt,
 };
 pub use text::Text;
 

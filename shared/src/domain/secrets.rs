@@ -1,5 +1,4 @@
-//! Registration secrets: the link token, the SMS code and the end user's password.
-//! Tokens and codes are only ever stored as hashes.
+//! Registration secrets: the link token and the SMS code, only ever stored as hashes.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -121,43 +120,6 @@ pub fn new_salt() -> String {
     hex(&bytes)
 }
 
-/// The end user's new password: at least 12 characters, not the e-mail address, no control
-/// characters, at most 256 characters (Cognito's limit).
-pub struct Password(String);
-
-impl std::fmt::Debug for Password {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Password(***)")
-    }
-}
-
-impl Password {
-    pub fn parse(raw: &str, email: &str) -> Result<Self, String> {
-        let len = raw.chars().count();
-        if len < 12 {
-            return Err("must be at least 12 characters".into());
-        }
-        if len > 256 {
-            return Err("must be at most 256 characters".into());
-        }
-        if raw.chars().any(char::is_control) {
-            return Err("must not contain control characters".into());
-        }
-        if raw.trim() != raw {
-            // Cognito refuses them, and they are invisible when typed.
-            return Err("must not begin or end with a space".into());
-        }
-        if raw.trim().eq_ignore_ascii_case(email.trim()) {
-            return Err("must not be the e-mail address".into());
-        }
-        Ok(Self(raw.to_owned()))
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes
@@ -276,19 +238,6 @@ mod tests {
         assert_ne!(stored, code_hash(&new_salt(), &code));
     }
 
-    #[test]
-    fn passwords_must_be_long_and_not_the_email() {
-        assert!(Password::parse("kurz", "e@example.com").is_err());
-        assert!(Password::parse("e@example.com", "e@example.com").is_err());
-        assert!(Password::parse("E@EXAMPLE.COM", "e@example.com").is_err());
-        assert!(Password::parse("richtig-langes-Passwort", "e@example.com").is_ok());
-        assert!(
-            Password::parse("zwölf Zeiche", "e@example.com").is_ok(),
-            "12 characters, not bytes"
-        );
-        assert!(Password::parse(" richtig-langes-Passwort", "e@example.com").is_err());
-    }
-
     proptest! {
         #[test]
         fn any_code_round_trips_through_display(code in "[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}") {
@@ -305,11 +254,6 @@ mod tests {
         #[test]
         fn token_parsing_never_panics(raw in any::<String>()) {
             let _ = RegistrationToken::parse(&raw);
-        }
-
-        #[test]
-        fn short_passwords_are_always_refused(raw in "\\PC{0,11}") {
-            prop_assert!(Password::parse(&raw, "e@example.com").is_err());
         }
     }
 }

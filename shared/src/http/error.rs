@@ -67,6 +67,11 @@ fn kind(e: &Error) -> (StatusCode, &'static str, &'static str) {
             "/problems/payload-too-large",
             "Payload too large",
         ),
+        Error::UnsupportedMediaType(_) => (
+            S::UNSUPPORTED_MEDIA_TYPE,
+            "/problems/unsupported-media-type",
+            "Unsupported media type",
+        ),
         Error::Validation(_) => (
             S::UNPROCESSABLE_ENTITY,
             "/problems/validation-failed",
@@ -105,6 +110,9 @@ fn detail(e: &Error) -> String {
         Error::NotFound => "No such resource, or it is not visible to you.".into(),
         Error::Conflict(why) => why.clone(),
         Error::PayloadTooLarge => "The request body must not exceed 64 KiB.".into(),
+        Error::UnsupportedMediaType(expected) => {
+            format!("The request body must be sent as Content-Type {expected}.")
+        }
         Error::Validation(errors) => format!("{} field(s) failed validation.", errors.len()),
         Error::Unavailable(_) => "A service this request depends on is busy. Please retry.".into(),
         Error::Internal(_) => "Something went wrong on our side.".into(),

@@ -1,11 +1,13 @@
-//! Request extractors: the caller (from the authorizer's claims), JSON bodies and query
-//! strings that answer malformed input with problem+json naming the field, and the
-//! `Idempotency-Key` header.
+//! Request extractors: the caller (from the authorizer's claims), JSON bodies, path
+//! parameters and query strings that answer malformed input with problem+json naming the
+//! field (a body sent as anything but `application/json`: 415), the client's address, and
+//! the `Idempotency-Key` header.
 
 use crate::auth::Caller;
 use crate::domain::{FieldError, IdempotencyKey};
 use crate::error::Error;
 use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Request};
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use lambda_http::request::RequestContext;
 use serde::de::DeserializeOwned;
@@ -66,6 +68,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = Error;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        require_media_type(req.headers(), "application/json")?;
         let bytes = read_body(req).await?;
         parse_json(&bytes).map(JsonBody)
     }
@@ -118,14 +121,33 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for IdempotencyKey {
     }
 }
 
-/// The raw body, bounded by [`BODY_LIMIT`].
+/// The raw bytes of a JSON body (sent as `application/json`, else 415), bounded by
+/// [`BODY_LIMIT`], for handlers that keep the bytes as well (idempotency).
 pub struct Body(pub bytes::Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = Error;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        require_media_type(req.headers(), "application/json")?;
         read_body(req).await.map(Body)
+    }
+}
+
+/// 415 unless the `Content-Type` names `expected` (a media type in lower case), with any
+/// parameters (`application/json; charset=utf-8`). Refusing other types keeps a web page of
+/// another origin from posting here with a "simple" request (`text/plain`, forms) that the
+/// browser sends without a CORS preflight.
+pub fn require_media_type(headers: &HeaderMap, expected: &'static str) -> Result<(), Error> {
+    let matches = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case(expected));
+    if matches {
+        Ok(())
+    } else {
+        Err(Error::UnsupportedMediaType(expected))
     }
 }
 
@@ -184,6 +206,52 @@ mod tests {
         match err {
             Error::BadRequest { errors, .. } => assert_eq!(errors[0].field, "address.city"),
             other => panic!("{other:?}"),
+        }
+    }
+
+    fn headers(content_type: Option<&str>) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        if let Some(v) = content_type {
+            h.insert(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        h
+    }
+
+    #[test]
+    fn json_bodies_need_the_json_media_type_with_any_parameters() {
+        for ok in [
+            "application/json",
+            "application/json; charset=utf-8",
+            "Application/JSON;charset=UTF-8",
+            " application/json ",
+        ] {
+            assert!(
+                require_media_type(&headers(Some(ok)), "application/json").is_ok(),
+                "{ok}"
+            );
+        }
+        for refused in [
+            None,
+            Some(""),
+            Some("text/plain"),
+            Some("text/plain; charset=utf-8"),
+            Some("application/x-www-form-urlencoded"),
+            Some("multipart/form-data; boundary=x"),
+            Some("application/jsonp"),
+            Some("application/problem+json"),
+            Some("application/json-seq"),
+            Some("text/json"),
+        ] {
+            assert!(
+                matches!(
+                    require_media_type(&headers(refused), "application/json"),
+                    Err(Error::UnsupportedMediaType("application/json"))
+                ),
+                "{refused:?}"
+            );
         }
     }
 

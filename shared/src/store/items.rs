@@ -49,7 +49,7 @@ fn parse_time(s: &str) -> Result<OffsetDateTime, CorruptItem> {
 }
 
 fn text(s: &str) -> Result<Text, CorruptItem> {
-    Text::parse(s, 1000).map_err(|e| CorruptItem(format!("text: {e}")))
+    Text::parse_stored(s, 1000).map_err(|e| CorruptItem(format!("text: {e}")))
 }
 
 // -------------------------------------------------------------------------------------------

@@ -61,11 +61,11 @@ fn parse_new(
     let mut c = Collector::default();
     let first_name = c.check(
         "firstName",
-        required(&input.first_name).and_then(|s| Text::parse(s, NAME_MAX)),
+        required(&input.first_name).and_then(|s| Text::parse_name(s, NAME_MAX)),
     );
     let last_name = c.check(
         "lastName",
-        required(&input.last_name).and_then(|s| Text::parse(s, NAME_MAX)),
+        required(&input.last_name).and_then(|s| Text::parse_name(s, NAME_MAX)),
     );
     let email = c.check(
         "email",
@@ -168,7 +168,10 @@ fn apply(current: &Access, patch: &AccessPatch, limits: &Limits) -> Result<Acces
     let mut next = current.clone();
     let mut c = Collector::default();
     let text = |c: &mut Collector, field: &str, v: &Option<String>| {
-        c.check(field, required(v).and_then(|s| Text::parse(s, NAME_MAX)))
+        c.check(
+            field,
+            required(v).and_then(|s| Text::parse_name(s, NAME_MAX)),
+        )
     };
     if let Some(v) = &patch.first_name
         && let Some(t) = text(&mut c, "firstName", v)

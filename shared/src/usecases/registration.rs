@@ -174,7 +174,7 @@ pub async fn complete(app: &App, input: CompleteInput) -> Result<Completed> {
     // The password first: a weak one is refused without using up an attempt at the code.
     let password = input.password.as_deref().unwrap_or_default();
     let password =
-        Password::parse(password, inv.email.as_str()).map_err(|m| Error::field("password", m))?;
+        Password::parse(password, &inv.email).map_err(|m| Error::field("password", m))?;
     check_code(app, &token, &inv, input.sms_code.as_deref()).await?;
     claim(app, &token, &inv).await?;
     match finish(app, &inv, &password, now).await {

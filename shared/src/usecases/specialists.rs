@@ -41,7 +41,7 @@ pub fn parse(id: &str, input: &SpecialistInput) -> Result<Specialist> {
     let mut c = Collector::default();
     let name = c.check(
         "name",
-        required(&input.name).and_then(|s| Text::parse(s, 100)),
+        required(&input.name).and_then(|s| Text::parse_name(s, 100)),
     );
     let email = c.check(
         "email",
