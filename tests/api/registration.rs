@@ -366,7 +366,7 @@ both_stores!(
         assert_eq!(res["accesses"][0]["delivery"]["email"], "failed");
         assert_eq!(res["accesses"][0]["delivery"]["sms"], "failed");
         let id = res["id"].as_str().unwrap();
-        let view = app.authorisations(&ANNA, &id).await.expect(200);
+        let view = app.authorisations(&ANNA, id).await.expect(200);
         assert_eq!(
             view["accesses"][0]["delivery"]["email"], "failed",
             "stored, shown in the view"
