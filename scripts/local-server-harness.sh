@@ -6,6 +6,13 @@
 # local_server_bin (prints the binary: LOCAL_SERVER_BIN, or a dev build in CARGO_TARGET_DIR,
 # default target).
 
+# The browser tests and schemathesis exercise the product, not its abuse limits (the API tests
+# do: tests/api/limits.rs): their many sign-ups from one address and one mobile number stay
+# under these raised limits, as the contract lets tests raise them.
+export LIMIT_INVITATIONS_PER_SPECIALIST=${LIMIT_INVITATIONS_PER_SPECIALIST:-100000}
+export LIMIT_SMS_PER_NUMBER=${LIMIT_SMS_PER_NUMBER:-100000}
+export LIMIT_REGISTRATION_REQUESTS_PER_MINUTE=${LIMIT_REGISTRATION_REQUESTS_PER_MINUTE:-100000}
+
 WORK=$(mktemp -d)
 SERVER_PID=""
 
