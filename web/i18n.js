@@ -259,6 +259,7 @@ const TEXTS = {
     'register.noToken': 'Der Link ist unvollständig. Bitte öffnen Sie den Link aus der Einladungs-E-Mail vollständig oder kopieren Sie ihn komplett in die Adresszeile.',
     'register.unknown': 'Dieser Registrierungslink ist unbekannt. Bitte prüfen Sie, ob Sie den vollständigen Link aus der E-Mail verwendet haben.',
     'register.gone': 'Dieser Registrierungslink ist abgelaufen, wurde bereits verwendet oder wurde widerrufen. Bitten Sie Ihre Beraterin oder Ihren Berater, Ihnen eine neue Einladung zu senden. Wenn Sie sich bereits registriert haben, melden Sie sich einfach an.',
+    'register.wait': 'Gerade kommen zu viele Anfragen an. Bitte warten Sie eine Minute und versuchen Sie es dann erneut.',
     'register.locked': 'Es wurde zu oft ein falscher Code eingegeben. Der Zugang ist gesperrt. Bitten Sie Ihre Beraterin oder Ihren Berater, Ihnen die Einladung erneut zu senden.',
     'register.invalid': 'Bitte prüfen Sie Ihre Eingaben.',
 
@@ -530,6 +531,7 @@ const TEXTS = {
     'register.noToken': 'The link is incomplete. Please open the link from the invitation e-mail in full, or copy all of it into the address bar.',
     'register.unknown': 'This registration link is unknown. Please check that you used the complete link from the e-mail.',
     'register.gone': 'This registration link has expired, has already been used, or has been revoked. Ask your adviser to send you a new invitation. If you have already registered, simply sign in.',
+    'register.wait': 'Too many requests are arriving right now. Please wait a minute and try again.',
     'register.locked': 'A wrong code was entered too often. The access is locked. Ask your adviser to resend the invitation.',
     'register.invalid': 'Please check your input.',
 

@@ -14,10 +14,16 @@ const msg = document.getElementById('msg');
 const content = document.getElementById('content');
 const heading = document.querySelector('main h1');
 
+/** Reads the token once and takes it out of the address bar and the history, so that it is
+ * not left for the next user of a shared computer or a screenshot. */
 function tokenFromFragment() {
   const fragment = window.location.hash.replace(/^#/, '');
   const params = new URLSearchParams(fragment);
-  return params.get('token') || '';
+  const token = params.get('token') || '';
+  if (token && window.history && window.history.replaceState) {
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+  return token;
 }
 
 /** Final states: the page shows only the message (and where useful a link to sign in). */
@@ -40,7 +46,11 @@ async function offerSignIn() {
 function handleTerminal(err) {
   if (err.status === 410) { showFinal('error', 'register.gone', { signInLink: true }); return true; }
   if (err.status === 404) { showFinal('error', 'register.unknown'); return true; }
-  if (err.status === 429) { showFinal('error', 'register.locked'); return true; }
+  // Only the locked problem means "ask your adviser"; any other 429 (a rate limit here or at
+  // the gateway) passes after a while.
+  const locked = err.problem && err.problem.type === '/problems/registration-locked';
+  if (err.status === 429 && locked) { showFinal('error', 'register.locked'); return true; }
+  if (err.status === 429) { showMessage(msg, { kind: 'error', key: 'register.wait' }); return true; }
   return false;
 }
 

@@ -172,3 +172,35 @@ test('too many wrong codes lock the invitation until it is resent', async () => 
   await page.getByRole('button', { name: 'Registrierung abschließen' }).click();
   await page.getByText('Ihr Zugang ist aktiv.').waitFor();
 });
+
+test('a rate limit asks to wait, only the locked problem says locked, and the token leaves the address bar', async () => {
+  const token = await specialistToken('anna');
+  const tag = unique('w');
+  const email = `${tag}@example.com`;
+  await createCustomer(token, { type: 'person', firstName: 'Wanda', lastName: `Wait${tag}`, email });
+  const link = registrationLink((await lastMessage('email', email)).body);
+  const page = await browser.newPage();
+  await page.goto(link);
+  const password = page.getByLabel('Passwort', { exact: true });
+  await password.waitFor();
+  assert.equal(new URL(page.url()).hash, '', 'the token is no longer in the address bar');
+  assert.ok(!(await page.evaluate(() => window.location.href)).includes('token='));
+  // A rate limit (here or at API Gateway) is a 429 of another problem type.
+  await page.route('**/registrations/complete', (route) => route.fulfill({
+    status: 429,
+    contentType: 'application/problem+json',
+    headers: { 'Retry-After': '30' },
+    body: JSON.stringify({
+      type: '/problems/too-many-requests', title: 'Too many requests', status: 429,
+      detail: 'Too many requests from your network. Please wait a minute and try again.',
+    }),
+  }));
+  await password.fill('ein-sehr-langes-Passwort-42');
+  await page.getByLabel('Passwort wiederholen').fill('ein-sehr-langes-Passwort-42');
+  await page.getByRole('button', { name: 'Registrierung abschließen' }).click();
+  await page.getByText('Bitte warten Sie eine Minute und versuchen Sie es dann erneut.').waitFor();
+  assert.equal(await page.getByText('Bitten Sie Ihre Beraterin oder Ihren Berater').count(), 0);
+  // The form stays, so that the end user can simply try again later.
+  assert.ok(await page.getByRole('button', { name: 'Registrierung abschließen' }).isEnabled());
+  await screenshot(page, 'registration-rate-limited');
+});
