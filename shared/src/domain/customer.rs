@@ -469,7 +469,7 @@ impl CustomerInput {
         let legal_form = optional_text(c, "legalForm", &self.legal_form, 50);
         let register_number = optional_text(c, "registerNumber", &self.register_number, 50);
         let vat_id = given(&self.vat_id).and_then(|s| c.check("vatId", parse_vat_id(s)));
-        let contact_first_name = text(c, "contactFirstName", &self.contact_first_name, NAME_MAX);
+        let contact_first_name = name(c, "contactFirstName", &self.contact_first_name);
         let contact_last_name = name(c, "contactLastName", &self.contact_last_name);
         match (company_name, contact_first_name, contact_last_name) {
             (Some(company_name), Some(contact_first_name), Some(contact_last_name)) => {
