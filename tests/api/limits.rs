@@ -272,3 +272,34 @@ with_limits!(
         );
     }
 );
+
+with_limits!(
+    parallel_registration_requests_of_one_address_never_exceed_the_limit,
+    limits(|l| l.registration_requests_per_minute = 3),
+    |app| {
+        app.create_customer(&ANNA, without_mobile("a@example.com"))
+            .await;
+        let token = app.token_for("a@example.com");
+        let answers = join_all((0..10).map(|_| {
+            let app = &app;
+            let body = json!({"token": token});
+            async move {
+                let res = app
+                    .post(&Who::Anonymous, "/registrations/inspect", body)
+                    .await;
+                res.status.as_u16()
+            }
+        }))
+        .await;
+        assert_eq!(
+            answers.iter().filter(|s| **s == 200).count(),
+            3,
+            "{answers:?}"
+        );
+        assert_eq!(
+            answers.iter().filter(|s| **s == 429).count(),
+            7,
+            "{answers:?}"
+        );
+    }
+);
