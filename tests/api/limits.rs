@@ -303,3 +303,35 @@ with_limits!(
         );
     }
 );
+
+with_limits!(
+    parallel_resends_of_one_access_never_exceed_its_limit,
+    limits(|l| l.resends_per_access = 3),
+    |app| {
+        let created = app
+            .create_customer(&ANNA, without_mobile("r@example.com"))
+            .await;
+        let id = created["id"].as_str().unwrap();
+        let access_id = created["accesses"][0]["id"].as_str().unwrap();
+        let path = format!("/customers/{id}/accesses/{access_id}/invitation");
+        // Creation sent the first of three; eight resends at once may add at most two.
+        for _ in 0..4 {
+            let answers = join_all((0..8).map(|_| {
+                let (app, path) = (&app, &path);
+                async move { app.post(&ANNA, path, json!({})).await.status.as_u16() }
+            }))
+            .await;
+            assert!(
+                answers.iter().all(|s| matches!(s, 202 | 409 | 429)),
+                "{answers:?}"
+            );
+        }
+        let mails = app
+            .outbox()
+            .iter()
+            .filter(|m| m.to == "r@example.com")
+            .count();
+        assert_eq!(mails, 3, "the creation's invitation and two resends");
+        assert_limited(&app.post(&ANNA, &path, json!({})).await);
+    }
+);
