@@ -88,16 +88,14 @@ function livePasswordHint(input) {
   return live;
 }
 
-function renderForm(token, info) {
-  const fid = 'reg';
-  const fields = [];
+/** The form's fields: the SMS code where one was sent, the password and its repetition. */
+function registrationFields(fid, info) {
   let codeField = null;
   if (info.smsCodeRequired) {
     codeField = field(fid, {
       name: 'smsCode', labelKey: 'register.smsCode', required: true, hintKey: 'register.smsCodeHint',
       autocomplete: 'one-time-code', autocapitalize: 'characters', spellcheck: 'false', maxlength: '20',
     });
-    fields.push(codeField);
   }
   const pwField = field(fid, {
     name: 'password', labelKey: 'register.password', type: 'password', required: true,
@@ -107,9 +105,53 @@ function renderForm(token, info) {
     name: 'passwordConfirm', labelKey: 'register.passwordConfirm', type: 'password', required: true,
     autocomplete: 'new-password',
   });
-  fields.push(pwField, confirmField);
   pwField.input.setAttribute('minlength', String(MIN_PASSWORD));
   pwField.wrap.append(livePasswordHint(pwField.input));
+  const fields = codeField ? [codeField, pwField, confirmField] : [pwField, confirmField];
+  return { codeField, pwField, confirmField, fields };
+}
+
+/** What the page can check itself before sending. */
+function localErrors({ codeField, pwField, confirmField }) {
+  const local = [];
+  const code = codeField ? codeField.input.value.trim() : '';
+  if (codeField && !code) local.push({ field: 'smsCode', key: 'register.errorCodeRequired' });
+  const status = passwordStatus(pwField.input.value);
+  if (!status || status.key === 'register.passwordLiveShort') local.push({ field: 'password', key: 'register.errorPasswordShort' });
+  else if (status.key !== 'register.passwordLiveOk') local.push({ field: 'password', key: 'register.errorPasswordWeak' });
+  else if (pwField.input.value !== confirmField.input.value) local.push({ field: 'passwordConfirm', key: 'register.errorPasswordMismatch' });
+  return local;
+}
+
+/** An answer other than success: final states, field errors in our own words, or a message. */
+function showCompleteError(err, { codeField, pwField, fields }) {
+  if (handleTerminal(err)) return;
+  if (err.status !== 422) {
+    showMessage(msg, { kind: 'error', key: errorKey(err), detail: err.detail || undefined });
+    return;
+  }
+  // End users get our own words for the two things that can be wrong here.
+  const errors = err.errors.map((e) => {
+    const name = normaliseFieldPath(e.field);
+    if (name === 'smsCode') return { ...e, key: 'register.errorCodeWrong' };
+    if (name === 'password') return { ...e, key: 'register.errorPasswordWeak' };
+    return e;
+  });
+  const rest = applyFieldErrors(fields, errors);
+  showMessage(msg, {
+    kind: 'error',
+    key: err.errors.length ? 'error.422fields' : 'register.invalid',
+    args: { count: err.errors.length },
+    detail: err.errors.length ? undefined : err.detail,
+    actions: rest.length ? [otherErrorsList(rest)] : undefined,
+  });
+  if (!err.errors.length || rest.length === err.errors.length) (codeField || pwField).input.focus();
+}
+
+function renderForm(token, info) {
+  const fid = 'reg';
+  const f = registrationFields(fid, info);
+  const { codeField, pwField, confirmField, fields } = f;
   const show = h('input', { type: 'checkbox', id: `${fid}-show` });
   show.addEventListener('change', () => {
     const type = show.checked ? 'text' : 'password';
@@ -123,7 +165,7 @@ function renderForm(token, info) {
     tx('p', 'form.requiredNote', null, { class: 'muted' }),
     // Hidden user name field helps password managers store the right sign-in name.
     h('input', { type: 'text', name: 'username', autocomplete: 'username', value: info.email || '', hidden: true, 'aria-hidden': 'true', tabindex: '-1' }),
-    fields.map((f) => f.wrap),
+    fields.map((x) => x.wrap),
     h('div', { class: 'choice' }, show, tx('label', 'register.showPassword', null, { for: `${fid}-show` })),
     h('div', { class: 'actions' }, submit));
 
@@ -131,20 +173,14 @@ function renderForm(token, info) {
     ev.preventDefault();
     clearFieldErrors(fields);
     clearMessage(msg);
-    const local = [];
-    const code = codeField ? codeField.input.value.trim() : '';
-    if (codeField && !code) local.push({ field: 'smsCode', key: 'register.errorCodeRequired' });
-    const status = passwordStatus(pwField.input.value);
-    if (!status || status.key === 'register.passwordLiveShort') local.push({ field: 'password', key: 'register.errorPasswordShort' });
-    else if (status.key !== 'register.passwordLiveOk') local.push({ field: 'password', key: 'register.errorPasswordWeak' });
-    else if (pwField.input.value !== confirmField.input.value) local.push({ field: 'passwordConfirm', key: 'register.errorPasswordMismatch' });
+    const local = localErrors(f);
     if (local.length) {
       applyFieldErrors(fields, local);
       showMessage(msg, { kind: 'error', key: 'error.422fields', args: { count: local.length } });
       return;
     }
     const body = { token, password: pwField.input.value };
-    if (codeField) body.smsCode = code;
+    if (codeField) body.smsCode = codeField.input.value.trim();
     submit.disabled = true;
     try {
       await api('/registrations/complete', { method: 'POST', body, auth: false });
@@ -152,27 +188,7 @@ function renderForm(token, info) {
       heading.textContent = tr('register.successTitle');
       showFinal('success', 'register.success', { signInLink: true });
     } catch (err) {
-      if (handleTerminal(err)) return;
-      if (err.status === 422) {
-        // End users get our own words for the two things that can be wrong here.
-        const errors = err.errors.map((e) => {
-          const name = normaliseFieldPath(e.field);
-          if (name === 'smsCode') return { ...e, key: 'register.errorCodeWrong' };
-          if (name === 'password') return { ...e, key: 'register.errorPasswordWeak' };
-          return e;
-        });
-        const rest = applyFieldErrors(fields, errors);
-        showMessage(msg, {
-          kind: 'error',
-          key: err.errors.length ? 'error.422fields' : 'register.invalid',
-          args: { count: err.errors.length },
-          detail: err.errors.length ? undefined : err.detail,
-          actions: rest.length ? [otherErrorsList(rest)] : undefined,
-        });
-        if (!err.errors.length || rest.length === err.errors.length) (codeField || pwField).input.focus();
-      } else {
-        showMessage(msg, { kind: 'error', key: errorKey(err), detail: err.detail || undefined });
-      }
+      showCompleteError(err, f);
     } finally {
       submit.disabled = false;
     }

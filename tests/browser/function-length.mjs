@@ -14,9 +14,7 @@ export const MAX_LINES = 80;
 
 // Functions over the limit that a change on another branch shortens. A waived function may not
 // grow, and an entry whose function fits the limit fails the check until it is deleted.
-export const WAIVED = [
-  { file: 'web/register.js', name: 'renderForm', length: 89 },
-];
+export const WAIVED = [];
 
 /** Every .js file below dir (hidden folders and node_modules left out), sorted. */
 export function jsFiles(dir) {
