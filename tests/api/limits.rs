@@ -51,6 +51,15 @@ fn assert_limited(res: &TestResponse) {
     assert!((1..=86_400).contains(&wait), "Retry-After {wait}");
 }
 
+/// Sends `n` creates at once, the i-th with `body(i)`, and answers their statuses.
+async fn parallel_creates(app: &TestApp, n: usize, body: impl Fn(usize) -> Value) -> Vec<u16> {
+    join_all((0..n).map(|i| {
+        let req = body(i);
+        async move { app.post(&ANNA, "/customers", req).await.status.as_u16() }
+    }))
+    .await
+}
+
 async fn customer_count(app: &TestApp) -> usize {
     let page = app.get(&ROOT, "/customers?limit=100").await.expect(200);
     page["items"].as_array().unwrap().len()
@@ -189,14 +198,8 @@ with_limits!(
     parallel_creates_never_send_more_invitations_than_the_limit,
     limits(|l| l.invitations_per_specialist = 3),
     |app| {
-        let answers = join_all((0..8).map(|i| {
-            let app = &app;
-            async move {
-                let body = without_mobile(&format!("p{i}@example.com"));
-                app.post(&ANNA, "/customers", body).await.status.as_u16()
-            }
-        }))
-        .await;
+        let answers =
+            parallel_creates(&app, 8, |i| without_mobile(&format!("p{i}@example.com"))).await;
         let created = answers.iter().filter(|s| **s == 201).count();
         let limited = answers.iter().filter(|s| **s == 429).count();
         assert_eq!((created, limited), (3, 5), "{answers:?}");
@@ -209,14 +212,7 @@ with_limits!(
     parallel_sms_to_one_number_never_exceed_the_limit,
     limits(|l| l.sms_per_number = 2),
     |app| {
-        let answers = join_all((0..6).map(|i| {
-            let app = &app;
-            async move {
-                let body = person(&format!("p{i}@example.com"));
-                app.post(&ANNA, "/customers", body).await.status.as_u16()
-            }
-        }))
-        .await;
+        let answers = parallel_creates(&app, 6, |i| person(&format!("p{i}@example.com"))).await;
         assert_eq!(
             answers.iter().filter(|s| **s == 201).count(),
             2,
