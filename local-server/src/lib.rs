@@ -113,6 +113,7 @@ pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
         },
         // The same variables as the functions read, so that tests can raise or lower them.
         limits: shared::config::Limits::from_env(&|name| std::env::var(name).ok())?,
+        issuers: shared::config::Issuers::local(),
     };
     let directory = seed_directory();
     let platform_admins = directory

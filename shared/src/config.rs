@@ -22,6 +22,39 @@ pub struct Settings {
     /// Key that signs paging cursors (and keys the hashes of limit counters).
     pub cursor_key: Vec<u8>,
     pub limits: Limits,
+    /// The two token issuers: staff routes accept only the staff one, `/me` only the
+    /// end users' one.
+    pub issuers: Issuers,
+}
+
+/// The `iss` claims of the two identity providers (`STAFF_ISSUER`, `END_USER_ISSUER`):
+/// in AWS the URLs of the staff and the end-user user pool, locally the local server's two.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issuers {
+    pub staff: String,
+    pub end_user: String,
+}
+
+impl Issuers {
+    /// The local server's (and the tests') issuers.
+    pub fn local() -> Self {
+        Self {
+            staff: "local-server/staff".into(),
+            end_user: "local-server/end-users".into(),
+        }
+    }
+
+    pub fn from_env(env: Env) -> Result<Self, ConfigError> {
+        let staff = required(env, "STAFF_ISSUER")?;
+        let end_user = required(env, "END_USER_ISSUER")?;
+        if staff == end_user {
+            return Err(ConfigError::Invalid {
+                name: "END_USER_ISSUER",
+                reason: "must differ from STAFF_ISSUER: staff and end users sign in apart".into(),
+            });
+        }
+        Ok(Self { staff, end_user })
+    }
 }
 
 /// The abuse limits of the contract, each from its environment variable (a template
@@ -118,16 +151,29 @@ impl std::fmt::Debug for Settings {
             .field("invitation_ttl", &self.invitation_ttl)
             .field("cursor_key", &"<redacted>")
             .field("limits", &self.limits)
+            .field("issuers", &self.issuers)
             .finish()
     }
 }
 
 /// Which of the optional variables a function reads: the sender address only where it sends
-/// invitations, the user pool only where it manages sign-ins (`functions::Function::reads`).
+/// invitations, the end-user pool only where it manages sign-ins, and the pool's registration
+/// client only where passwords are checked (`functions::Function::reads`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reads {
     pub sender: bool,
     pub user_pool: bool,
+    pub sign_in_client: bool,
+}
+
+/// The end users' user pool, as a function that manages sign-ins reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndUserPool {
+    /// `END_USER_POOL_ID`.
+    pub id: String,
+    /// `END_USER_POOL_CLIENT_ID`: the app client through which registration checks an
+    /// existing sign-in's password (only where `Reads::sign_in_client`).
+    pub client_id: Option<String>,
 }
 
 /// Everything a Lambda function reads from its environment.
@@ -135,7 +181,7 @@ pub struct Reads {
 pub struct Config {
     pub table_name: String,
     pub ses_from_address: Option<String>,
-    pub user_pool_id: Option<String>,
+    pub end_user_pool: Option<EndUserPool>,
     pub settings: Settings,
 }
 
@@ -184,6 +230,7 @@ impl Settings {
             invitation_ttl: Duration::from_secs(days * 24 * 3600),
             cursor_key: cursor_key.into_bytes(),
             limits: Limits::from_env(env)?,
+            issuers: Issuers::from_env(env)?,
         })
     }
 }
@@ -197,9 +244,17 @@ impl Config {
                 .sender
                 .then(|| required(env, "SES_FROM_ADDRESS"))
                 .transpose()?,
-            user_pool_id: reads
+            end_user_pool: reads
                 .user_pool
-                .then(|| required(env, "USER_POOL_ID"))
+                .then(|| -> Result<EndUserPool, ConfigError> {
+                    Ok(EndUserPool {
+                        id: required(env, "END_USER_POOL_ID")?,
+                        client_id: reads
+                            .sign_in_client
+                            .then(|| required(env, "END_USER_POOL_CLIENT_ID"))
+                            .transpose()?,
+                    })
+                })
                 .transpose()?,
             settings: Settings::from_env(env)?,
         })
@@ -219,6 +274,7 @@ mod tests {
     const ALL: Reads = Reads {
         sender: true,
         user_pool: true,
+        sign_in_client: true,
     };
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
@@ -232,7 +288,10 @@ mod tests {
     const FULL: &[(&str, &str)] = &[
         ("TABLE_NAME", "customers"),
         ("SES_FROM_ADDRESS", "no-reply@example.com"),
-        ("USER_POOL_ID", "eu-central-1_abc"),
+        ("END_USER_POOL_ID", "eu-central-1_abc"),
+        ("END_USER_POOL_CLIENT_ID", "client123"),
+        ("STAFF_ISSUER", "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_staff"),
+        ("END_USER_ISSUER", "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_abc"),
         ("PORTAL_BASE_URL", "https://portal.example.com/"),
         ("FIRM_NAME", "Kanzlei Muster"),
         ("CURSOR_KEY", "0123456789abcdef0123456789abcdef"),
@@ -244,7 +303,19 @@ mod tests {
         assert_eq!(c.settings.portal_base_url, "https://portal.example.com");
         assert_eq!(c.settings.invitation_ttl, Duration::from_secs(7 * 86400));
         assert_eq!(c.ses_from_address.as_deref(), Some("no-reply@example.com"));
-        assert_eq!(c.user_pool_id.as_deref(), Some("eu-central-1_abc"));
+        let pool = c.end_user_pool.unwrap();
+        assert_eq!(pool.id, "eu-central-1_abc");
+        assert_eq!(pool.client_id.as_deref(), Some("client123"));
+        assert!(c.settings.issuers.staff.ends_with("_staff"));
+    }
+
+    #[test]
+    fn one_issuer_for_staff_and_end_users_is_refused() {
+        let mut same: Vec<_> = FULL.to_vec();
+        same.retain(|(k, _)| *k != "END_USER_ISSUER");
+        same.push(("END_USER_ISSUER", FULL[4].1));
+        let err = Config::from_env(&env(&same), ALL).unwrap_err();
+        assert!(err.to_string().contains("END_USER_ISSUER"), "{err}");
     }
 
     #[test]
@@ -268,20 +339,41 @@ mod tests {
         let none = Reads {
             sender: false,
             user_pool: false,
+            sign_in_client: false,
         };
-        let both = without(&["SES_FROM_ADDRESS", "USER_POOL_ID"]);
-        let c = Config::from_env(&env(&both), none).unwrap();
-        assert_eq!((c.ses_from_address, c.user_pool_id), (None, None));
-        let pool_only = Reads {
+        let all_optional = [
+            "SES_FROM_ADDRESS",
+            "END_USER_POOL_ID",
+            "END_USER_POOL_CLIENT_ID",
+        ];
+        let c = Config::from_env(&env(&without(&all_optional)), none).unwrap();
+        assert_eq!((c.ses_from_address, c.end_user_pool), (None, None));
+        let delete_only = Reads {
+            sender: false,
+            sign_in_client: false,
+            ..ALL
+        };
+        let rest = without(&["SES_FROM_ADDRESS", "END_USER_POOL_CLIENT_ID"]);
+        let c = Config::from_env(&env(&rest), delete_only).unwrap();
+        assert_eq!(
+            c.end_user_pool,
+            Some(EndUserPool {
+                id: "eu-central-1_abc".into(),
+                client_id: None
+            })
+        );
+        let err = Config::from_env(&env(&without(&["END_USER_POOL_ID"])), delete_only).unwrap_err();
+        assert!(err.to_string().contains("END_USER_POOL_ID"), "{err}");
+        let register = Reads {
             sender: false,
             ..ALL
         };
-        let c = Config::from_env(&env(&without(&["SES_FROM_ADDRESS"])), pool_only).unwrap();
-        assert_eq!(c.user_pool_id.as_deref(), Some("eu-central-1_abc"));
-        let err = Config::from_env(&env(&without(&["USER_POOL_ID"])), pool_only).unwrap_err();
-        assert!(err.to_string().contains("USER_POOL_ID"), "{err}");
+        let err = Config::from_env(&env(&without(&["END_USER_POOL_CLIENT_ID"])), register)
+            .unwrap_err();
+        assert!(err.to_string().contains("END_USER_POOL_CLIENT_ID"), "{err}");
         let sender_only = Reads {
             user_pool: false,
+            sign_in_client: false,
             ..ALL
         };
         let err = Config::from_env(&env(&without(&["SES_FROM_ADDRESS"])), sender_only).unwrap_err();

@@ -16,8 +16,11 @@ pub enum SignInGrant {
     None,
     /// Delete them (`cognito-idp:AdminDeleteUser`), when their accesses or customers go.
     Delete,
-    /// Create and delete them (`AdminCreateUser`, `AdminSetUserPassword`, `AdminDeleteUser`).
-    CreateAndDelete,
+    /// Register them: check an existing sign-in's password (`AdminInitiateAuth`, through the
+    /// end-user pool's registration client), create new ones (`AdminCreateUser`,
+    /// `AdminSetUserPassword`) and undo a creation that could not be finished
+    /// (`AdminDeleteUser`).
+    Register,
 }
 
 /// One Lambda function: its binary's name, its router and its grants beyond the table.
@@ -65,7 +68,7 @@ pub const REGISTRATION: Function = Function {
     name: "registration",
     routes: http::registration::router,
     messaging: false,
-    sign_ins: SignInGrant::CreateAndDelete,
+    sign_ins: SignInGrant::Register,
 };
 
 /// Every function of template.yaml.
@@ -83,6 +86,7 @@ impl Function {
         Reads {
             sender: self.messaging,
             user_pool: self.sign_ins != SignInGrant::None,
+            sign_in_client: self.sign_ins == SignInGrant::Register,
         }
     }
 
@@ -100,7 +104,7 @@ impl Function {
                     inner: app.identity,
                 })
             }
-            SignInGrant::CreateAndDelete => {}
+            SignInGrant::Register => {}
         }
         app
     }
@@ -131,19 +135,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn each_function_reads_the_sender_and_the_pool_only_where_it_is_granted_them() {
+    fn each_function_reads_the_sender_the_pool_and_its_client_only_where_it_is_granted_them() {
         let reads: Vec<_> = FUNCTIONS
             .iter()
-            .map(|f| (f.name, f.reads().sender, f.reads().user_pool))
+            .map(|f| {
+                let r = f.reads();
+                (f.name, r.sender, r.user_pool, r.sign_in_client)
+            })
             .collect();
         assert_eq!(
             reads,
             [
-                ("customers", true, true),
-                ("accesses", true, false),
-                ("authorisations", false, true),
-                ("transactions", false, false),
-                ("registration", false, true),
+                ("customers", true, true, false),
+                ("accesses", true, false, false),
+                ("authorisations", false, true, false),
+                ("transactions", false, false, false),
+                ("registration", false, true, true),
             ]
         );
     }

@@ -93,6 +93,7 @@ pub fn settings() -> Settings {
         invitation_ttl: Duration::from_secs(7 * 24 * 3600),
         cursor_key: b"test-cursor-key-test-cursor-key-0123".to_vec(),
         limits: roomy_limits(),
+        issuers: shared::config::Issuers::local(),
     }
 }
 
