@@ -39,7 +39,8 @@ struct Rig<'a> {
     bench: &'a Bench,
     bin_dir: &'a Path,
     table: Arc<DynamoTable>,
-    pool: String,
+    /// The end users' pool and its sign-in client.
+    pool: (String, String),
     events: BTreeMap<&'static str, Bytes>,
 }
 
@@ -55,11 +56,12 @@ impl<'a> Rig<'a> {
             crate::dynamo::fresh_table(conf, "bench-functions").await?;
         crate::fixtures::seed(table.as_ref()).await?;
         shared::adapters::ses::ensure_identity(&aws_sdk_sesv2::Client::new(conf), SES_FROM).await?;
-        let pool = shared::adapters::cognito::ensure_user_pool(
-            &aws_sdk_cognitoidentityprovider::Client::new(conf),
-            "bench-pool",
-        )
-        .await?;
+        let cognito = aws_sdk_cognitoidentityprovider::Client::new(conf);
+        let pool = shared::adapters::cognito::ensure_user_pool(&cognito, "bench-pool").await?;
+        let client =
+            shared::adapters::cognito::ensure_sign_in_client(&cognito, &pool, "bench-registration")
+                .await?;
+        let pool = (pool, client);
         let mut events = BTreeMap::new();
         for (name, file) in FUNCTIONS {
             let raw = std::fs::read(bench.root.join("events").join(file))
@@ -107,7 +109,13 @@ impl<'a> Rig<'a> {
     }
 }
 
-fn env_for(name: &str, moto: &str, table: &str, pool: &str) -> Vec<(String, String)> {
+fn env_for(
+    name: &str,
+    moto: &str,
+    table: &str,
+    (pool, client): &(String, String),
+) -> Vec<(String, String)> {
+    let issuers = shared::fixtures::event_issuers();
     [
         ("PATH", "/usr/local/bin:/usr/bin:/bin"),
         ("LANG", "en_US.UTF-8"),
@@ -128,7 +136,10 @@ fn env_for(name: &str, moto: &str, table: &str, pool: &str) -> Vec<(String, Stri
         ("PORTAL_BASE_URL", "https://portal.example.com"),
         ("FIRM_NAME", "Steuerkanzlei Muster"),
         ("SES_FROM_ADDRESS", SES_FROM),
-        ("USER_POOL_ID", pool),
+        ("END_USER_POOL_ID", pool.as_str()),
+        ("END_USER_POOL_CLIENT_ID", client.as_str()),
+        ("STAFF_ISSUER", issuers.staff.as_str()),
+        ("END_USER_ISSUER", issuers.end_user.as_str()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))

@@ -40,6 +40,7 @@ pub fn settings() -> Settings {
         invitation_ttl: Duration::from_secs(7 * 24 * 3600),
         cursor_key: crate::CURSOR_KEY.as_bytes().to_vec(),
         limits: shared::config::Limits::default(),
+        issuers: shared::config::Issuers::local(),
     }
 }
 

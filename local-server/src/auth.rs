@@ -1,6 +1,7 @@
-//! Local stand-in for API Gateway's JWT authorizer: the keys that sign the tokens of
-//! `/dev/login`, and the verification of every request's token, handing the claims to the
-//! product's one caller extractor in the same request-context shape that API Gateway produces.
+//! Local stand-in for the two identity providers and API Gateway's JWT authorizer: the two
+//! issuers (staff, end users) that sign the tokens of `/dev/login`, each with its own key and
+//! `iss`, and the verification of every request's token, handing the claims to the product's
+//! one caller extractor in the same request-context shape that API Gateway produces.
 
 use crate::Dev;
 use axum::extract::{Request, State};
@@ -11,33 +12,35 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::sync::Arc;
 
-const ISSUER: &str = "local-server";
 const AUDIENCE: &str = "dokumentenaustausch-local";
 const TOKEN_LIFETIME_SECS: i64 = 8 * 3600;
 
-/// A random HS256 key per start: tokens of an earlier run stop working.
-pub struct Keys {
+/// One issuer: its `iss` and a random HS256 key per start (tokens of an earlier run stop
+/// working).
+struct Issuer {
+    iss: String,
     encoding: EncodingKey,
     decoding: DecodingKey,
 }
 
-impl Keys {
-    pub fn generate() -> Self {
+impl Issuer {
+    fn generate(iss: &str) -> Self {
         use rand::Rng;
         let mut secret = [0u8; 32];
         rand::rng().fill(&mut secret);
         Self {
+            iss: iss.to_owned(),
             encoding: EncodingKey::from_secret(&secret),
             decoding: DecodingKey::from_secret(&secret),
         }
     }
 
-    pub fn sign(&self, sub: &str, groups: &[&str]) -> String {
+    fn sign(&self, sub: &str, groups: &[&str]) -> String {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let claims = Claims {
             sub: sub.into(),
             groups: groups.iter().map(|g| g.to_string()).collect(),
-            iss: ISSUER.into(),
+            iss: self.iss.clone(),
             aud: AUDIENCE.into(),
             iat: now,
             exp: now + TOKEN_LIFETIME_SECS,
@@ -48,11 +51,44 @@ impl Keys {
 
     fn verify(&self, token: &str) -> Option<Claims> {
         let mut v = Validation::new(Algorithm::HS256);
-        v.set_issuer(&[ISSUER]);
+        v.set_issuer(&[&self.iss]);
         v.set_audience(&[AUDIENCE]);
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
             .ok()
             .map(|d| d.claims)
+    }
+}
+
+/// The staff issuer and the end users' issuer, with the `iss` values the product expects
+/// (`shared::config::Issuers::local`).
+pub struct Keys {
+    staff: Issuer,
+    end_users: Issuer,
+}
+
+impl Keys {
+    pub fn generate(issuers: &shared::config::Issuers) -> Self {
+        Self {
+            staff: Issuer::generate(&issuers.staff),
+            end_users: Issuer::generate(&issuers.end_user),
+        }
+    }
+
+    /// A staff token (a seeded specialist or admin).
+    pub fn sign_staff(&self, sub: &str, groups: &[&str]) -> String {
+        self.staff.sign(sub, groups)
+    }
+
+    /// An end user's token (a registered identity's sign-in).
+    pub fn sign_end_user(&self, sub: &str) -> String {
+        self.end_users.sign(sub, &[])
+    }
+
+    /// The claims of a token that either issuer signed.
+    fn verify(&self, token: &str) -> Option<Claims> {
+        self.staff
+            .verify(token)
+            .or_else(|| self.end_users.verify(token))
     }
 }
 
@@ -89,7 +125,7 @@ pub async fn verify(State(dev): State<Arc<Dev>>, mut req: Request, next: Next) -
         "http": {"method": req.method().as_str(), "path": req.uri().path()},
     });
     if let Some(c) = claims {
-        let mut map = json!({"sub": c.sub});
+        let mut map = json!({"sub": c.sub, "iss": c.iss});
         if !c.groups.is_empty() {
             map["cognito:groups"] = json!(format!("[{}]", c.groups.join(" ")));
         }

@@ -1,11 +1,11 @@
 //! `--aws-endpoint`: the same product on DynamoDB, SES, SNS and Cognito at one endpoint (for
-//! example moto), creating the table, the sender identity and the user pool when missing.
+//! example moto), creating the table, the sender identity and the end users' pool with its sign-in client
+//! when missing.
 
-use crate::SignIns;
 use anyhow::Context;
 use aws_config::BehaviorVersion;
 use aws_sdk_dynamodb::config::Credentials;
-use shared::adapters::cognito::{CognitoIdentity, ensure_user_pool};
+use shared::adapters::cognito::{CognitoIdentity, ensure_sign_in_client, ensure_user_pool};
 use shared::adapters::dynamo::{DynamoTable, ensure_table};
 use shared::adapters::outbox::OutboxEntry;
 use shared::adapters::ses::{SesMailer, ensure_identity};
@@ -19,11 +19,7 @@ pub const SENDER: &str = "no-reply@kanzlei.example.com";
 const POOL: &str = "dokumentenaustausch-local";
 const CLIENT: &str = "local-server";
 
-pub async fn connect(
-    endpoint: &str,
-    table: &str,
-    settings: Settings,
-) -> anyhow::Result<(App, SignIns)> {
+pub async fn connect(endpoint: &str, table: &str, settings: Settings) -> anyhow::Result<App> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).endpoint_url(endpoint);
     if std::env::var_os("AWS_REGION").is_none() && std::env::var_os("AWS_DEFAULT_REGION").is_none()
     {
@@ -53,61 +49,19 @@ pub async fn connect(
     let pool_id = ensure_user_pool(&cognito, POOL)
         .await
         .context("creating the user pool")?;
-    let client_id = ensure_client(&cognito, &pool_id).await?;
+    let client_id = ensure_sign_in_client(&cognito, &pool_id, CLIENT)
+        .await
+        .context("creating the app client")?;
 
     let app = App {
         table: Arc::new(DynamoTable::new(dynamo, table)),
         mailer: Arc::new(SesMailer::new(ses, SENDER)),
         sms: Arc::new(SnsSms::new(aws_sdk_sns::Client::new(&sdk))),
-        identity: Arc::new(CognitoIdentity::new(cognito.clone(), pool_id.clone())),
+        identity: Arc::new(CognitoIdentity::new(cognito, pool_id, Some(client_id))),
         clock: Arc::new(SystemClock),
         settings,
     };
-    Ok((
-        app,
-        SignIns::Cognito {
-            client: cognito,
-            pool_id,
-            client_id,
-        },
-    ))
-}
-
-/// An app client that may check passwords server-side, for `/dev/login`.
-async fn ensure_client(
-    cognito: &aws_sdk_cognitoidentityprovider::Client,
-    pool_id: &str,
-) -> anyhow::Result<String> {
-    use aws_sdk_cognitoidentityprovider::types::ExplicitAuthFlowsType as Flow;
-    let existing = cognito
-        .list_user_pool_clients()
-        .user_pool_id(pool_id)
-        .max_results(60)
-        .send()
-        .await
-        .context("listing app clients")?;
-    if let Some(id) = existing
-        .user_pool_clients()
-        .iter()
-        .find(|c| c.client_name() == Some(CLIENT))
-        .and_then(|c| c.client_id())
-    {
-        return Ok(id.to_owned());
-    }
-    let created = cognito
-        .create_user_pool_client()
-        .user_pool_id(pool_id)
-        .client_name(CLIENT)
-        .explicit_auth_flows(Flow::AllowAdminUserPasswordAuth)
-        .explicit_auth_flows(Flow::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .context("creating the app client")?;
-    created
-        .user_pool_client()
-        .and_then(|c| c.client_id())
-        .map(str::to_owned)
-        .context("app client without id")
+    Ok(app)
 }
 
 /// What an emulator recorded as sent, in the outbox's shape: moto lists sent e-mail and SMS

@@ -2,7 +2,7 @@
 //! signs in a seeded specialist or a registered end user, `/dev/outbox` shows what would have
 //! been sent, `/dev/specialists` feeds the console's sign-in picker.
 
-use crate::{Dev, SignIns};
+use crate::Dev;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -56,7 +56,7 @@ pub async fn login(
         } else {
             &["specialists"]
         };
-        return Ok(axum::Json(json!({"token": dev.keys.sign(id, groups)})).into_response());
+        return Ok(axum::Json(json!({"token": dev.keys.sign_staff(id, groups)})).into_response());
     }
     let (Some(email), Some(password)) = (input.email.as_deref(), input.password.as_deref()) else {
         return Err(Error::field(
@@ -64,60 +64,28 @@ pub async fn login(
             "send either specialistId or email and password",
         ));
     };
-    let subject = match &dev.sign_ins {
-        SignIns::Local(identity) => identity.verify(email, password),
-        SignIns::Cognito {
-            client,
-            pool_id,
-            client_id,
-        } => cognito_sign_in(client, pool_id, client_id, email, password).await,
+    let Ok(email) = shared::domain::EmailAddress::parse(email) else {
+        return Ok(unauthorized("Wrong e-mail address or password."));
     };
+    let subject = app
+        .identity
+        .verify(&email, password)
+        .await
+        .map_err(|e| Error::Unavailable(e.into()))?;
     let Some(subject) = subject else {
         return Ok(unauthorized("Wrong e-mail address or password."));
     };
-    // A sign-in whose access was removed no longer opens anything.
-    let active = app
+    // A sign-in that no identity records any more (its last access went) opens nothing.
+    let recorded = app
         .table
-        .get(&shared::store::identity_key(&subject))
+        .get(&shared::store::sign_in_key(&subject))
         .await
-        .map_err(shared::error::Error::from)?
+        .map_err(Error::from)?
         .is_some();
-    if !active {
+    if !recorded {
         return Ok(unauthorized("This access was removed."));
     }
-    Ok(axum::Json(json!({"token": dev.keys.sign(&subject, &[])})).into_response())
-}
-
-async fn cognito_sign_in(
-    client: &aws_sdk_cognitoidentityprovider::Client,
-    pool_id: &str,
-    client_id: &str,
-    email: &str,
-    password: &str,
-) -> Option<String> {
-    use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
-    client
-        .admin_initiate_auth()
-        .user_pool_id(pool_id)
-        .client_id(client_id)
-        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
-        .auth_parameters("USERNAME", email)
-        .auth_parameters("PASSWORD", password)
-        .send()
-        .await
-        .ok()?;
-    let user = client
-        .admin_get_user()
-        .user_pool_id(pool_id)
-        .username(email)
-        .send()
-        .await
-        .ok()?;
-    user.user_attributes()
-        .iter()
-        .find(|a| a.name() == "sub")
-        .and_then(|a| a.value())
-        .map(str::to_owned)
+    Ok(axum::Json(json!({"token": dev.keys.sign_end_user(&subject)})).into_response())
 }
 
 pub async fn outbox(State((_, dev)): State<DevState>) -> Result<Response, Error> {

@@ -39,18 +39,6 @@ pub fn seed_directory() -> Vec<(Specialist, bool)> {
     .collect()
 }
 
-/// How end users' passwords are checked by `/dev/login`.
-pub enum SignIns {
-    /// Argon2id hashes in memory (the embedded default).
-    Local(Arc<LocalIdentity>),
-    /// Cognito (or moto's Cognito) through `AdminInitiateAuth`.
-    Cognito {
-        client: aws_sdk_cognitoidentityprovider::Client,
-        pool_id: String,
-        client_id: String,
-    },
-}
-
 /// Where `/dev/outbox` reads what was sent.
 pub enum Sent {
     Outbox(Arc<Outbox>),
@@ -60,7 +48,6 @@ pub enum Sent {
 
 pub struct Dev {
     pub sent: Sent,
-    pub sign_ins: SignIns,
     pub keys: auth::Keys,
     pub platform_admins: Vec<String>,
 }
@@ -121,7 +108,7 @@ pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
         .filter(|(_, admin)| *admin)
         .map(|(s, _)| s.id.clone())
         .collect();
-    let (app, sent, sign_ins, backend) = match &setup.aws_endpoint {
+    let (app, sent, backend) = match &setup.aws_endpoint {
         None => {
             let outbox = Arc::new(Outbox::new(setup.outbox_dir.clone()).with_context(|| {
                 format!("cannot create the outbox folder {:?}", setup.outbox_dir)
@@ -142,17 +129,18 @@ pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
                 ),
                 None => "embedded in-memory store; outbox: GET /dev/outbox".into(),
             };
-            (app, Sent::Outbox(outbox), SignIns::Local(identity), backend)
+            (app, Sent::Outbox(outbox), backend)
         }
         Some(endpoint) => {
-            let (app, sign_ins) = aws::connect(endpoint, &setup.table, settings).await?;
+            let app = aws::connect(endpoint, &setup.table, settings).await?;
             let backend = format!(
                 "AWS APIs at {endpoint} (table {}); GET /dev/outbox reads the emulator's record",
                 setup.table
             );
-            (app, Sent::Emulator(endpoint.clone()), sign_ins, backend)
+            (app, Sent::Emulator(endpoint.clone()), backend)
         }
     };
+    let app_issuers = app.settings.issuers.clone();
     let seeds: Vec<_> = directory.iter().map(|(s, _)| s.clone()).collect();
     shared::usecases::specialists::seed(&app, &seeds)
         .await
@@ -161,8 +149,7 @@ pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
         app,
         Dev {
             sent,
-            sign_ins,
-            keys: auth::Keys::generate(),
+            keys: auth::Keys::generate(&app_issuers),
             platform_admins,
         },
         Options {

@@ -1,5 +1,8 @@
 //! Who is calling: the claims that API Gateway's JWT authorizer verified (or the local
-//! server's own verifier), turned into a caller that use cases authorise against.
+//! server's own verifier), turned into a caller that use cases authorise against. Staff and
+//! end users sign in at two identity providers; the `iss` claim says which.
+
+use crate::config::Issuers;
 
 /// A verified caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,27 +13,41 @@ pub enum Caller {
     EndUser { subject: String },
 }
 
+/// The claims a caller is built from, as the authorizer passed them on.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Claims<'a> {
+    pub iss: Option<&'a str>,
+    pub sub: Option<&'a str>,
+    /// The raw `cognito:groups` claim.
+    pub groups: Option<&'a str>,
+}
+
 pub const GROUP_SPECIALISTS: &str = "specialists";
 pub const GROUP_ADMINS: &str = "admins";
 
 impl Caller {
-    /// Builds a caller from the `sub` claim and the raw `cognito:groups` claim, in any of
-    /// the forms it arrives in: a JSON array, API Gateway's flattened `[a b]`, or a plain
-    /// comma- or space-separated list.
-    pub fn from_claims(sub: Option<&str>, groups: Option<&str>) -> Option<Self> {
-        let sub = sub.map(str::trim).filter(|s| !s.is_empty())?;
-        let groups = parse_groups(groups.unwrap_or_default());
+    /// Builds a caller from the verified claims: staff from the staff issuer with the group
+    /// `specialists` or `admins` (read from `cognito:groups` in any of the forms it arrives
+    /// in: a JSON array, API Gateway's flattened `[a b]`, or a plain comma- or space-separated
+    /// list); end users from the end users' issuer, whatever groups their token names. Any
+    /// other token is no caller at all.
+    pub fn from_claims(claims: &Claims<'_>, issuers: &Issuers) -> Option<Self> {
+        let sub = claims.sub.map(str::trim).filter(|s| !s.is_empty())?;
+        let iss = claims.iss.map(str::trim)?;
+        if iss == issuers.end_user {
+            return Some(Caller::EndUser {
+                subject: sub.to_owned(),
+            });
+        }
+        if iss != issuers.staff {
+            return None;
+        }
+        let groups = parse_groups(claims.groups.unwrap_or_default());
         let admin = groups.iter().any(|g| g == GROUP_ADMINS);
         let specialist = admin || groups.iter().any(|g| g == GROUP_SPECIALISTS);
-        Some(if specialist {
-            Caller::Staff {
-                id: sub.to_owned(),
-                platform_admin: admin,
-            }
-        } else {
-            Caller::EndUser {
-                subject: sub.to_owned(),
-            }
+        specialist.then(|| Caller::Staff {
+            id: sub.to_owned(),
+            platform_admin: admin,
         })
     }
 
@@ -76,30 +93,78 @@ mod tests {
         }
     }
 
+    fn claims<'a>(iss: &'a str, sub: &'a str, groups: Option<&'a str>) -> Claims<'a> {
+        Claims {
+            iss: Some(iss),
+            sub: Some(sub),
+            groups,
+        }
+    }
+
     #[test]
-    fn callers_are_staff_admins_or_end_users() {
+    fn staff_tokens_make_specialists_and_admins_and_end_user_tokens_make_end_users() {
+        let i = Issuers::local();
         assert_eq!(
-            Caller::from_claims(Some("anna"), Some("[specialists]")),
+            Caller::from_claims(&claims(&i.staff, "anna", Some("[specialists]")), &i),
             Some(Caller::Staff {
                 id: "anna".into(),
                 platform_admin: false
             })
         );
         assert_eq!(
-            Caller::from_claims(Some("root"), Some("[specialists admins]")),
+            Caller::from_claims(&claims(&i.staff, "root", Some("[specialists admins]")), &i),
             Some(Caller::Staff {
                 id: "root".into(),
                 platform_admin: true
             })
         );
         assert_eq!(
-            Caller::from_claims(Some("u-1"), None),
+            Caller::from_claims(&claims(&i.end_user, "u-1", None), &i),
             Some(Caller::EndUser {
                 subject: "u-1".into()
             })
         );
-        assert_eq!(Caller::from_claims(None, Some("[admins]")), None);
-        assert_eq!(Caller::from_claims(Some(" "), None), None);
+        let no_sub = Claims {
+            sub: None,
+            ..claims(&i.staff, "", Some("[admins]"))
+        };
+        assert_eq!(Caller::from_claims(&no_sub, &i), None);
+        assert_eq!(
+            Caller::from_claims(&claims(&i.end_user, " ", None), &i),
+            None
+        );
+    }
+
+    #[test]
+    fn an_end_user_token_naming_staff_groups_stays_an_end_user() {
+        let i = Issuers::local();
+        assert_eq!(
+            Caller::from_claims(
+                &claims(&i.end_user, "u-1", Some("[specialists admins]")),
+                &i
+            ),
+            Some(Caller::EndUser {
+                subject: "u-1".into()
+            })
+        );
+    }
+
+    #[test]
+    fn a_staff_token_without_a_staff_group_and_a_token_of_another_issuer_are_no_caller() {
+        let i = Issuers::local();
+        assert_eq!(Caller::from_claims(&claims(&i.staff, "x", None), &i), None);
+        assert_eq!(
+            Caller::from_claims(
+                &claims("https://evil.example.com", "anna", Some("[admins]")),
+                &i
+            ),
+            None
+        );
+        let no_iss = Claims {
+            iss: None,
+            ..claims("", "anna", Some("[specialists]"))
+        };
+        assert_eq!(Caller::from_claims(&no_iss, &i), None);
     }
 
     proptest! {

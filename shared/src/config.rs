@@ -290,8 +290,14 @@ mod tests {
         ("SES_FROM_ADDRESS", "no-reply@example.com"),
         ("END_USER_POOL_ID", "eu-central-1_abc"),
         ("END_USER_POOL_CLIENT_ID", "client123"),
-        ("STAFF_ISSUER", "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_staff"),
-        ("END_USER_ISSUER", "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_abc"),
+        (
+            "STAFF_ISSUER",
+            "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_staff",
+        ),
+        (
+            "END_USER_ISSUER",
+            "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_abc",
+        ),
         ("PORTAL_BASE_URL", "https://portal.example.com/"),
         ("FIRM_NAME", "Kanzlei Muster"),
         ("CURSOR_KEY", "0123456789abcdef0123456789abcdef"),
@@ -368,8 +374,8 @@ mod tests {
             sender: false,
             ..ALL
         };
-        let err = Config::from_env(&env(&without(&["END_USER_POOL_CLIENT_ID"])), register)
-            .unwrap_err();
+        let err =
+            Config::from_env(&env(&without(&["END_USER_POOL_CLIENT_ID"])), register).unwrap_err();
         assert!(err.to_string().contains("END_USER_POOL_CLIENT_ID"), "{err}");
         let sender_only = Reads {
             user_pool: false,

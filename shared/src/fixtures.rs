@@ -7,7 +7,8 @@
 use crate::domain::*;
 use crate::ports::Write;
 use crate::store::{
-    self, AccessItem, GrantItem, InvitationItem, PointerItem, TransactionItem, to_item,
+    self, AccessItem, GrantItem, IdentityItem, InvitationItem, MembershipItem, SignInItem,
+    TransactionItem, to_item,
 };
 use time::OffsetDateTime;
 
@@ -18,13 +19,21 @@ pub const EVENT_CODE: &str = "K7QX-M4PZ";
 /// The address `events/accesses-update.json` moves `acc_example` to.
 pub const PATCHED_EMAIL: &str = "erika.mustermann@example.org";
 
+/// The issuers of the tokens in `events/`: the staff pool and the end users' pool.
+pub fn event_issuers() -> crate::config::Issuers {
+    crate::config::Issuers {
+        staff: "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Ab12Cd34E".into(),
+        end_user: "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Ef56Gh78I".into(),
+    }
+}
+
 fn valid<T>(parsed: Result<T, String>) -> T {
     parsed.unwrap_or_else(|e| panic!("a fixture constant does not parse: {e}"))
 }
 
 /// The writes of one transaction that put (or overwrite) the fixtures, created at `now`, and
 /// remove what the write events leave behind that would make them answer differently next
-/// time (the e-mail marker `accesses-update.json` creates).
+/// time (the identity `accesses-update.json` moves the access to).
 pub fn writes(now: OffsetDateTime) -> Vec<Write> {
     let id = CustomerId::parse("cus_example").expect("a fixture constant parses");
     let token = valid(RegistrationToken::parse(EVENT_TOKEN));
@@ -37,25 +46,14 @@ pub fn writes(now: OffsetDateTime) -> Vec<Write> {
         transaction_title: tx.title.clone(),
     };
     let patched = valid(EmailAddress::parse(PATCHED_EMAIL));
-    vec![
+    let mut writes = vec![
         Write::put(customer_item(&id, now)),
         Write::put(to_item(&AccessItem::from_domain(&invited))),
         Write::put(to_item(&AccessItem::from_domain(&active))),
-        Write::put(to_item(&PointerItem::new(
-            store::email_key(&invited.email.normalized()),
-            &id,
-            Some("acc_example"),
-        ))),
-        Write::put(to_item(&PointerItem::new(
-            store::email_key(&active.email.normalized()),
-            &id,
-            Some("acc_active"),
-        ))),
-        Write::put(to_item(&PointerItem::new(
-            store::identity_key("enduser-erika"),
-            &id,
-            Some("acc_active"),
-        ))),
+    ];
+    writes.extend(identity(&invited, None));
+    writes.extend(identity(&active, Some("enduser-erika")));
+    writes.extend([
         Write::put(to_item(&InvitationItem::from_domain(&invitation(
             &invited, &token, now,
         )))),
@@ -63,8 +61,43 @@ pub fn writes(now: OffsetDateTime) -> Vec<Write> {
         Write::put(to_item(&GrantItem::admin(&id, "ben", now))),
         Write::put(to_item(&TransactionItem::from_domain(&tx))),
         Write::put(to_item(&GrantItem::processor(&id, &grant, now))),
-        Write::delete(store::email_key(&patched.normalized())),
-    ]
+        Write::delete(store::identity_key(&patched.normalized())),
+        Write::delete(store::membership_key(&patched.normalized(), &id)),
+    ]);
+    writes
+}
+
+/// The identity of `access`'s address holding only this access, with the sign-in `subject`.
+fn identity(access: &Access, subject: Option<&str>) -> Vec<Write> {
+    let email = access.email.normalized();
+    let (record, member) = (
+        store::identity_key(&email),
+        store::membership_key(&email, &access.customer_id),
+    );
+    let mut writes = vec![
+        Write::put(to_item(&IdentityItem {
+            pk: record.pk,
+            sk: record.sk,
+            email: email.clone(),
+            access_count: 1,
+            subject: subject.map(str::to_owned),
+        })),
+        Write::put(to_item(&MembershipItem {
+            pk: member.pk,
+            sk: member.sk,
+            customer_id: access.customer_id.to_string(),
+            access_id: access.id.clone(),
+        })),
+    ];
+    if let Some(subject) = subject {
+        let key = store::sign_in_key(subject);
+        writes.push(Write::put(to_item(&SignInItem {
+            pk: key.pk,
+            sk: key.sk,
+            email,
+        })));
+    }
+    writes
 }
 
 /// The person `cus_example` with its two administrators counted.

@@ -117,10 +117,11 @@ pub async fn app_from_env(config: Config, function: &Function) -> App {
         ),
         None => (not_granted.clone(), not_granted.clone()),
     };
-    let identity: Arc<dyn Identity> = match config.user_pool_id {
+    let identity: Arc<dyn Identity> = match config.end_user_pool {
         Some(pool) => Arc::new(CognitoIdentity::new(
             aws_sdk_cognitoidentityprovider::Client::new(&sdk),
-            pool,
+            pool.id,
+            pool.client_id,
         )),
         None => not_granted,
     };

@@ -13,6 +13,8 @@ pub struct InvitationText<'a> {
     pub code: Option<&'a RegistrationCode>,
     pub expires_at: OffsetDateTime,
     pub language: Language,
+    /// The address has a sign-in already: the end user accepts with its password.
+    pub existing_account: bool,
 }
 
 fn escape_html(s: &str) -> String {
@@ -90,21 +92,24 @@ impl InvitationText<'_> {
     }
 
     pub fn email(&self, to: crate::domain::EmailAddress) -> EmailMessage {
-        let (subject, text_t, html_t, hint) = match self.language {
+        let (subject, text_t, html_t, hint, account) = match self.language {
             Language::De => (
                 format!("{}: Ihre Registrierung", self.firm),
                 include_str!("../templates/invitation.de.txt"),
                 include_str!("../templates/invitation.de.html"),
                 "Sie erhalten zusätzlich einen Registrierungscode per SMS. ",
+                "Sie haben bereits ein Konto auf der Plattform: Melden Sie sich über den Link mit Ihrem bestehenden Passwort an, um den Zugang anzunehmen. ",
             ),
             Language::En => (
                 format!("{}: your registration", self.firm),
                 include_str!("../templates/invitation.en.txt"),
                 include_str!("../templates/invitation.en.html"),
                 "You will also receive a registration code by SMS. ",
+                "You already have an account on the platform: sign in with your existing password through the link to accept the access. ",
             ),
         };
         let hint = if self.code.is_some() { hint } else { "" };
+        let account = if self.existing_account { account } else { "" };
         let link = self.link();
         let expires = format_expiry(self.expires_at, self.language);
         let text = render(
@@ -115,6 +120,7 @@ impl InvitationText<'_> {
                 ("link", &link),
                 ("expires", &expires),
                 ("code_hint", hint),
+                ("account_hint", account),
             ],
         );
         let html = render(
@@ -125,6 +131,7 @@ impl InvitationText<'_> {
                 ("link", &escape_html(&link)),
                 ("expires", &escape_html(&expires)),
                 ("code_hint", &escape_html(hint)),
+                ("account_hint", &escape_html(account)),
             ],
         );
         EmailMessage {
@@ -174,6 +181,30 @@ mod tests {
             code,
             expires_at: datetime!(2026-11-30 14:05 UTC),
             language,
+            existing_account: false,
+        }
+    }
+
+    #[test]
+    fn an_invitation_to_an_existing_sign_in_says_to_accept_with_its_password_in_both_languages() {
+        let token = RegistrationToken::generate();
+        let to = || EmailAddress::parse("e@example.com").unwrap();
+        for (language, wording) in [
+            (Language::De, "bestehenden Passwort"),
+            (Language::En, "existing password"),
+        ] {
+            let existing = InvitationText {
+                existing_account: true,
+                ..text(&token, None, language)
+            };
+            let mail = existing.email(to());
+            assert!(mail.text.contains(wording), "{language:?} text");
+            assert!(mail.html.contains(wording), "{language:?} HTML");
+            let new = text(&token, None, language).email(to());
+            assert!(
+                !new.text.contains(wording),
+                "{language:?}: only for existing sign-ins"
+            );
         }
     }
 

@@ -283,7 +283,7 @@ pub enum IdentityError {
     Unavailable(#[source] anyhow::Error),
 }
 
-/// The end users' sign-in (Cognito in AWS, argon2id hashes locally).
+/// The end users' sign-ins (the end-user pool of Cognito in AWS, argon2id hashes locally).
 #[async_trait]
 pub trait Identity: Send + Sync {
     /// Creates a confirmed sign-in with a permanent password and returns its subject (the
@@ -293,6 +293,13 @@ pub trait Identity: Send + Sync {
         email: &EmailAddress,
         password: &Password,
     ) -> Result<String, IdentityError>;
+    /// Checks an existing sign-in's password without keeping anything it may issue: the
+    /// subject when it is right, `None` when it is wrong or there is no such sign-in.
+    async fn verify(
+        &self,
+        email: &EmailAddress,
+        password: &str,
+    ) -> Result<Option<String>, IdentityError>;
     /// Deletes the sign-in of this e-mail address (the sign-in name, which cannot change
     /// while the sign-in exists); deleting one that does not exist succeeds.
     async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError>;

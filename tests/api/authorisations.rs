@@ -211,7 +211,7 @@ both_stores!(removing_an_active_access_ends_its_sign_in, |app| {
     .expect(200);
     assert!(
         app.identity
-            .verify("active@example.com", "ein-sicheres-Passwort")
+            .check("active@example.com", "ein-sicheres-Passwort")
             .is_none(),
         "the sign-in is gone"
     );

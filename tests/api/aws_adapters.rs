@@ -418,7 +418,7 @@ fn password(raw: &str, email: &EmailAddress) -> Password {
 async fn a_created_sign_in_is_a_confirmed_cognito_user_whose_sub_is_the_subject_and_whose_password_signs_in()
  {
     let (client, pool_id, client_id) = fresh_pool().await;
-    let identity = CognitoIdentity::new(client.clone(), &pool_id);
+    let identity = CognitoIdentity::new(client.clone(), &pool_id, Some(client_id.clone()));
     let email = EmailAddress::parse(&format!("erika-{}@example.com", unique())).unwrap();
     // Lower-case letters only: accepted because the pool asks for nothing but 12 characters
     // (moto requires every character class unless the flags are sent as `false`).
@@ -476,7 +476,7 @@ async fn a_created_sign_in_is_a_confirmed_cognito_user_whose_sub_is_the_subject_
 #[tokio::test]
 async fn creating_a_sign_in_for_an_address_that_has_one_is_exists_and_keeps_the_first() {
     let (client, pool_id, client_id) = fresh_pool().await;
-    let identity = CognitoIdentity::new(client.clone(), &pool_id);
+    let identity = CognitoIdentity::new(client.clone(), &pool_id, Some(client_id.clone()));
     let email = EmailAddress::parse(&format!("max-{}@example.com", unique())).unwrap();
     let first = identity
         .create(&email, &password("erstes-Passwort-123", &email))
@@ -530,7 +530,7 @@ async fn a_password_the_pool_refuses_is_password_refused_and_leaves_no_user_behi
         .await
         .unwrap();
     let pool_id = pool.user_pool().and_then(|p| p.id()).unwrap().to_owned();
-    let identity = CognitoIdentity::new(client.clone(), &pool_id);
+    let identity = CognitoIdentity::new(client.clone(), &pool_id, None);
     let email = EmailAddress::parse(&format!("lena-{}@example.com", unique())).unwrap();
 
     let refused = identity
@@ -564,7 +564,7 @@ async fn a_password_the_pool_refuses_is_password_refused_and_leaves_no_user_behi
 async fn deleting_a_sign_in_removes_the_user_whatever_the_case_of_the_address_and_deleting_a_missing_one_succeeds()
  {
     let (client, pool_id, client_id) = fresh_pool().await;
-    let identity = CognitoIdentity::new(client.clone(), &pool_id);
+    let identity = CognitoIdentity::new(client.clone(), &pool_id, Some(client_id.clone()));
     let marker = unique();
     let typed = EmailAddress::parse(&format!("Erika.Muster-{marker}@Example.com")).unwrap();
     identity
@@ -609,6 +609,7 @@ async fn an_unknown_user_pool_makes_the_identity_unavailable() {
     let identity = CognitoIdentity::new(
         cognito_client(),
         format!("{REGION}_missing{}", &unique()[..8]),
+        None,
     );
     let email = EmailAddress::parse("erika@example.com").unwrap();
 

@@ -78,7 +78,10 @@ both_stores!(
                 lambda_http::request::from_str(&raw).unwrap_or_else(|e| panic!("{file}: {e}"));
             let (parts, body) = req.into_parts();
             let req = ::http::Request::from_parts(parts, axum::body::Body::from(body.to_vec()));
-            let router = function.router(app.app.clone());
+            // The events' tokens come from the two pools of a deployed stack.
+            let mut deployed = app.app.clone();
+            deployed.settings.issuers = shared::fixtures::event_issuers();
+            let router = function.router(deployed);
             let res = router.oneshot(req).await.unwrap();
             let got = res.status().as_u16();
             let bytes = res.into_body().collect().await.unwrap().to_bytes();

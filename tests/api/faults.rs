@@ -92,6 +92,14 @@ impl Identity for FaultyIdentity {
         self.trip()?;
         self.inner.create(email, password).await
     }
+    async fn verify(
+        &self,
+        email: &EmailAddress,
+        password: &str,
+    ) -> Result<Option<String>, IdentityError> {
+        self.trip()?;
+        self.inner.verify(email, password).await
+    }
     async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError> {
         self.trip()?;
         self.inner.delete(email).await

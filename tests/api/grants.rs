@@ -118,11 +118,13 @@ fn actions_needed(function: &Function) -> BTreeSet<String> {
         SignInGrant::Delete => {
             actions.insert("cognito-idp:AdminDeleteUser".to_string());
         }
-        SignInGrant::CreateAndDelete => {
+        SignInGrant::Register => {
             for action in [
                 "cognito-idp:AdminCreateUser",
                 "cognito-idp:AdminSetUserPassword",
                 "cognito-idp:AdminDeleteUser",
+                "cognito-idp:AdminInitiateAuth",
+                "cognito-idp:AdminGetUser",
             ] {
                 actions.insert(action.to_string());
             }

@@ -200,13 +200,17 @@ impl TestResponse {
 
 /// The request context that API Gateway's JWT authorizer would attach.
 pub fn request_context(who: &Who) -> lambda_http::request::RequestContext {
+    let issuers = shared::config::Issuers::local();
+    let (staff, end_users) = (issuers.staff.as_str(), issuers.end_user.as_str());
     let claims = match who {
         Who::Anonymous => None,
-        Who::Specialist(id) => Some(json!({"sub": id, "cognito:groups": "[specialists]"})),
-        Who::PlatformAdmin(id) => {
-            Some(json!({"sub": id, "cognito:groups": "[specialists admins]"}))
+        Who::Specialist(id) => {
+            Some(json!({"iss": staff, "sub": id, "cognito:groups": "[specialists]"}))
         }
-        Who::EndUser(sub) => Some(json!({"sub": sub})),
+        Who::PlatformAdmin(id) => {
+            Some(json!({"iss": staff, "sub": id, "cognito:groups": "[specialists admins]"}))
+        }
+        Who::EndUser(sub) => Some(json!({"iss": end_users, "sub": sub})),
     };
     let mut ctx = json!({
         "requestId": uuid::Uuid::new_v4().to_string(),
@@ -405,7 +409,7 @@ impl TestApp {
         }
         self.complete(body).await.expect(200);
         self.identity
-            .verify(email, "ein-sicheres-Passwort")
+            .check(email, "ein-sicheres-Passwort")
             .expect("sign-in exists")
     }
 

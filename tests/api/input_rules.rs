@@ -364,7 +364,7 @@ both_stores!(
         .expect(200);
         assert!(
             app.identity
-                .verify("helga.schmidt@example.com", "Grüße-aus-Kölle")
+                .check("helga.schmidt@example.com", "Grüße-aus-Kölle")
                 .is_some(),
             "15 characters are enough, counted as characters"
         );

@@ -37,7 +37,7 @@ both_stores!(
         assert_eq!(done, json!({"status": "active"}));
         let subject = app
             .identity
-            .verify("erika@example.com", "ein-sicheres-Passwort")
+            .check("erika@example.com", "ein-sicheres-Passwort")
             .expect("the end user can sign in");
         let view = app.authorisations(&ANNA, &id).await.expect(200);
         assert_eq!(view["accesses"][0]["status"], "active");
@@ -148,7 +148,7 @@ both_stores!(
         assert_eq!(app.inspect(&token).await.expect(200)["locked"], true);
         assert!(
             app.identity
-                .verify("lock@example.com", "ein-sicheres-Passwort")
+                .check("lock@example.com", "ein-sicheres-Passwort")
                 .is_none()
         );
     }

@@ -174,7 +174,7 @@ both_stores!(
         .expect(200);
         let me = Who::EndUser(
             app.identity
-                .verify("rt@example.com", "ein-sicheres-Passwort")
+                .check("rt@example.com", "ein-sicheres-Passwort")
                 .unwrap(),
         );
         count!("`GET /me`", app.get(&me, "/me").await).expect(200);

@@ -190,7 +190,7 @@ async fn run(ops: Vec<Op>) {
     // Whatever happened, an end user can sign in exactly when the model says it is active.
     let signed_in = app
         .identity
-        .verify("sm@example.com", "ein-sicheres-Passwort")
+        .check("sm@example.com", "ein-sicheres-Passwort")
         .is_some();
     assert_eq!(signed_in, m.active && !m.removed, "sign-in after {ops:?}");
 }

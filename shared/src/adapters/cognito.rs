@@ -23,13 +23,21 @@ use serde_json::Value;
 pub struct CognitoIdentity {
     client: Client,
     user_pool_id: String,
+    /// The app client that may check passwords server-side (`ADMIN_USER_PASSWORD_AUTH`);
+    /// functions that never check one have none.
+    sign_in_client_id: Option<String>,
 }
 
 impl CognitoIdentity {
-    pub fn new(client: Client, user_pool_id: impl Into<String>) -> Self {
+    pub fn new(
+        client: Client,
+        user_pool_id: impl Into<String>,
+        sign_in_client_id: Option<String>,
+    ) -> Self {
         Self {
             client,
             user_pool_id: user_pool_id.into(),
+            sign_in_client_id,
         }
     }
 
@@ -184,9 +192,81 @@ impl Identity for CognitoIdentity {
         }
     }
 
+    /// `AdminInitiateAuth` with the password: the tokens it may return are dropped at once;
+    /// a challenge (TOTP set up by the end user) also means the password was right.
+    async fn verify(
+        &self,
+        email: &EmailAddress,
+        password: &str,
+    ) -> Result<Option<String>, IdentityError> {
+        use aws_sdk_cognitoidentityprovider::operation::admin_initiate_auth::AdminInitiateAuthError as E;
+        use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
+        let client_id = self.sign_in_client_id.as_deref().ok_or_else(|| {
+            IdentityError::Unavailable(anyhow::anyhow!("no app client to check passwords"))
+        })?;
+        let username = Self::username(email);
+        let checked = self
+            .client
+            .admin_initiate_auth()
+            .user_pool_id(&self.user_pool_id)
+            .client_id(client_id)
+            .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+            .auth_parameters("USERNAME", &username)
+            .auth_parameters("PASSWORD", password)
+            .send()
+            .await;
+        match checked {
+            Ok(_) => self.subject(&username).await.map(Some),
+            Err(e) => match e.as_service_error() {
+                Some(E::NotAuthorizedException(_) | E::UserNotFoundException(_)) => Ok(None),
+                _ => Err(unavailable("Cognito AdminInitiateAuth", e)),
+            },
+        }
+    }
+
     async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError> {
         self.delete_user(&Self::username(email)).await
     }
+}
+
+/// The app client named `name` that may check passwords server-side
+/// (`ADMIN_USER_PASSWORD_AUTH`), created when missing: template.yaml's registration client,
+/// made on moto by the local server and the tests.
+pub async fn ensure_sign_in_client(
+    cognito: &Client,
+    pool_id: &str,
+    name: &str,
+) -> anyhow::Result<String> {
+    use aws_sdk_cognitoidentityprovider::types::ExplicitAuthFlowsType as Flow;
+    let existing = cognito
+        .list_user_pool_clients()
+        .user_pool_id(pool_id)
+        .max_results(60)
+        .send()
+        .await
+        .map_err(|e| sdk_error("Cognito ListUserPoolClients", e))?;
+    if let Some(id) = existing
+        .user_pool_clients()
+        .iter()
+        .find(|c| c.client_name() == Some(name))
+        .and_then(|c| c.client_id())
+    {
+        return Ok(id.to_owned());
+    }
+    let created = cognito
+        .create_user_pool_client()
+        .user_pool_id(pool_id)
+        .client_name(name)
+        .explicit_auth_flows(Flow::AllowAdminUserPasswordAuth)
+        .explicit_auth_flows(Flow::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .map_err(|e| sdk_error("Cognito CreateUserPoolClient", e))?;
+    created
+        .user_pool_client()
+        .and_then(|c| c.client_id())
+        .map(str::to_owned)
+        .context("app client without id")
 }
 
 /// The id of the user pool named `name`, created with the settings of `template.yaml`'s pool

@@ -25,7 +25,7 @@ impl LocalIdentity {
     }
 
     /// The subject of the sign-in when the password is right.
-    pub fn verify(&self, email: &str, password: &str) -> Option<String> {
+    pub fn check(&self, email: &str, password: &str) -> Option<String> {
         let key = EmailAddress::parse(email).ok()?.normalized();
         let (subject, hash) = {
             let users = self.users.lock().unwrap_or_else(|e| e.into_inner());
@@ -87,6 +87,14 @@ impl Identity for LocalIdentity {
         Ok(subject)
     }
 
+    async fn verify(
+        &self,
+        email: &EmailAddress,
+        password: &str,
+    ) -> Result<Option<String>, IdentityError> {
+        Ok(self.check(email.as_str(), password))
+    }
+
     async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError> {
         self.users
             .lock()
@@ -107,17 +115,17 @@ mod tests {
         let pw = Password::parse("richtig-langes-Passwort", &email).unwrap();
         let sub = id.create(&email, &pw).await.unwrap();
         assert_eq!(
-            id.verify("erika@example.com", "richtig-langes-Passwort"),
+            id.check("erika@example.com", "richtig-langes-Passwort"),
             Some(sub)
         );
-        assert_eq!(id.verify("erika@example.com", "falsches-Passwort!"), None);
+        assert_eq!(id.check("erika@example.com", "falsches-Passwort!"), None);
         assert!(matches!(
             id.create(&email, &pw).await,
             Err(IdentityError::Exists)
         ));
         id.delete(&email).await.unwrap();
         assert_eq!(
-            id.verify("erika@example.com", "richtig-langes-Passwort"),
+            id.check("erika@example.com", "richtig-langes-Passwort"),
             None
         );
     }

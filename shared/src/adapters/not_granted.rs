@@ -48,6 +48,14 @@ impl Identity for NotGranted {
         Err(IdentityError::Unavailable(self.refuse("sign-ins: create")))
     }
 
+    async fn verify(
+        &self,
+        _email: &EmailAddress,
+        _password: &str,
+    ) -> Result<Option<String>, IdentityError> {
+        Err(IdentityError::Unavailable(self.refuse("sign-ins: verify")))
+    }
+
     async fn delete(&self, _email: &EmailAddress) -> Result<(), IdentityError> {
         Err(IdentityError::Unavailable(self.refuse("sign-ins: delete")))
     }
@@ -68,6 +76,14 @@ impl Identity for DeleteOnly {
         password: &Password,
     ) -> Result<String, IdentityError> {
         NotGranted(self.function).create(email, password).await
+    }
+
+    async fn verify(
+        &self,
+        email: &EmailAddress,
+        password: &str,
+    ) -> Result<Option<String>, IdentityError> {
+        NotGranted(self.function).verify(email, password).await
     }
 
     async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError> {

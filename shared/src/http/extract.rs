@@ -15,10 +15,13 @@ use serde::de::DeserializeOwned;
 /// Largest accepted request body.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-impl<S: Send + Sync> FromRequestParts<S> for Caller {
+impl FromRequestParts<super::AppState> for Caller {
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &super::AppState,
+    ) -> Result<Self, Self::Rejection> {
         let claims = match parts.extensions.get::<RequestContext>() {
             Some(RequestContext::ApiGatewayV2(ctx)) => ctx
                 .authorizer
@@ -28,11 +31,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
             _ => None,
         };
         let claims = claims.ok_or(Error::Unauthorized)?;
-        Caller::from_claims(
-            claims.get("sub").map(String::as_str),
-            claims.get("cognito:groups").map(String::as_str),
-        )
-        .ok_or(Error::Unauthorized)
+        let claims = crate::auth::Claims {
+            iss: claims.get("iss").map(String::as_str),
+            sub: claims.get("sub").map(String::as_str),
+            groups: claims.get("cognito:groups").map(String::as_str),
+        };
+        Caller::from_claims(&claims, &app.settings.issuers).ok_or(Error::Unauthorized)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The end user's own routes (`/me`), served by the `transactions` function.
 
 use super::AppState;
+use super::extract::QueryParams;
 use crate::auth::Caller;
 use crate::error::Result;
 use crate::usecases::me;
@@ -19,6 +20,10 @@ async fn read(State(app): State<AppState>, caller: Caller) -> Result<impl IntoRe
     Ok(Json(me::me(&app, &caller).await?))
 }
 
-async fn transactions(State(app): State<AppState>, caller: Caller) -> Result<impl IntoResponse> {
-    Ok(Json(me::transactions(&app, &caller).await?))
+async fn transactions(
+    State(app): State<AppState>,
+    caller: Caller,
+    QueryParams(query): QueryParams<me::TransactionsQuery>,
+) -> Result<impl IntoResponse> {
+    Ok(Json(me::transactions(&app, &caller, query).await?))
 }

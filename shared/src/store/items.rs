@@ -474,26 +474,37 @@ impl InvitationItem {
 // Markers: one item per unique value or per pointer that must be read strongly consistently
 // -------------------------------------------------------------------------------------------
 
-/// Points from an e-mail address, an identity subject or an idempotency key to its owner.
-#[derive(Debug, Serialize, Deserialize)]
+/// An end-user identity (`IDENTITY#{e-mail}` / `#IDENTITY`): how many accesses it holds
+/// (one membership item each) and, once it registered, its sign-in's subject.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PointerItem {
+pub struct IdentityItem {
+    pub pk: String,
+    pub sk: String,
+    pub email: String,
+    #[serde(default)]
+    pub access_count: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+}
+
+/// An identity's access at one customer (`IDENTITY#{e-mail}` / `C#{customerId}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MembershipItem {
     pub pk: String,
     pub sk: String,
     pub customer_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_id: Option<String>,
+    pub access_id: String,
 }
 
-impl PointerItem {
-    pub fn new(key: Key, customer: &crate::domain::CustomerId, access_id: Option<&str>) -> Self {
-        Self {
-            pk: key.pk,
-            sk: key.sk,
-            customer_id: customer.to_string(),
-            access_id: access_id.map(str::to_owned),
-        }
-    }
+/// From a sign-in's subject to its identity (`SIGNIN#{subject}` / `SIGNIN`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInItem {
+    pub pk: String,
+    pub sk: String,
+    pub email: String,
 }
 
 /// The first answer to a `POST /customers` with an `Idempotency-Key`, kept for 24 hours.

@@ -59,8 +59,27 @@ pub fn transaction_key(customer: &CustomerId, transaction_id: &str) -> Key {
     )
 }
 
-pub fn email_key(normalized_email: &str) -> Key {
-    Key::new(format!("EMAIL#{normalized_email}"), "EMAIL")
+/// The partition of an end-user identity: its record and one membership per customer where
+/// the address holds an access.
+pub fn identity_pk(normalized_email: &str) -> String {
+    format!("IDENTITY#{normalized_email}")
+}
+
+/// An identity's own record: its e-mail, how many accesses it holds, and its sign-in.
+pub fn identity_key(normalized_email: &str) -> Key {
+    Key::new(identity_pk(normalized_email), IDENTITY_SK)
+}
+
+pub const IDENTITY_SK: &str = "#IDENTITY";
+/// Sort key prefix of memberships inside an identity's partition.
+pub const MEMBERSHIP_PREFIX: &str = "C#";
+
+/// The identity's access at one customer: at most one, as the key says.
+pub fn membership_key(normalized_email: &str, customer: &CustomerId) -> Key {
+    Key::new(
+        identity_pk(normalized_email),
+        format!("{MEMBERSHIP_PREFIX}{customer}"),
+    )
 }
 
 /// Partition key prefix of invitations, followed by the token hash.
@@ -70,8 +89,9 @@ pub fn invitation_key(hash: &TokenHash) -> Key {
     Key::new(format!("{INVITATION_PREFIX}{}", hash.as_str()), "INV")
 }
 
-pub fn identity_key(subject: &str) -> Key {
-    Key::new(format!("IDENT#{subject}"), "IDENT")
+/// Points from a sign-in's subject (the `sub` claim) to its identity.
+pub fn sign_in_key(subject: &str) -> Key {
+    Key::new(format!("SIGNIN#{subject}"), "SIGNIN")
 }
 
 const IDEMPOTENCY_SK: &str = "IDEM";

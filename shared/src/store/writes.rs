@@ -123,20 +123,6 @@ pub fn replace_access(access: &Access, expected_version: u64) -> Write {
     }
 }
 
-/// The marker that keeps the access's e-mail address unique; fails when it is taken.
-pub fn claim_email(access: &Access) -> Write {
-    let key = email_key(&access.email.normalized());
-    Write::put_new(to_item(&PointerItem::new(
-        key,
-        &access.customer_id,
-        Some(&access.id),
-    )))
-}
-
-pub fn release_email(access: &Access) -> Write {
-    Write::delete(email_key(&access.email.normalized()))
-}
-
 /// First step of removing an active access: it stops acting (a change read before this one
 /// now conflicts) and the removal's retry will finish it.
 pub fn mark_removing(customer: &CustomerId, access_id: &str) -> Write {
@@ -192,13 +178,108 @@ pub fn activate_access(inv: &Invitation, subject: &str, now: OffsetDateTime) -> 
     update(key, marks, &invitation_attrs, &[("version", 1)], cond)
 }
 
-/// Points from a sign-in's subject to its access.
-pub fn identity_pointer(subject: &str, customer: &CustomerId, access_id: &str) -> Write {
-    Write::put(to_item(&PointerItem::new(
-        identity_key(subject),
-        customer,
-        Some(access_id),
-    )))
+// ---------------------------------------------------------------------------------------------
+// Identities (docs/data-model.md, "Identities")
+// ---------------------------------------------------------------------------------------------
+
+fn membership(access: &Access) -> Key {
+    membership_key(&access.email.normalized(), &access.customer_id)
+}
+
+/// The access joins its e-mail address's identity: its membership at this customer (which
+/// fails when the address holds an access there already) and one more access counted on the
+/// identity's record, which the first access creates.
+pub fn join_identity(access: &Access) -> [Write; 2] {
+    let email = access.email.normalized();
+    let key = membership(access);
+    let member = Write::put_new(to_item(&MembershipItem {
+        pk: key.pk,
+        sk: key.sk,
+        customer_id: access.customer_id.to_string(),
+        access_id: access.id.clone(),
+    }));
+    let record = Write::Update {
+        key: identity_key(&email),
+        set: set(&[("email", json!(email))]),
+        remove: Vec::new(),
+        add: vec![("accessCount".into(), 1)],
+        cond: None,
+    };
+    [member, record]
+}
+
+fn leave_membership(access: &Access) -> Write {
+    Write::Delete {
+        key: membership(access),
+        cond: Some(Cond::Eq("accessId", json!(access.id))),
+    }
+}
+
+/// The access leaves an identity that keeps another access (so its sign-in stays).
+pub fn leave_identity(access: &Access) -> [Write; 2] {
+    let count = update(
+        identity_key(&access.email.normalized()),
+        Item::new(),
+        &[],
+        &[("accessCount", -1)],
+        Cond::Gt("accessCount", 1),
+    );
+    [leave_membership(access), count]
+}
+
+/// The last access leaves an identity that never registered: the identity goes with it.
+pub fn close_identity(access: &Access) -> [Write; 2] {
+    let record = Write::Delete {
+        key: identity_key(&access.email.normalized()),
+        cond: Some(Cond::And(vec![
+            Cond::Eq("accessCount", json!(1)),
+            Cond::Absent("subject"),
+        ])),
+    };
+    [leave_membership(access), record]
+}
+
+/// The last access leaves an identity with the sign-in `subject`: the identity and the
+/// pointer from its sign-in go; the sign-in itself is deleted right after.
+pub fn end_identity(access: &Access, subject: &str) -> [Write; 3] {
+    let record = Write::Delete {
+        key: identity_key(&access.email.normalized()),
+        cond: Some(Cond::And(vec![
+            Cond::Eq("accessCount", json!(1)),
+            Cond::Eq("subject", json!(subject)),
+        ])),
+    };
+    [
+        leave_membership(access),
+        record,
+        Write::delete(sign_in_key(subject)),
+    ]
+}
+
+/// A registration created the identity's sign-in: the identity records it (unless another
+/// registration recorded one first) and the sign-in points back to the identity.
+pub fn record_sign_in(normalized_email: &str, subject: &str) -> [Write; 2] {
+    let record = update(
+        identity_key(normalized_email),
+        set(&[("subject", json!(subject))]),
+        &[],
+        &[],
+        Cond::And(vec![Cond::Exists, Cond::Absent("subject")]),
+    );
+    let pointer = Write::put(to_item(&SignInItem {
+        pk: sign_in_key(subject).pk,
+        sk: sign_in_key(subject).sk,
+        email: normalized_email.to_owned(),
+    }));
+    [record, pointer]
+}
+
+/// A registration accepted with an existing sign-in: it must still be the identity's.
+pub fn sign_in_unchanged(normalized_email: &str, subject: &str) -> Write {
+    Write::Check {
+        key: identity_key(normalized_email),
+        cond: Cond::Eq("subject", json!(subject)),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 //! Accesses of end users to a customer: create (invited at once), change, resend.
 
-use super::{customer_for_change, customer_id, find, plausible_id, require_staff};
+use super::{customer_for_change, customer_id, find, identities, plausible_id, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::config::Limits;
@@ -46,7 +46,7 @@ pub struct AccessPatch {
 }
 
 fn email_taken() -> Error {
-    Error::Conflict("This e-mail address already belongs to an access.".into())
+    Error::Conflict("This e-mail address already holds an access at this customer.".into())
 }
 
 /// The new access as the input describes it (still without an invitation), or every failing
@@ -120,12 +120,10 @@ pub async fn create(
     let now = app.now();
     let mut access = parse_new(app, &cid, input, customer.data.language, now)?;
     let issued = invitations::issue(app, &mut access, now);
-    let mut writes = vec![
-        store::customer_alive(&cid),
-        store::new_access(&access),
-        store::claim_email(&access),
-        issued.put(),
-    ];
+    let mut writes = vec![store::customer_alive(&cid), store::new_access(&access)];
+    // Position 2: the membership, which fails when the address holds an access here already.
+    writes.extend(store::join_identity(&access));
+    writes.push(issued.put());
     let counted = limits::append(
         &mut writes,
         limits::for_invitation(app, staff.id, &access, now),
@@ -213,6 +211,20 @@ fn apply(current: &Access, patch: &AccessPatch, limits: &Limits) -> Result<Acces
     Ok(next)
 }
 
+/// The writes that take an invited access away from its old address's identity. Where that
+/// address has a sign-in and no other access, changing the address would have to delete the
+/// sign-in outside this transaction: that is what removing the access does, so it is asked for.
+async fn move_identity(app: &App, current: &Access) -> Result<Vec<crate::ports::Write>> {
+    let read = identities::read_for(app, std::slice::from_ref(current)).await?;
+    let departures = identities::plan(&read, std::slice::from_ref(current))?;
+    if !departures.ending.is_empty() {
+        return Err(Error::Conflict(
+            "This address signs in with this access only. Remove the access and invite the new address instead.".into(),
+        ));
+    }
+    Ok(departures.leaving_writes())
+}
+
 pub async fn patch(
     app: &App,
     caller: &Caller,
@@ -227,9 +239,9 @@ pub async fn patch(
     let mut writes = vec![store::replace_access(&next, current.version)];
     let mut new_marker_at = None;
     if email_changed {
-        writes.push(store::release_email(&current));
+        writes.extend(move_identity(app, &current).await?);
         new_marker_at = Some(writes.len());
-        writes.push(store::claim_email(&next));
+        writes.extend(store::join_identity(&next));
     }
     // A typo fixed before registration: the old link and code stop working, new ones go out.
     let reinvite = current.status == AccessStatus::Invited

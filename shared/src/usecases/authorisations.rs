@@ -1,10 +1,10 @@
 //! Authorisations at a glance (accesses, administrators, additional processors) and their
 //! changes: determine administrators and additional processors, remove any selection at once.
 
-use super::{Staff, customer_id, parse_ids, require_staff};
+use super::{Staff, customer_id, identities, parse_ids, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
-use crate::domain::{Access, AccessStatus, CustomerId, FieldError, ProcessorGrant, Specialist};
+use crate::domain::{Access, CustomerId, FieldError, ProcessorGrant, Specialist};
 use crate::error::{Error, Result};
 use crate::ports::{Query, SortKey, Write};
 use crate::store::{self, GrantItem, OnCondition, Partition, SpecialistItem, from_item, to_item};
@@ -43,6 +43,29 @@ pub async fn specialists_by_id(app: &App, ids: &[String]) -> Result<BTreeMap<Str
         }
     }
     Ok(out)
+}
+
+/// Directory entries of `ids` and the identity items of `leaving` accesses
+/// (`identities::keys_for`), read together: one round trip for up to 100 keys.
+async fn names_and_identities(
+    app: &App,
+    ids: &[String],
+    leaving: &[Access],
+) -> Result<(BTreeMap<String, Specialist>, Vec<crate::ports::Item>)> {
+    let mut keys: Vec<_> = ids.iter().map(|id| store::specialist_key(id)).collect();
+    keys.extend(identities::keys_for(leaving));
+    let (mut names, mut identity_items) = (BTreeMap::new(), Vec::new());
+    for chunk in keys.chunks(100) {
+        for item in app.table.batch_get(chunk).await? {
+            if item.get("pk").and_then(|v| v.as_str()) == Some(store::SPECIALISTS_PK) {
+                let s = from_item::<SpecialistItem>(&item)?.into_domain()?;
+                names.insert(s.id.clone(), s);
+            } else {
+                identity_items.push(item);
+            }
+        }
+    }
+    Ok((names, identity_items))
 }
 
 fn build(p: &Partition, names: &BTreeMap<String, Specialist>) -> AuthorisationsView {
@@ -461,15 +484,17 @@ fn last_administrator() -> Error {
     )
 }
 
-/// The one transaction that removes the selection, or nothing.
-fn removal_writes(id: &CustomerId, sel: &Selection, r: &Resolved) -> Result<Vec<Write>> {
-    let mut writes = Vec::new();
+/// The one transaction that removes the selection, or nothing. Accesses whose identity keeps
+/// a sign-in or never had one leave it here too; those that end a sign-in left it before.
+fn removal_writes(
+    id: &CustomerId,
+    sel: &Selection,
+    r: &Resolved,
+    departures: &identities::Departures,
+) -> Result<Vec<Write>> {
+    let mut writes = departures.leaving_writes();
     for a in &r.accesses {
         writes.push(Write::delete(store::access_key(id, &a.id)));
-        writes.push(store::release_email(a));
-        if let Some(sub) = &a.identity {
-            writes.push(Write::delete(store::identity_key(sub)));
-        }
         if let Some(current) = &a.invitation {
             writes.push(Write::delete(store::invitation_key(current)));
         }
@@ -494,36 +519,29 @@ fn removal_writes(id: &CustomerId, sel: &Selection, r: &Resolved) -> Result<Vec<
     Ok(writes)
 }
 
-/// Active accesses leave in two steps, because their sign-ins live outside the table. First
-/// they stop acting: their identity pointers go and they are marked removing, in one
-/// transaction. Then their sign-ins are deleted, then the selection goes. A fault anywhere
-/// leaves a state the invariants allow (a removing access needs no sign-in) and a retry
-/// finishes the job: the access is still there, deleting a missing sign-in works.
-async fn deactivate(app: &App, id: &CustomerId, removed: &[Access]) -> Result<()> {
-    let active: Vec<_> = removed
+/// Accesses that are their identity's last while it has a sign-in leave in two steps,
+/// because the sign-in lives outside the table. First, per access, its identity ends (record,
+/// membership, pointer from the sign-in) and the access is marked removing, in one
+/// transaction: nothing can act through it any more. Then the sign-ins are deleted, then the
+/// selection goes. A fault anywhere leaves a state the invariants allow (a removing access
+/// needs no sign-in) and a retry finishes the job: the access is still there, its identity is
+/// found gone, and deleting a missing sign-in works.
+async fn end_sign_ins(
+    app: &App,
+    id: &CustomerId,
+    departures: &identities::Departures,
+) -> Result<()> {
+    let groups = departures
+        .ending
         .iter()
-        .filter(|a| a.status == AccessStatus::Active)
+        .map(|(access_id, writes)| {
+            let mut group = writes.clone();
+            group.push(store::mark_removing(id, access_id));
+            group
+        })
         .collect();
-    if active.is_empty() {
-        return Ok(());
-    }
-    let mut stop = Vec::new();
-    for a in &active {
-        if let Some(sub) = &a.identity {
-            stop.push(Write::delete(store::identity_key(sub)));
-        }
-        stop.push(store::mark_removing(id, &a.id));
-    }
-    app.table.transact(stop, None).await.on_condition(|_| {
-        Error::Conflict("The accesses were changed at the same time. Reload and try again.".into())
-    })?;
-    for a in &active {
-        app.identity
-            .delete(&a.email)
-            .await
-            .map_err(|e| Error::Unavailable(e.into()))?;
-    }
-    Ok(())
+    identities::commit_groups(app, groups).await?;
+    identities::delete_sign_ins(app, departures).await
 }
 
 /// Earlier (used or replaced) invitations of removed accesses: nothing points to them any
@@ -558,19 +576,28 @@ pub async fn remove(
     let p = read_view_range(app, &id).await?;
     may_change(&staff, &p)?;
     let resolved = resolve(&p, &sel)?;
-    let writes = removal_writes(&id, &sel, &resolved)?;
     // The answer's names are read before the change, so that the change is the last call
     // whose failure the caller sees: a retry after a 503 then finds the selection unchanged.
     let mut after = p;
     after.accesses.retain(|a| !sel.access_ids.contains(&a.id));
     after.admins.retain(|a| !sel.admin_ids.contains(a));
     after.processors.retain(|g| !resolved.grants.contains(g));
-    let names = specialists_by_id(app, &named_specialists(&after)).await?;
-    deactivate(app, &id, &resolved.accesses).await?;
+    let named = named_specialists(&after);
+    let (names, read) = names_and_identities(app, &named, &resolved.accesses).await?;
+    let departures = identities::plan(&read, &resolved.accesses)?;
+    let writes = removal_writes(&id, &sel, &resolved, &departures)?;
+    // The first writes of the transaction are the identities' (`removal_writes`).
+    let leaving = departures.leaving_writes().len();
+    end_sign_ins(app, &id, &departures).await?;
     app.table
         .transact(writes, None)
         .await
-        .on_condition(|_| last_administrator())?;
+        .on_condition(|index| match index {
+            Some(i) if i < leaving => Error::Conflict(
+                "An address of the selection was invited or removed elsewhere at the same time. Try again.".into(),
+            ),
+            _ => last_administrator(),
+        })?;
     delete_stale_invitations(app, &resolved.accesses).await;
     tracing::info!(customer_id = %id, accesses = resolved.accesses.len(), administrators = sel.admin_ids.len(), grants = resolved.grants.len(), "authorisations removed");
     Ok(build(&after, &names))

@@ -1,7 +1,7 @@
 //! Customers: overview, create (with the first access and its invitation), read, edit,
 //! and permanent deletion of everything the customer owns.
 
-use super::{Staff, customer_for_change, customer_id, require_staff};
+use super::{Staff, customer_for_change, customer_id, identities, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{
@@ -230,9 +230,8 @@ fn to_json(view: &CustomerView) -> Result<String> {
     serde_json::to_string(view).map_err(Error::internal)
 }
 
-/// Positions in the create transaction whose conditions the caller must tell apart.
-const EMAIL_MARKER: usize = 2;
-const IDEMPOTENCY_RECORD: usize = 5;
+/// Position in the create transaction whose condition the caller must tell apart.
+const IDEMPOTENCY_RECORD: usize = 6;
 
 /// Stores the customer, its first access and invitation, the creator's grant and the answer
 /// for retries, in one transaction. `Some` is the answer of a parallel request that won.
@@ -247,10 +246,13 @@ async fn store_new(
     let mut writes = vec![
         store::new_customer(customer, idempotency.map(|(k, _)| k)),
         store::new_access(access),
-        store::claim_email(access),
+    ];
+    // A new customer holds no access yet, so the address joins its identity here for sure.
+    writes.extend(store::join_identity(access));
+    writes.extend([
         issued.put(),
         Write::put_new(to_item(&GrantItem::admin(&customer.id, staff.id, now))),
-    ];
+    ]);
     if let Some((key, request_hash)) = idempotency {
         let response = to_json(&answer(customer, access))?;
         let (id, ttl) = (&customer.id, IDEMPOTENCY_TTL_SECS);
@@ -274,13 +276,10 @@ async fn store_new(
             replay(&item, request_hash).map(Some)
         }
         (result, _) => result
-            .on_condition(|index| match index {
-                Some(EMAIL_MARKER) => {
-                    Error::Conflict("This e-mail address already belongs to an access.".into())
-                }
-                index => counted
+            .on_condition(|index| {
+                counted
                     .error_at(index)
-                    .unwrap_or_else(|| StoreError::ConditionFailed { index }.into()),
+                    .unwrap_or_else(|| StoreError::ConditionFailed { index }.into())
             })
             .map(|()| None),
     }
@@ -437,17 +436,21 @@ pub async fn delete(app: &App, caller: &Caller, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Removes sign-ins first (a failure leaves every item in place for the retry), then every
-/// item of the partition and every item outside it that points into it, the customer last.
+/// The accesses leave their identities first, ending the sign-ins of those that held no
+/// other access (a failure leaves the customer's items in place for the retry, which skips
+/// what left already), then every item of the partition and every item outside it that
+/// points into it go, the customer last.
 async fn delete_owned(app: &App, id: &CustomerId, p: &Partition) -> Result<()> {
-    for a in &p.accesses {
-        if a.identity.is_some() {
-            app.identity
-                .delete(&a.email)
-                .await
-                .map_err(|e| Error::Unavailable(e.into()))?;
-        }
-    }
+    let read = identities::read_for(app, &p.accesses).await?;
+    let departures = identities::plan(&read, &p.accesses)?;
+    let groups = departures
+        .ending
+        .iter()
+        .chain(&departures.leaving)
+        .map(|(_, writes)| writes.clone())
+        .collect();
+    identities::commit_groups(app, groups).await?;
+    identities::delete_sign_ins(app, &departures).await?;
     let customer_key = store::customer_key(id);
     let mut keys: Vec<Key> = p
         .keys
@@ -456,11 +459,7 @@ async fn delete_owned(app: &App, id: &CustomerId, p: &Partition) -> Result<()> {
         .cloned()
         .collect();
     for a in &p.accesses {
-        keys.push(store::email_key(&a.email.normalized()));
         keys.extend(a.invitations.iter().map(store::invitation_key));
-        if let Some(sub) = &a.identity {
-            keys.push(store::identity_key(sub));
-        }
     }
     keys.extend(p.idempotency.clone());
     app.table.batch_delete(&keys).await?;

@@ -109,7 +109,16 @@ pub fn revoke(app: &App, access: &Access) -> Option<Write> {
 /// data and reported in the returned delivery state; they never undo what was stored.
 pub async fn send(app: &App, access: &Access, issued: &Issued, now: OffsetDateTime) -> Delivery {
     let name = format!("{} {}", access.first_name, access.last_name);
+    // The wording reflects this moment: with a sign-in, the end user accepts with it.
+    let existing_account = match super::identities::has_sign_in(app, &access.email).await {
+        Ok(known) => known,
+        Err(e) => {
+            tracing::warn!(access_id = %access.id, error = ?e, "sign-in not looked up; the invitation asks for a new password");
+            false
+        }
+    };
     let text = InvitationText {
+        existing_account,
         firm: &app.settings.firm_name,
         name: &name,
         portal_base_url: &app.settings.portal_base_url,

@@ -1,76 +1,139 @@
-//! The end user's own view: its access, its customer and all of the customer's business
-//! transactions.
+//! The end user's own view: every customer where its identity holds an active access, and
+//! the business transactions of all of them (or of one).
 
 use crate::app::App;
 use crate::auth::Caller;
-use crate::domain::AccessStatus;
+use crate::domain::{Access, AccessStatus, Customer, CustomerId};
 use crate::error::{Error, Result};
 use crate::ports::{Query, SortKey};
-use crate::store::{self, AccessItem, Partition, PointerItem, from_item};
+use crate::store::{self, AccessItem, MembershipItem, SignInItem, from_item};
 use crate::views::{AccessView, CustomerSummary, Items, TransactionView};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Me {
+    pub email: String,
+    pub customers: Vec<MyCustomer>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MyCustomer {
     pub access: AccessView,
     pub customer: CustomerSummary,
 }
 
-fn no_access() -> Error {
-    Error::Forbidden("No active access belongs to this sign-in.")
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransactionsQuery {
+    pub customer_id: Option<String>,
 }
 
-async fn pointer(app: &App, caller: &Caller) -> Result<PointerItem> {
+/// The identity's e-mail address from the sign-in's subject. A sign-in that no identity
+/// records any more (its last access was removed) is not accepted: 401, as for a sign-in
+/// that was deleted.
+async fn identity_email(app: &App, caller: &Caller) -> Result<String> {
     let subject = match caller {
         Caller::EndUser { subject } => subject,
         Caller::Staff { .. } => return Err(Error::Forbidden("This endpoint is for end users.")),
     };
     if !crate::ids::plausible(subject) {
-        return Err(no_access());
+        return Err(Error::Unauthorized);
     }
     let item = app
         .table
-        .get(&store::identity_key(subject))
+        .get(&store::sign_in_key(subject))
         .await?
-        .ok_or_else(no_access)?;
-    Ok(from_item::<PointerItem>(&item)?)
+        .ok_or(Error::Unauthorized)?;
+    Ok(from_item::<SignInItem>(&item)?.email)
+}
+
+/// Every active access of the signed-in identity with its customer, by display name.
+async fn active_accesses(app: &App, email: &str) -> Result<Vec<(Access, Customer)>> {
+    let members = app
+        .table
+        .query_all(&Query::partition(
+            store::identity_pk(email),
+            SortKey::BeginsWith(store::MEMBERSHIP_PREFIX.into()),
+        ))
+        .await?;
+    let mut keys = Vec::with_capacity(members.len() * 2);
+    for m in &members {
+        let m = from_item::<MembershipItem>(m)?;
+        let Ok(cid) = CustomerId::parse(&m.customer_id) else {
+            continue;
+        };
+        keys.push(store::customer_key(&cid));
+        keys.push(store::access_key(&cid, &m.access_id));
+    }
+    let mut items = Vec::with_capacity(keys.len());
+    for pair in keys.chunks(100) {
+        items.extend(app.table.batch_get(pair).await?);
+    }
+    let mut found = Vec::new();
+    for pair in keys.chunks(2) {
+        let customer = super::find(&items, &pair[0])
+            .map(store::customer_from_item)
+            .transpose()?
+            .flatten();
+        let access = super::find(&items, &pair[1])
+            .filter(|i| !store::is_removing(i))
+            .map(|i| from_item::<AccessItem>(i)?.into_domain())
+            .transpose()?;
+        if let (Some(c), Some(a)) = (customer, access)
+            && a.status == AccessStatus::Active
+        {
+            found.push((a, c));
+        }
+    }
+    found.sort_by_cached_key(|(_, c)| (c.data.display_name().to_lowercase(), c.id.to_string()));
+    Ok(found)
 }
 
 pub async fn me(app: &App, caller: &Caller) -> Result<Me> {
-    let ptr = pointer(app, caller).await?;
-    let cid = crate::domain::CustomerId::parse(&ptr.customer_id).map_err(|_| no_access())?;
-    let ckey = store::customer_key(&cid);
-    let akey = store::access_key(&cid, ptr.access_id.as_deref().unwrap_or_default());
-    let items = app.table.batch_get(&[ckey.clone(), akey.clone()]).await?;
-    let customer = super::find(&items, &ckey)
-        .map(store::customer_from_item)
-        .transpose()?
-        .flatten()
-        .ok_or_else(no_access)?;
-    let access = super::find(&items, &akey).ok_or_else(no_access)?;
-    let access = from_item::<AccessItem>(access)?.into_domain()?;
-    if access.status != AccessStatus::Active {
-        return Err(no_access());
-    }
-    Ok(Me {
-        access: AccessView::new(&access),
-        customer: CustomerSummary::new(&customer),
-    })
+    let email = identity_email(app, caller).await?;
+    let customers = active_accesses(app, &email)
+        .await?
+        .iter()
+        .map(|(a, c)| MyCustomer {
+            access: AccessView::new(a),
+            customer: CustomerSummary::new(c),
+        })
+        .collect();
+    Ok(Me { email, customers })
 }
 
-pub async fn transactions(app: &App, caller: &Caller) -> Result<Items<TransactionView>> {
-    let ptr = pointer(app, caller).await?;
-    let cid = crate::domain::CustomerId::parse(&ptr.customer_id).map_err(|_| no_access())?;
-    let items = app
-        .table
-        .query_all(&Query::partition(store::customer_pk(&cid), SortKey::All))
-        .await?;
-    let p = Partition::from_items(&items)?;
-    let own = ptr.access_id.as_deref();
-    if p.customer.is_none() || !p.accesses.iter().any(|a| Some(a.id.as_str()) == own) {
-        return Err(no_access());
+/// The transactions of every customer where the identity holds an active access, or of the
+/// one `customerId` names (404 where it holds none).
+pub async fn transactions(
+    app: &App,
+    caller: &Caller,
+    query: TransactionsQuery,
+) -> Result<Items<TransactionView>> {
+    let email = identity_email(app, caller).await?;
+    let mut customers: Vec<CustomerId> = active_accesses(app, &email)
+        .await?
+        .into_iter()
+        .map(|(_, c)| c.id)
+        .collect();
+    if let Some(wanted) = query.customer_id.as_deref() {
+        customers.retain(|c| c.as_str() == wanted);
+        if customers.is_empty() {
+            return Err(Error::NotFound);
+        }
     }
-    Ok(Items {
-        items: p.transactions.iter().map(TransactionView::new).collect(),
-    })
+    let mut items = Vec::new();
+    for cid in &customers {
+        let found = app
+            .table
+            .query_all(&Query::partition(
+                store::customer_pk(cid),
+                SortKey::BeginsWith(store::TX_PREFIX.into()),
+            ))
+            .await?;
+        for item in &found {
+            let t = from_item::<store::TransactionItem>(item)?.into_domain()?;
+            items.push(TransactionView::new(&t));
+        }
+    }
+    Ok(Items { items })
 }

@@ -1,0 +1,163 @@
+//! End-user identities: one e-mail address with accesses at several customers (at most one
+//! each) and one sign-in. How accesses leave their identities, and how a sign-in ends with
+//! the identity's last access (docs/data-model.md, "Identities").
+
+use crate::app::App;
+use crate::domain::{Access, EmailAddress};
+use crate::error::{Error, Result};
+use crate::ports::{Item, Key, Write};
+use crate::store::{self, IdentityItem, MembershipItem, from_item};
+
+/// Most keys one `BatchGetItem` reads, and most writes one transaction holds.
+const BATCH: usize = 100;
+
+/// What is known of an identity: the accesses it holds and its sign-in, if it registered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Known {
+    pub access_count: i64,
+    pub subject: Option<String>,
+}
+
+/// The identity of `email`, if any access holds it (strongly consistent).
+pub async fn find(app: &App, email: &EmailAddress) -> Result<Option<Known>> {
+    let key = store::identity_key(&email.normalized());
+    let Some(item) = app.table.get(&key).await? else {
+        return Ok(None);
+    };
+    Ok(Some(known(&from_item::<IdentityItem>(&item)?)))
+}
+
+fn known(item: &IdentityItem) -> Known {
+    Known {
+        access_count: item.access_count,
+        subject: item.subject.clone(),
+    }
+}
+
+/// Whether the address already has a sign-in (the invitation then says to use it).
+pub async fn has_sign_in(app: &App, email: &EmailAddress) -> Result<bool> {
+    Ok(find(app, email).await?.is_some_and(|k| k.subject.is_some()))
+}
+
+/// The keys to read before accesses leave: each one's identity record and membership.
+pub fn keys_for(accesses: &[Access]) -> Vec<Key> {
+    accesses
+        .iter()
+        .flat_map(|a| {
+            let email = a.email.normalized();
+            [
+                store::identity_key(&email),
+                store::membership_key(&email, &a.customer_id),
+            ]
+        })
+        .collect()
+}
+
+/// Reads [`keys_for`] in batches of 100 keys.
+pub async fn read_for(app: &App, accesses: &[Access]) -> Result<Vec<Item>> {
+    let keys = keys_for(accesses);
+    let mut items = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(BATCH) {
+        items.extend(app.table.batch_get(chunk).await?);
+    }
+    Ok(items)
+}
+
+/// How a set of accesses leaves their identities.
+#[derive(Debug, Default)]
+pub struct Departures {
+    /// Per access that is its identity's last while the identity has a sign-in: the writes
+    /// that end the identity. They commit before the sign-in is deleted.
+    pub ending: Vec<(String, Vec<Write>)>,
+    /// Sign-ins to delete once `ending` committed, by their e-mail address (also those that
+    /// an interrupted earlier attempt left behind).
+    pub sign_ins: Vec<EmailAddress>,
+    /// Per access whose identity keeps its sign-in or never had one: the writes that leave it,
+    /// atomic with the access's own removal.
+    pub leaving: Vec<(String, Vec<Write>)>,
+}
+
+impl Departures {
+    /// Every write of `leaving`, for one transaction with the removal.
+    pub fn leaving_writes(&self) -> Vec<Write> {
+        self.leaving.iter().flat_map(|(_, w)| w.clone()).collect()
+    }
+}
+
+/// Decides, from the items [`read_for`] returned, how each access leaves. An access whose
+/// membership is gone left already (an interrupted removal): its sign-in is deleted again
+/// unless the address has a sign-in of a newer identity, which is not this access's.
+pub fn plan(items: &[Item], accesses: &[Access]) -> Result<Departures> {
+    let find = |key: &Key| items.iter().find(|i| Key::of(i).as_ref() == Some(key));
+    let mut d = Departures::default();
+    for a in accesses {
+        let email = a.email.normalized();
+        let record = find(&store::identity_key(&email))
+            .map(from_item::<IdentityItem>)
+            .transpose()?;
+        let member = find(&store::membership_key(&email, &a.customer_id))
+            .map(from_item::<MembershipItem>)
+            .transpose()?
+            .filter(|m| m.access_id == a.id);
+        let id = a.id.clone();
+        match (member, record) {
+            (None, record) => {
+                if record.is_none_or(|r| r.subject.is_none()) {
+                    d.sign_ins.push(a.email.clone());
+                }
+            }
+            (Some(_), None) => return Err(Error::Unavailable(missing_identity())),
+            (Some(_), Some(r)) if r.access_count > 1 => {
+                d.leaving.push((id, store::leave_identity(a).to_vec()));
+            }
+            (Some(_), Some(r)) => match &r.subject {
+                None => d.leaving.push((id, store::close_identity(a).to_vec())),
+                Some(subject) => {
+                    d.ending
+                        .push((id, store::end_identity(a, subject).to_vec()));
+                    d.sign_ins.push(a.email.clone());
+                }
+            },
+        }
+    }
+    Ok(d)
+}
+
+fn missing_identity() -> anyhow::Error {
+    anyhow::anyhow!("a membership without its identity record")
+}
+
+/// Commits write groups in as few transactions as fit (a group never splits), in order.
+pub async fn commit_groups(app: &App, groups: Vec<Vec<Write>>) -> Result<()> {
+    let mut batch: Vec<Write> = Vec::new();
+    for group in groups {
+        if batch.len() + group.len() > BATCH && !batch.is_empty() {
+            commit(app, std::mem::take(&mut batch)).await?;
+        }
+        batch.extend(group);
+    }
+    if !batch.is_empty() {
+        commit(app, batch).await?;
+    }
+    Ok(())
+}
+
+async fn commit(app: &App, writes: Vec<Write>) -> Result<()> {
+    use crate::store::OnCondition;
+    app.table.transact(writes, None).await.on_condition(|_| {
+        Error::Conflict(
+            "The accesses of this address were changed at the same time. Try again.".into(),
+        )
+    })
+}
+
+/// Deletes the sign-ins that [`plan`] found ending (after their identities were ended).
+pub async fn delete_sign_ins(app: &App, d: &Departures) -> Result<()> {
+    for email in &d.sign_ins {
+        app.identity
+            .delete(email)
+            .await
+            .map_err(|e| Error::Unavailable(e.into()))?;
+    }
+    Ok(())
+}
