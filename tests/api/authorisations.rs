@@ -217,8 +217,8 @@ both_stores!(removing_an_active_access_ends_its_sign_in, |app| {
     );
     assert_eq!(
         app.get(&Who::EndUser(subject), "/me").await.status,
-        403,
-        "an old token opens nothing"
+        401,
+        "an old token opens nothing: its sign-in is gone"
     );
     // The address is free for a new access.
     app.post(
@@ -401,7 +401,7 @@ both_stores!(
             0,
             "no end user of the customer can sign in"
         );
-        assert_eq!(app.get(&Who::EndUser(first), "/me").await.status, 403);
+        assert_eq!(app.get(&Who::EndUser(first), "/me").await.status, 401);
         app.get(&ANNA, &format!("/customers/{keep}"))
             .await
             .expect(200);

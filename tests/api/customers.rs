@@ -193,20 +193,34 @@ both_stores!(
     }
 );
 
-both_stores!(an_email_address_holds_at_most_one_access, |app| {
-    app.create_customer(&ANNA, person("once@example.com")).await;
-    let res = app
-        .post(&BEN, "/customers", company("ONCE@example.com"))
-        .await;
-    assert_eq!(res.status, 409);
-    assert_eq!(
-        app.get(&ANNA, "/customers").await.expect(200)["items"]
-            .as_array()
+both_stores!(
+    an_email_address_holds_one_access_per_customer_and_may_hold_more_at_other_customers,
+    |app| {
+        let first = app.create_customer(&ANNA, person("once@example.com")).await["id"]
+            .as_str()
             .unwrap()
-            .len(),
-        1
-    );
-});
+            .to_owned();
+        // The managing director of a second client company: the same person, another customer.
+        app.post(&BEN, "/customers", company("ONCE@example.com"))
+            .await
+            .expect(201);
+        let twice = app
+            .post(
+                &ANNA,
+                &format!("/customers/{first}/accesses"),
+                json!({"firstName": "Erika", "lastName": "Zweitzugang", "email": "Once@Example.com"}),
+            )
+            .await;
+        assert_eq!(twice.status, 409, "twice at one customer: {:#}", twice.body);
+        assert_eq!(
+            app.authorisations(&ANNA, &first).await.expect(200)["accesses"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+);
 
 both_stores!(
     the_overview_sorts_by_name_case_insensitively_and_filters,

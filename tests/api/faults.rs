@@ -164,50 +164,107 @@ async fn assert_consistent(app: &TestApp, context: &str) {
             );
         }
         if sk.starts_with("ACCESS#") {
-            let email = s(&i["email"]).to_lowercase();
-            assert!(
-                by_key(&format!("EMAIL#{email}"), "EMAIL").is_some(),
-                "{context}: access without e-mail marker"
+            check_access(app, &items, i, context);
+        }
+        if sk.starts_with("C#") && pk.starts_with("IDENTITY#") {
+            // A membership: its access exists and is not on its way out, unless its customer is.
+            let access = by_key(
+                &format!("C#{}", s(&i["customerId"])),
+                &format!("ACCESS#{}", s(&i["accessId"])),
             );
-            if let Some(inv) = i.get("invitation").and_then(|v| v.as_str()) {
+            assert!(
+                access.is_some(),
+                "{context}: membership {pk} {sk} points nowhere"
+            );
+            assert!(
+                by_key(&pk, "#IDENTITY").is_some(),
+                "{context}: membership without identity"
+            );
+        }
+        if sk == "#IDENTITY" {
+            let members = items
+                .iter()
+                .filter(|m| m["pk"] == pk && s(&m["sk"]).starts_with("C#"))
+                .count() as i64;
+            assert_eq!(
+                i["accessCount"].as_i64(),
+                Some(members),
+                "{context}: access count of {pk}"
+            );
+            assert!(members >= 1, "{context}: identity {pk} without an access");
+            if let Some(sub) = i.get("subject").and_then(|v| v.as_str()) {
                 assert!(
-                    by_key(&format!("INV#{inv}"), "INV").is_some(),
-                    "{context}: invited access without its invitation"
+                    by_key(&format!("SIGNIN#{sub}"), "SIGNIN")
+                        .is_some_and(|p| p["email"] == s(&i["email"])),
+                    "{context}: identity with a sign-in but no pointer from it"
                 );
-            }
-            let active = i["status"] == "active";
-            let deleting = by_key(&pk, "#CUSTOMER").is_some_and(|c| c.get("deleting").is_some());
-            // A removing access has stopped acting (no identity pointer) and may have lost its
-            // sign-in; the retry of its removal deletes it.
-            let removing = i.get("removing").is_some();
-            if active && !deleting && !removing {
-                let sub = s(&i["identity"]);
-                assert!(
-                    by_key(&format!("IDENT#{sub}"), "IDENT").is_some(),
-                    "{context}: active access without identity pointer"
-                );
-                let has_sign_in = app.identity.contains(&EmailAddress::parse(&email).unwrap());
-                assert!(has_sign_in, "{context}: active access without a sign-in");
             }
         }
-        if sk == "EMAIL" || sk == "IDENT" {
-            let owner = format!("ACCESS#{}", s(&i["accessId"]));
+        if sk == "SIGNIN" {
+            let record = by_key(&format!("IDENTITY#{}", s(&i["email"])), "#IDENTITY");
+            let sub = pk.trim_start_matches("SIGNIN#");
             assert!(
-                by_key(&format!("C#{}", s(&i["customerId"])), &owner).is_some(),
-                "{context}: {pk} points nowhere"
+                record.is_some_and(|r| r["subject"] == sub),
+                "{context}: {pk} points to no identity that holds it"
             );
         }
     }
-    // No sign-in without an active access.
-    let active_emails: Vec<String> = items
+    // No sign-in without an identity that records it, except those of accesses on their way
+    // out (the retry deletes them).
+    let mut allowed: std::collections::BTreeSet<String> = items
         .iter()
-        .filter(|i| s(&i["sk"]).starts_with("ACCESS#") && i["status"] == "active")
-        .map(|i| s(&i["email"]).to_lowercase())
+        .filter(|i| i["sk"] == "#IDENTITY" && i.get("subject").is_some())
+        .map(|i| s(&i["email"]))
         .collect();
+    for i in items.iter().filter(|i| s(&i["sk"]).starts_with("ACCESS#")) {
+        if leaving(&items, i) {
+            allowed.insert(s(&i["email"]).to_lowercase());
+        }
+    }
     assert!(
-        app.identity.count() <= active_emails.len(),
-        "{context}: a sign-in without an active access"
+        app.identity.count() <= allowed.len(),
+        "{context}: a sign-in without an identity that holds it"
     );
+}
+
+/// An access marked removing, or of a customer being deleted.
+fn leaving(items: &[Item], access: &Item) -> bool {
+    let customer = items
+        .iter()
+        .find(|c| c["pk"] == access["pk"] && c["sk"] == "#CUSTOMER");
+    access.get("removing").is_some() || customer.is_some_and(|c| c.get("deleting").is_some())
+}
+
+/// An access that is not on its way out belongs to its address's identity (a membership at
+/// its customer); an invited one has its invitation; an active one the identity's sign-in.
+fn check_access(app: &TestApp, items: &[Item], access: &Item, context: &str) {
+    let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let by_key = |pk: &str, sk: &str| items.iter().find(|i| i["pk"] == pk && i["sk"] == sk);
+    if let Some(inv) = access.get("invitation").and_then(|v| v.as_str()) {
+        assert!(
+            by_key(&format!("INV#{inv}"), "INV").is_some(),
+            "{context}: invited access without its invitation"
+        );
+    }
+    if leaving(items, access) {
+        return;
+    }
+    let email = s(&access["email"]).to_lowercase();
+    let customer = s(&access["pk"]).trim_start_matches("C#").to_owned();
+    let member = by_key(&format!("IDENTITY#{email}"), &format!("C#{customer}"));
+    assert!(
+        member.is_some_and(|m| m["accessId"] == s(&access["sk"]).trim_start_matches("ACCESS#")),
+        "{context}: access without its membership"
+    );
+    if access["status"] == "active" {
+        let record = by_key(&format!("IDENTITY#{email}"), "#IDENTITY");
+        assert!(
+            record.is_some_and(|r| r["subject"] == access["identity"]),
+            "{context}: active access whose identity does not hold its sign-in"
+        );
+        let has_sign_in = app.identity.contains(&EmailAddress::parse(&email).unwrap());
+        assert!(has_sign_in, "{context}: active access without a sign-in");
+    }
 }
 
 /// Runs `step` once per store call it makes, failing that call, then once more without a

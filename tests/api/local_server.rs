@@ -168,11 +168,16 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
     let end_user = login["token"].as_str().unwrap().to_owned();
     let (status, me) = call(&router, Method::GET, "/me", Some(&end_user), None).await;
     assert_eq!(status, 200, "{me}");
-    assert_eq!(me["customer"]["id"], id.as_str());
+    assert_eq!(me["customers"][0]["customer"]["id"], id.as_str());
+    // Each issuer's tokens open only their own routes (one server serves both: 403).
     assert_eq!(
         call(&router, Method::GET, "/customers", Some(&end_user), None)
             .await
             .0,
+        403
+    );
+    assert_eq!(
+        call(&router, Method::GET, "/me", Some(&anna), None).await.0,
         403
     );
 
@@ -196,6 +201,8 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
     )
     .await;
     assert_eq!(status, 401);
+    let (status, _) = call(&router, Method::GET, "/me", Some(&end_user), None).await;
+    assert_eq!(status, 401, "a token of the ended sign-in opens nothing");
 }
 
 #[tokio::test]

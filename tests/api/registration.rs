@@ -24,6 +24,8 @@ both_stores!(
         assert_eq!(inspected["email"], "e***@example.com");
         assert_eq!(inspected["language"], "de");
         assert_eq!(inspected["locked"], false);
+        assert_eq!(inspected["existingAccount"], false);
+        assert_eq!(inspected["customer"]["displayName"], "Mustermann, Erika");
         // Inspecting never uses the link up.
         app.inspect(&token).await.expect(200);
         let code = app
@@ -46,8 +48,10 @@ both_stores!(
             .get(&Who::EndUser(subject.clone()), "/me")
             .await
             .expect(200);
-        assert_eq!(me["access"]["email"], "erika@example.com");
-        assert_eq!(me["customer"]["id"], id.as_str());
+        assert_eq!(me["email"], "erika@example.com");
+        assert_eq!(me["customers"].as_array().unwrap().len(), 1);
+        assert_eq!(me["customers"][0]["access"]["email"], "erika@example.com");
+        assert_eq!(me["customers"][0]["customer"]["id"], id.as_str());
         assert_eq!(
             app.get(&Who::EndUser(subject.clone()), "/me/transactions")
                 .await
@@ -326,14 +330,18 @@ both_stores!(
         assert_eq!(app.inspect(&old_token).await.status, 410);
         app.register("typo@example.com", Some("+491701234567"))
             .await;
-        // The old address is free again; the new one is taken.
-        app.create_customer(&BEN, person("typo@exmaple.com")).await;
+        // The old address is free again at this customer; the new one is taken here.
+        let access = |email: &str| json!({"firstName": "T", "lastName": "Ypo", "email": email});
+        let accesses = format!("/customers/{id}/accesses");
         assert_eq!(
-            app.post(&BEN, "/customers", person("typo@example.com"))
+            app.post(&ANNA, &accesses, access("typo@example.com"))
                 .await
                 .status,
             409
         );
+        app.post(&ANNA, &accesses, access("typo@exmaple.com"))
+            .await
+            .expect(201);
         // An active access keeps its sign-in name.
         let res = app
             .patch(&ANNA, &path, json!({"email": "other@example.com"}))
