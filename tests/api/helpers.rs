@@ -284,6 +284,31 @@ impl TestApp {
         }
     }
 
+    /// The status of a request carrying exactly these verified claims.
+    pub async fn send_with_claims(&self, claims: Value, method: Method, path: &str) -> u16 {
+        let ctx = json!({
+            "requestId": "claims-test",
+            "http": {"method": method.as_str(), "path": path},
+            "authorizer": {"jwt": {"claims": claims, "scopes": null}},
+        });
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .body(Body::empty())
+            .unwrap();
+        req.extensions_mut()
+            .insert(lambda_http::request::RequestContext::ApiGatewayV2(
+                serde_json::from_value(ctx).unwrap(),
+            ));
+        self.router
+            .clone()
+            .oneshot(req)
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
     pub async fn get(&self, who: &Who, path: &str) -> TestResponse {
         self.send(who, Method::GET, path, None, &[]).await
     }

@@ -11,6 +11,7 @@ mod customers;
 mod events;
 mod faults;
 mod grants;
+mod identity;
 mod input_rules;
 mod limits;
 mod local_server;
