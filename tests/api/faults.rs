@@ -342,6 +342,80 @@ async fn world_with_active_end_user(app: &TestApp) -> Value {
     json!({"id": id, "access": view["accesses"][0]["id"]})
 }
 
+/// One end user at two customers: registered at the first, invited by the second (`token`
+/// accepts it with the existing password), or with `accepted` active at both.
+async fn world_with_two_customers(app: &TestApp, accepted: bool) -> Value {
+    let email = "zwei@example.com";
+    let first = app.create_customer(&ANNA, company(email)).await;
+    app.register(email, None).await;
+    let second = app.create_customer(&ANNA, company(email)).await;
+    let token = app.token_for(email);
+    if accepted {
+        app.complete(json!({"token": token, "password": "ein-sicheres-Passwort"}))
+            .await
+            .expect(200);
+    }
+    let view = app
+        .authorisations(&ANNA, first["id"].as_str().unwrap())
+        .await
+        .expect(200);
+    json!({"first": first["id"], "second": second["id"], "token": token, "access": view["accesses"][0]["id"]})
+}
+
+/// The identity steps: accepting a further customer, leaving one of two, deleting a customer
+/// whose end user keeps another.
+async fn sweep_identities(store: Store) -> usize {
+    let mut total = sweep(
+        store,
+        "accept with the existing sign-in",
+        async |app: &TestApp| world_with_two_customers(app, false).await,
+        async |app: &TestApp, w: &Value| {
+            app.complete(json!({"token": w["token"], "password": "ein-sicheres-Passwort"}))
+                .await
+        },
+        200,
+    )
+    .await;
+    total += sweep(
+        store,
+        "remove one of two accesses",
+        async |app: &TestApp| world_with_two_customers(app, true).await,
+        async |app: &TestApp, w: &Value| {
+            let path = format!(
+                "/customers/{}/authorisations/remove",
+                w["first"].as_str().unwrap()
+            );
+            app.post(&ANNA, &path, json!({"accessIds": [w["access"]]}))
+                .await
+        },
+        200,
+    )
+    .await;
+    total += sweep(
+        store,
+        "delete a customer whose end user keeps another",
+        async |app: &TestApp| world_with_two_customers(app, true).await,
+        async |app: &TestApp, w: &Value| {
+            app.delete(
+                &ANNA,
+                &format!("/customers/{}", w["first"].as_str().unwrap()),
+            )
+            .await
+        },
+        204,
+    )
+    .await;
+    total
+}
+
+both_stores!(
+    every_store_fault_in_identity_steps_leaves_consistent_data_and_a_retry_succeeds,
+    |app| {
+        let total = sweep_identities(app.store).await;
+        assert!(total >= 12, "{total} faults injected");
+    }
+);
+
 both_stores!(
     every_store_fault_in_every_step_leaves_consistent_data_and_a_retry_succeeds,
     |app| {
@@ -409,6 +483,24 @@ both_stores!(
         assert_eq!(res.status, 503);
         assert_consistent(&r.app, "sign-in creation failed").await;
         r.app.complete(body).await.expect(200);
+        assert_consistent(&r.app, "after the retry").await;
+        // Accepting a further customer: checking the existing password fails.
+        let other = r
+            .app
+            .create_customer(&ANNA, company("cog@example.com"))
+            .await;
+        let accept = json!({"token": r.app.token_for("cog@example.com"), "password": "ein-sicheres-Passwort"});
+        r.identity.fail_next.store(true, Ordering::SeqCst);
+        assert_eq!(r.app.complete(accept.clone()).await.status, 503);
+        assert_consistent(&r.app, "password check failed").await;
+        r.app.complete(accept).await.expect(200);
+        r.app
+            .delete(
+                &ANNA,
+                &format!("/customers/{}", other["id"].as_str().unwrap()),
+            )
+            .await
+            .expect(204);
         assert_consistent(&r.app, "after the retry").await;
         // Removing: deleting the sign-in fails; nothing is removed, and the retry removes it.
         let view = r.app.get(&ANNA, "/customers").await.expect(200);
