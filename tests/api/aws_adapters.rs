@@ -629,3 +629,82 @@ async fn an_unknown_user_pool_makes_the_identity_unavailable() {
     let described = format!("{:?}", created.unwrap_err());
     assert!(!described.contains("erika"), "{described}");
 }
+
+#[tokio::test]
+async fn checking_a_password_on_cognito_finds_the_subject_only_for_the_right_one_and_changes_nothing()
+ {
+    let (client, pool_id, client_id) = fresh_pool().await;
+    let identity = CognitoIdentity::new(client.clone(), &pool_id, Some(client_id.clone()));
+    let email = EmailAddress::parse(&format!("zweiter-{}@example.com", unique())).unwrap();
+    let secret = "mein-langes-Passwort-2026";
+    let subject = identity
+        .create(&email, &password(secret, &email))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        identity.verify(&email, secret).await.unwrap().as_deref(),
+        Some(subject.as_str())
+    );
+    assert_eq!(
+        identity
+            .verify(&email, "ein-falsches-Passwort")
+            .await
+            .unwrap(),
+        None
+    );
+    let nobody = EmailAddress::parse(&format!("niemand-{}@example.com", unique())).unwrap();
+    assert_eq!(identity.verify(&nobody, secret).await.unwrap(), None);
+    // The check signs nothing in for later and leaves the password as it was.
+    sign_in(&client, &pool_id, &client_id, email.as_str(), secret)
+        .await
+        .expect("the password still signs in");
+    let without_client = CognitoIdentity::new(client.clone(), &pool_id, None);
+    assert!(matches!(
+        without_client.verify(&email, secret).await,
+        Err(IdentityError::Unavailable(_))
+    ));
+}
+
+#[tokio::test]
+async fn an_end_user_sign_in_for_a_specialists_address_leaves_the_staff_pools_user_untouched() {
+    // The staff pool, with anna's staff user and her password.
+    let (client, staff_pool, staff_client) = fresh_pool().await;
+    let address = format!("anna-{}@kanzlei.example.com", unique());
+    let anna = EmailAddress::parse(&address).unwrap();
+    let staff = CognitoIdentity::new(client.clone(), &staff_pool, Some(staff_client.clone()));
+    let staff_password = "Anna-ihr-Personalpasswort";
+    let staff_sub = staff
+        .create(&anna, &password(staff_password, &anna))
+        .await
+        .unwrap();
+    // A specialist invites anna's address as an end user; she registers in the end users' pool.
+    let (_, end_user_pool, end_user_client) = fresh_pool().await;
+    let end_users = CognitoIdentity::new(client.clone(), &end_user_pool, Some(end_user_client));
+    let end_user_sub = end_users
+        .create(&anna, &password("ein-anderes-Endkundenpasswort", &anna))
+        .await
+        .expect("the end users' pool knows nothing of the staff user");
+    assert_ne!(end_user_sub, staff_sub);
+    let user = admin_get_user(&client, &staff_pool, &address)
+        .await
+        .unwrap();
+    assert_eq!(
+        attribute_of(&user, "sub").as_deref(),
+        Some(staff_sub.as_str())
+    );
+    sign_in(
+        &client,
+        &staff_pool,
+        &staff_client,
+        &address,
+        staff_password,
+    )
+    .await
+    .expect("the staff sign-in and its password are unchanged");
+    // Ending the end user's sign-in leaves the staff user too.
+    end_users.delete(&anna).await.unwrap();
+    admin_get_user(&client, &staff_pool, &address)
+        .await
+        .expect("the staff user is still there");
+}
