@@ -12,7 +12,7 @@ use crate::helpers::*;
 use http::Method;
 use serde_json::{Value, json};
 
-const CALLERS: usize = 9;
+const CALLERS: usize = 10;
 
 struct Row {
     method: Method,
@@ -103,6 +103,8 @@ struct World {
     code: String,
     end_user_this: String,
     end_user_other: String,
+    /// One identity with accesses at this customer and at another.
+    end_user_both: String,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -124,6 +126,7 @@ async fn world(app: &TestApp) -> World {
     let d = app.create_customer(&BEN, company("d@example.com")).await;
     assert!(d["id"].is_string());
     let end_user_other = app.register("d@example.com", None).await;
+    let end_user_both = end_user_of_two(app, &customer).await;
     let tx = |title: &'static str| {
         let path = format!("/customers/{customer}/transactions");
         async move {
@@ -160,7 +163,24 @@ async fn world(app: &TestApp) -> World {
         code,
         end_user_this,
         end_user_other,
+        end_user_both,
     }
+}
+
+/// An end user registered at a customer of ben's who then accepts an access at `customer`
+/// with the same sign-in.
+async fn end_user_of_two(app: &TestApp, customer: &str) -> String {
+    app.create_customer(&BEN, company("zwei@example.com")).await;
+    let subject = app.register("zwei@example.com", None).await;
+    let access = json!({"firstName": "Zora", "lastName": "Zwei", "email": "zwei@example.com"});
+    app.post(&ANNA, &format!("/customers/{customer}/accesses"), access)
+        .await
+        .expect(201);
+    let token = app.token_for("zwei@example.com");
+    app.complete(json!({"token": token, "password": "ein-sicheres-Passwort"}))
+        .await
+        .expect(200);
+    subject
 }
 
 fn callers(w: &World) -> [Who; CALLERS] {
@@ -168,6 +188,7 @@ fn callers(w: &World) -> [Who; CALLERS] {
         Who::Anonymous,
         Who::EndUser(w.end_user_this.clone()),
         Who::EndUser(w.end_user_other.clone()),
+        Who::EndUser(w.end_user_both.clone()),
         Who::Specialist("erin"),
         ANNA,
         BEN,
