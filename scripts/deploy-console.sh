@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Publishes the web console (web/) to a deployed stack, after `sam deploy`: reads the stack's
-# outputs, writes a config.json for them (sign-in through the Cognito hosted domain, code flow
-# with PKCE), uploads web/ with explicit content types to the ConsoleBucketName bucket, removes
+# outputs, writes a config.json for them (sign-in through the Cognito hosted domains, code flow
+# with PKCE: `auth` for staff at the staff pool, `endUserAuth` for end users at the end-user
+# pool), uploads web/ with explicit content types to the ConsoleBucketName bucket, removes
 # files no longer in web/, and invalidates the ConsoleDistributionId distribution.
 #
 #   scripts/deploy-console.sh [--region R] [--profile P] [--config FILE] STACK
 #   scripts/deploy-console.sh --print-config OUTPUTS.json   # offline: print the config.json only
 #
 # --config FILE uploads FILE as config.json instead of generating one (e.g. another identity
-# provider than the stack's Cognito domain). OUTPUTS.json is what
+# provider for staff than the stack's Cognito domain). OUTPUTS.json is what
 # `sam list stack-outputs --output json` prints ([{"OutputKey": ..., "OutputValue": ...}]) or
 # what `aws cloudformation describe-stacks` prints.
 #
@@ -52,15 +53,17 @@ def need(key, hint=""):
     return value.rstrip("/")
 
 
+no_domain = " (deploy with CognitoDomainPrefix set, or write config.json yourself and pass --config FILE)"
 api = need("ApiUrl")
-issuer = need("JwtIssuerUsed")
-client = need("UserPoolClientId")
-domain = need(
-    "CognitoHostedDomain",
-    " (deploy with CognitoDomainPrefix set, or write config.json yourself and pass --config FILE)",
-)
 console = need("ConsoleUrl", " (deploy the current template.yaml first)")
-# The app client's callback URL is {PortalBaseUrl}/; sign-in can only return there.
+staff_issuer = need("StaffIssuer", " (deploy the current template.yaml first)")
+staff_client = need("StaffConsoleClientId")
+staff_domain = need("StaffHostedDomain", no_domain)
+end_user_issuer = need("EndUserIssuer")
+end_user_client = need("EndUserPortalClientId")
+end_user_domain = need("EndUserHostedDomain", no_domain)
+# The app clients' callback URLs are {PortalBaseUrl}/ (staff console) and
+# {PortalBaseUrl}/me.html (end users); sign-in can only return there.
 portal = outputs.get("PortalBaseUrl", "").strip().rstrip("/") or console
 if portal != console:
     print(
@@ -71,18 +74,27 @@ if portal != console:
         file=sys.stderr,
     )
 
-config = {
-    "apiBaseUrl": api,
-    "auth": {
+
+
+def oidc(issuer, client, domain, redirect):
+    return {
         "mode": "oidc",
         "issuer": issuer,
         "clientId": client,
         "authorizeUrl": f"{domain}/oauth2/authorize",
         "tokenUrl": f"{domain}/oauth2/token",
         "logoutUrl": f"{domain}/logout",
-        "redirectUri": f"{portal}/",
+        "redirectUri": redirect,
         "scope": "openid email profile",
-    },
+    }
+
+
+config = {
+    "apiBaseUrl": api,
+    # Staff (the console): tokens of the staff pool, which only StaffJwt routes accept.
+    "auth": oidc(staff_issuer, staff_client, staff_domain, f"{portal}/"),
+    # End users (me.html): tokens of the end-user pool, which only /me and /me/transactions accept.
+    "endUserAuth": oidc(end_user_issuer, end_user_client, end_user_domain, f"{portal}/me.html"),
 }
 json.dump(config, sys.stdout, indent=2)
 sys.stdout.write("\n")

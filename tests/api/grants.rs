@@ -1,7 +1,9 @@
 //! template.yaml and the code agree: each function is granted exactly the AWS actions its
-//! ports need (`shared::functions`) and given the variables of those ports and of the abuse
-//! limits it enforces only, and API Gateway sends each operation of openapi.yaml to the one
-//! function whose router serves it.
+//! ports need (`shared::functions`), those on Cognito on the end users' user pool only, and
+//! given the variables of those ports and of the abuse limits it enforces only; API Gateway
+//! sends each operation of openapi.yaml to the one function whose router serves it, behind the
+//! authorizer of its callers (staff, end users, or none for registration), and the issuers the
+//! functions check are those the authorizers trust.
 
 use crate::helpers::*;
 use crate::permissions::openapi_operations;
@@ -11,21 +13,78 @@ use shared::functions::{FUNCTIONS, Function, SignInGrant};
 use std::collections::{BTreeMap, BTreeSet};
 use tower::ServiceExt;
 
+const TEMPLATE: &str = include_str!("../../template.yaml");
+
 /// A function resource of template.yaml, read by indentation (resources at two spaces).
 #[derive(Debug, Default)]
 struct TemplateFunction {
     /// `Metadata.BuildProperties.Binary`.
     binary: String,
-    /// Every `ses:`, `sns:` and `cognito-idp:` action its policies name.
-    actions: BTreeSet<String>,
+    /// The statements of its inline policies.
+    statements: Vec<Statement>,
     /// Its HttpApi events as `METHOD /path`.
     routes: BTreeSet<String>,
+    /// The authorizer an event names (`Auth: Authorizer:`), by route; a route without one
+    /// takes the API's `DefaultAuthorizer`.
+    authorizers: BTreeMap<String, String>,
     /// The environment variables it sets beyond the template's `Globals`.
     variables: BTreeSet<String>,
+    /// Whether any of its lines names the staff user pool or its client.
+    names_staff_pool: bool,
+}
+
+/// One statement of a function's policies.
+#[derive(Debug, Default)]
+struct Statement {
+    actions: BTreeSet<String>,
+    /// Its `Resource` values; a `NotResource` value as `NotResource: <value>`.
+    resources: Vec<String>,
+}
+
+impl TemplateFunction {
+    /// Every `ses:`, `sns:` and `cognito-idp:` action its policies name.
+    fn actions(&self) -> BTreeSet<String> {
+        self.statements
+            .iter()
+            .flat_map(|s| &s.actions)
+            .filter(|action| {
+                ["ses:", "sns:", "cognito-idp:"]
+                    .iter()
+                    .any(|service| action.starts_with(service))
+            })
+            .cloned()
+            .collect()
+    }
+
+    fn add_route(&mut self, event: Event) {
+        let (Some(path), Some(method)) = (event.path, event.method) else {
+            panic!("{}: an HttpApi event without Path or Method", self.binary);
+        };
+        let route = format!("{} {path}", method.to_uppercase());
+        if let Some(authorizer) = event.authorizer {
+            self.authorizers.insert(route.clone(), authorizer);
+        }
+        self.routes.insert(route);
+    }
+}
+
+/// One HttpApi event of a function, while it is read.
+#[derive(Default)]
+struct Event {
+    path: Option<String>,
+    method: Option<String>,
+    authorizer: Option<String>,
+}
+
+/// The list of a policy statement that `- ` lines belong to.
+#[derive(Clone, Copy)]
+enum List {
+    Actions,
+    Resources,
+    NotResources,
 }
 
 fn template_functions() -> Vec<TemplateFunction> {
-    let template = include_str!("../../template.yaml");
     let mut functions = Vec::new();
     let mut in_resources = false;
     let mut block: Vec<&str> = Vec::new();
@@ -38,7 +97,7 @@ fn template_functions() -> Vec<TemplateFunction> {
         }
         block.clear();
     };
-    for line in template.lines() {
+    for line in TEMPLATE.lines() {
         if !line.starts_with(' ') && !line.trim().is_empty() && !line.starts_with('#') {
             flush(&mut block);
             in_resources = line.trim_end() == "Resources:";
@@ -70,20 +129,25 @@ fn template_by_binary() -> BTreeMap<String, TemplateFunction> {
 
 fn parse_function(block: &[&str]) -> TemplateFunction {
     let mut function = TemplateFunction::default();
-    let mut path = None;
+    let mut event: Option<Event> = None;
+    let mut list = None;
     for line in block {
         let trimmed = line.trim();
+        function.names_staff_pool |=
+            trimmed.contains("StaffUserPool") || trimmed.contains("StaffConsoleClient");
         if let Some(binary) = trimmed.strip_prefix("Binary:") {
             function.binary = binary.trim().to_string();
         }
-        if let Some(p) = trimmed.strip_prefix("Path:") {
-            path = Some(p.trim().to_string());
+        if let Some(kind) = trimmed.strip_prefix("Type:") {
+            if let Some(done) = event.take() {
+                function.add_route(done);
+            }
+            if kind.trim() == "HttpApi" {
+                event = Some(Event::default());
+            }
         }
-        if let Some(method) = trimmed.strip_prefix("Method:") {
-            let path = path.take().expect("Path before Method in each event");
-            function
-                .routes
-                .insert(format!("{} {path}", method.trim().to_uppercase()));
+        if let Some(event) = event.as_mut() {
+            read_event_line(event, trimmed);
         }
         if let Some((key, _)) = trimmed.split_once(':')
             && !key.is_empty()
@@ -91,19 +155,110 @@ fn parse_function(block: &[&str]) -> TemplateFunction {
         {
             function.variables.insert(key.to_string());
         }
-        let action = trimmed
-            .strip_prefix("Action:")
-            .or_else(|| trimmed.strip_prefix("- "))
-            .map(str::trim);
-        if let Some(action) = action
-            && ["ses:", "sns:", "cognito-idp:"]
-                .iter()
-                .any(|service| action.starts_with(service))
-        {
-            function.actions.insert(action.to_string());
-        }
+        read_policy_line(&mut function.statements, &mut list, trimmed);
+    }
+    if let Some(done) = event.take() {
+        function.add_route(done);
     }
     function
+}
+
+fn read_event_line(event: &mut Event, trimmed: &str) {
+    let value = |prefix: &str| trimmed.strip_prefix(prefix).map(|v| v.trim().to_string());
+    if let Some(path) = value("Path:") {
+        event.path = Some(path);
+    }
+    if let Some(method) = value("Method:") {
+        event.method = Some(method);
+    }
+    if let Some(authorizer) = value("Authorizer:") {
+        event.authorizer = Some(authorizer);
+    }
+}
+
+/// One line of a function's policies: `- Effect:` opens a statement; `Action:`, `Resource:`
+/// and `NotResource:` take the value on their line or the `- ` list below them.
+fn read_policy_line(statements: &mut Vec<Statement>, list: &mut Option<List>, trimmed: &str) {
+    if trimmed.starts_with("- Effect:") {
+        statements.push(Statement::default());
+        *list = None;
+        return;
+    }
+    let Some(statement) = statements.last_mut() else {
+        return;
+    };
+    let (kind, value) = match trimmed.strip_prefix("- ") {
+        Some(item) => match *list {
+            Some(kind) => (kind, item.trim()),
+            None => return,
+        },
+        None => {
+            let Some((key, value)) = trimmed.split_once(':') else {
+                return;
+            };
+            let kind = match key {
+                "Action" => List::Actions,
+                "Resource" => List::Resources,
+                "NotResource" => List::NotResources,
+                _ => {
+                    *list = None;
+                    return;
+                }
+            };
+            let value = value.trim();
+            if value.is_empty() {
+                *list = Some(kind);
+                return;
+            }
+            *list = None;
+            (kind, value)
+        }
+    };
+    match kind {
+        List::Actions => {
+            statement.actions.insert(value.to_string());
+        }
+        List::Resources => statement.resources.push(value.to_string()),
+        List::NotResources => statement.resources.push(format!("NotResource: {value}")),
+    }
+}
+
+/// The lines below the first line `key:` of `lines` that are indented deeper than it (blank
+/// lines included).
+fn section<'a>(lines: &[&'a str], key: &str) -> Vec<&'a str> {
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let Some(start) = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+    else {
+        panic!("no {key}: in {lines:#?}");
+    };
+    let depth = indent(lines[start]);
+    lines[start + 1..]
+        .iter()
+        .take_while(|l| l.trim().is_empty() || indent(l) > depth)
+        .copied()
+        .collect()
+}
+
+/// The value of the first `key:` of `lines`: the rest of its line and the lines below it, each
+/// trimmed, joined by spaces, without comments. Compares values written across lines.
+fn value_of(lines: &[&str], key: &str) -> String {
+    let prefix = format!("{key}:");
+    let inline = lines
+        .iter()
+        .find_map(|l| l.trim_start().strip_prefix(prefix.as_str()))
+        .unwrap_or_else(|| panic!("no {key}: in {lines:#?}"));
+    std::iter::once(inline)
+        .chain(section(lines, key))
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn template_lines() -> Vec<&'static str> {
+    TEMPLATE.lines().collect()
 }
 
 /// The actions a function's ports call, by adapter (`shared::adapters::{ses, sns, cognito}`).
@@ -158,11 +313,48 @@ fn the_template_has_exactly_the_functions_of_the_code() {
 fn each_function_is_granted_exactly_the_actions_its_ports_call() {
     let template = template_by_binary();
     for function in FUNCTIONS {
-        let granted = &template[function.name].actions;
+        let granted = template[function.name].actions();
         assert_eq!(
             granted,
-            &actions_needed(&function),
+            actions_needed(&function),
             "{}: template.yaml grants other ses/sns/cognito-idp actions than its ports call",
+            function.name
+        );
+    }
+}
+
+/// The one resource a function may act on in Cognito: the pool its end users sign in at.
+const END_USER_POOL_ARN: &str = "!GetAtt EndUserPool.Arn";
+
+#[test]
+fn every_cognito_grant_is_on_the_end_user_pool_and_no_function_names_the_staff_pool() {
+    let template = template_by_binary();
+    for function in FUNCTIONS {
+        let template = &template[function.name];
+        let cognito: Vec<&Statement> = template
+            .statements
+            .iter()
+            .filter(|s| s.actions.iter().any(|a| a.starts_with("cognito-idp:")))
+            .collect();
+        assert_eq!(
+            cognito.is_empty(),
+            function.sign_ins == SignInGrant::None,
+            "{}: Cognito statements {cognito:?} for sign-in grant {:?}",
+            function.name,
+            function.sign_ins
+        );
+        for statement in cognito {
+            assert_eq!(
+                statement.resources,
+                [END_USER_POOL_ARN],
+                "{}: {:?} granted on other resources than the end-user pool",
+                function.name,
+                statement.actions
+            );
+        }
+        assert!(
+            !template.names_staff_pool,
+            "{}: names the staff user pool or its client",
             function.name
         );
     }
@@ -179,10 +371,13 @@ const MESSAGING_LIMITS: [&str; 4] = [
 /// The request rate of the anonymous registration routes: set where they are served.
 const REGISTRATION_LIMIT: &str = "LIMIT_REGISTRATION_REQUESTS_PER_MINUTE";
 
+/// The issuers every function checks tokens against (`shared::config::Issuers`).
+const ISSUERS: [&str; 2] = ["STAFF_ISSUER", "END_USER_ISSUER"];
+
 #[test]
-fn each_function_reads_the_sender_the_user_pool_and_the_limits_only_where_it_needs_them() {
-    let template = include_str!("../../template.yaml");
-    let globals: String = template
+fn each_function_reads_the_sender_the_end_user_pool_its_client_and_the_limits_only_where_it_needs_them()
+ {
+    let globals: String = TEMPLATE
         .lines()
         .skip_while(|l| *l != "Globals:")
         .skip(1)
@@ -193,7 +388,18 @@ fn each_function_reads_the_sender_the_user_pool_and_the_limits_only_where_it_nee
         globals.contains("TABLE_NAME"),
         "read the Globals: {globals}"
     );
-    let per_function = ["SES_FROM_ADDRESS", "USER_POOL_ID", REGISTRATION_LIMIT];
+    for issuer in ISSUERS {
+        assert!(
+            globals.contains(&format!("{issuer}:")),
+            "{issuer} is not set for every function in Globals"
+        );
+    }
+    let per_function = [
+        "SES_FROM_ADDRESS",
+        "END_USER_POOL_ID",
+        "END_USER_POOL_CLIENT_ID",
+        REGISTRATION_LIMIT,
+    ];
     for variable in per_function.iter().chain(&MESSAGING_LIMITS) {
         assert!(
             !globals.contains(variable),
@@ -203,13 +409,17 @@ fn each_function_reads_the_sender_the_user_pool_and_the_limits_only_where_it_nee
     let functions = template_by_binary();
     for function in FUNCTIONS {
         let template = &functions[function.name];
+        let reads = function.reads();
         let mut expected = BTreeSet::new();
-        if function.messaging {
+        if reads.sender {
             expected.insert("SES_FROM_ADDRESS".to_string());
             expected.extend(MESSAGING_LIMITS.map(String::from));
         }
-        if function.sign_ins != SignInGrant::None {
-            expected.insert("USER_POOL_ID".to_string());
+        if reads.user_pool {
+            expected.insert("END_USER_POOL_ID".to_string());
+        }
+        if reads.sign_in_client {
+            expected.insert("END_USER_POOL_CLIENT_ID".to_string());
         }
         if template
             .routes
@@ -234,6 +444,69 @@ fn api_gateway_routes_every_operation_of_openapi_yaml_to_exactly_one_function() 
         .collect();
     routed.sort();
     assert_eq!(routed, openapi_operations());
+}
+
+#[test]
+fn me_routes_take_end_user_tokens_registration_none_and_every_other_route_staff_tokens() {
+    let mut me_routes = BTreeSet::new();
+    for function in template_functions() {
+        for route in &function.routes {
+            let (_, path) = route.split_once(' ').unwrap();
+            let expected = if path == "/me" || path.starts_with("/me/") {
+                me_routes.insert(route.clone());
+                Some("EndUserJwt")
+            } else if path.starts_with("/registrations/") {
+                Some("NONE")
+            } else {
+                // The API's default: StaffJwt (checked below).
+                None
+            };
+            assert_eq!(
+                function.authorizers.get(route).map(String::as_str),
+                expected,
+                "{route} ({}): the authorizer its event names",
+                function.binary
+            );
+        }
+    }
+    assert_eq!(
+        me_routes,
+        BTreeSet::from(["GET /me".to_string(), "GET /me/transactions".to_string()])
+    );
+    let api = section(&template_lines(), "HttpApi");
+    assert_eq!(value_of(&api, "DefaultAuthorizer"), "StaffJwt");
+}
+
+#[test]
+fn the_authorizers_trust_one_pool_each_and_the_functions_check_the_same_issuers() {
+    let api = section(&template_lines(), "HttpApi");
+    let authorizers = section(&api, "Authorizers");
+    let staff = section(&authorizers, "StaffJwt");
+    let end_user = section(&authorizers, "EndUserJwt");
+    let globals = section(&template_lines(), "Globals");
+    let variables = section(&globals, "Variables");
+
+    let staff_issuer = value_of(&staff, "issuer");
+    assert!(
+        staff_issuer.contains("${StaffUserPool}") && !staff_issuer.contains("EndUserPool"),
+        "StaffJwt trusts {staff_issuer}"
+    );
+    assert_eq!(value_of(&variables, "STAFF_ISSUER"), staff_issuer);
+    assert!(
+        value_of(&staff, "audience").contains("StaffConsoleClient"),
+        "StaffJwt admits tokens of the staff console client"
+    );
+
+    let end_user_issuer = value_of(&end_user, "issuer");
+    assert_eq!(
+        end_user_issuer,
+        "!Sub https://cognito-idp.${AWS::Region}.amazonaws.com/${EndUserPool}"
+    );
+    assert_eq!(value_of(&variables, "END_USER_ISSUER"), end_user_issuer);
+    assert_eq!(
+        value_of(&end_user, "audience"),
+        "- !Ref EndUserPortalClient"
+    );
 }
 
 /// A request through a function's routes alone: 418 when no route of the function matches

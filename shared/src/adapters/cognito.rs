@@ -84,6 +84,22 @@ impl CognitoIdentity {
         }
     }
 
+    /// Revokes the tokens a password check was issued (the refresh token and the access
+    /// tokens made from it), so that no session outlives the check. Best effort: they are
+    /// dropped unread either way.
+    async fn revoke(&self, client_id: &str, refresh_token: &str) {
+        let revoked = self
+            .client
+            .revoke_token()
+            .client_id(client_id)
+            .token(refresh_token)
+            .send()
+            .await;
+        if let Err(e) = revoked {
+            tracing::warn!(error = %sdk_error("Cognito RevokeToken", e), "tokens of a password check not revoked");
+        }
+    }
+
     /// Removes a sign-in that `create` could not finish, so that no user without the chosen
     /// password stays behind. A failure here is only logged: the caller gets the error that
     /// stopped `create`, and a later `create` finds the leftover as `Exists`.
@@ -216,7 +232,12 @@ impl Identity for CognitoIdentity {
             .send()
             .await;
         match checked {
-            Ok(_) => self.subject(&username).await.map(Some),
+            Ok(out) => {
+                if let Some(refresh) = out.authentication_result().and_then(|r| r.refresh_token()) {
+                    self.revoke(client_id, refresh).await;
+                }
+                self.subject(&username).await.map(Some)
+            }
             Err(e) => match e.as_service_error() {
                 Some(E::NotAuthorizedException(_) | E::UserNotFoundException(_)) => Ok(None),
                 _ => Err(unavailable("Cognito AdminInitiateAuth", e)),
