@@ -1,25 +1,35 @@
-// End-user page (local server only): sign in with e-mail and password, see GET /me and
-// GET /me/transactions.
+// End-user page (local server only): sign in with e-mail and password, see GET /me (every
+// customer where the identity holds an active access) and, for the chosen customer,
+// GET /me/transactions?customerId=...
 import { h, tx, mount, showMessage, clearMessage, formatDate, wireSkipLink } from '/dom.js';
 import { t, initI18n, getLang, onLangChange, languageSelect } from '/i18n.js';
-import { loadConfig, configureAuth, api, errorKey } from '/api.js';
+import { loadConfig, configureAuth, api, errorKey, query } from '/api.js';
 import { createSession, localEndUserLogin } from '/auth.js';
 import { field, clearFieldErrors } from '/forms.js';
 
 const session = createSession('dap.enduser');
+// The customer chosen in the switcher, for this browser session.
+const SELECTED_KEY = 'dap.enduser.customer';
 const msg = document.getElementById('msg');
 const content = document.getElementById('content');
 const title = document.getElementById('title');
 const signOutButton = document.getElementById('sign-out');
 let cleanup = null;
+// Counts the loads of transactions, so that a slower earlier answer never overwrites a later one.
+let loadSeq = 0;
 
 function setTitle(key) {
   title.dataset.i18n = key;
   title.textContent = t(key);
 }
 
+function stopListening() {
+  if (cleanup) { cleanup(); cleanup = null; }
+}
+
 function renderSignIn() {
   signOutButton.hidden = true;
+  stopListening();
   setTitle('me.signInTitle');
   const fid = 'me';
   const email = field(fid, { name: 'email', labelKey: 'me.email', type: 'email', required: true, autocomplete: 'username' });
@@ -46,41 +56,156 @@ function renderSignIn() {
   mount(content, form);
 }
 
-async function renderMe() {
-  signOutButton.hidden = false;
-  setTitle('me.title');
-  mount(content, tx('p', 'common.loading', null, { class: 'muted' }));
-  let me;
-  let transactions;
+// ---- the chosen customer ------------------------------------------------------------------
+
+function storedSelection() {
+  try { return sessionStorage.getItem(SELECTED_KEY); } catch { return null; }
+}
+
+function storeSelection(customerId) {
   try {
-    const [a, b] = await Promise.all([api('/me'), api('/me/transactions')]);
-    me = a.data;
-    transactions = b.data.items || [];
+    if (customerId) sessionStorage.setItem(SELECTED_KEY, customerId);
+    else sessionStorage.removeItem(SELECTED_KEY);
+  } catch { /* storage unavailable: the choice lasts for this page only */ }
+}
+
+/** The remembered customer while it is still in the list, otherwise the first one. */
+function validSelection(customers) {
+  const stored = storedSelection();
+  const entry = customers.find((c) => c.customer.id === stored) || customers[0] || null;
+  const id = entry ? entry.customer.id : null;
+  storeSelection(id);
+  return id;
+}
+
+// ---- building blocks ------------------------------------------------------------------------
+
+/** The switcher between the customers: a labelled <select>, usable with the keyboard. */
+function customerSwitcher(customers, selectedId, onSelect) {
+  const id = 'me-customer-select';
+  const select = h('select', { id, name: 'customer', 'aria-describedby': `${id}-hint`, 'aria-controls': 'me-selected' },
+    customers.map((c) => h('option', { value: c.customer.id }, c.customer.displayName)));
+  select.value = selectedId;
+  select.addEventListener('change', () => onSelect(select.value));
+  return h('div', { class: 'card customer-switcher' },
+    h('div', { class: 'field' },
+      tx('label', 'me.switcherLabel', null, { for: id }),
+      tx('p', 'me.switcherHint', { count: customers.length }, { id: `${id}-hint`, class: 'field-hint' }),
+      select));
+}
+
+function accessFacts(entry) {
+  const access = entry.access || {};
+  const customer = entry.customer || {};
+  return h('section', { class: 'card', 'aria-labelledby': 'me-access' },
+    h('dl', { class: 'facts' },
+      tx('dt', 'me.customer'), h('dd', { id: 'me-customer' }, customer.displayName || ''),
+      tx('dt', 'me.access', null, { id: 'me-access' }),
+      h('dd', {}, [access.firstName, access.lastName].filter(Boolean).join(' '), ' ',
+        h('span', { class: 'muted' }, `(${access.email || ''})`))));
+}
+
+/** transactions: a list, or null while they are loading. */
+function transactionsSection(transactions) {
+  let body;
+  if (!transactions) body = tx('p', 'common.loading', null, { class: 'muted' });
+  else if (!transactions.length) body = tx('p', 'me.noTransactions', null, { class: 'empty' });
+  else {
+    body = h('ul', { class: 'item-list', id: 'me-transactions' }, transactions.map((tr) => h('li', { class: 'item' },
+      h('div', { class: 'item-main' },
+        h('p', { class: 'item-title' }, tr.title),
+        h('p', { class: 'item-sub' }, tx('span', `transactionStatus.${tr.status}`), ' · ', formatDate(tr.createdAt, getLang()))))));
+  }
+  return h('section', { class: 'card', 'aria-labelledby': 'me-tr', 'aria-busy': transactions ? 'false' : 'true' },
+    tx('h2', 'me.transactions', null, { id: 'me-tr' }), body);
+}
+
+function emptyState() {
+  return h('section', { class: 'card empty-state', id: 'me-empty' }, tx('p', 'me.noActiveAccess', null, { class: 'empty' }));
+}
+
+// ---- the signed-in page -------------------------------------------------------------------
+
+/** Shows an error from loading; false when the sign-in page takes over (401). */
+function showLoadError(err) {
+  if (err.status === 401) return false;
+  mount(content);
+  showMessage(msg, { kind: 'error', key: errorKey(err, { 403: 'me.forbidden' }) });
+  return true;
+}
+
+/** The chosen customer's access and transactions (state.transactions null: loading). */
+function renderDetail(state) {
+  const entry = state.customers.find((c) => c.customer.id === state.selectedId) || state.customers[0];
+  const current = content.querySelector('#me-selected');
+  // Only the detail is replaced, so that the switcher keeps the keyboard focus.
+  if (entry && current) {
+    current.replaceWith(h('div', { id: 'me-selected' }, accessFacts(entry), transactionsSection(state.transactions)));
+  }
+}
+
+/** Loads the chosen customer's transactions into state and shows them. */
+async function loadTransactions(state) {
+  const seq = ++loadSeq;
+  state.transactions = null;
+  renderDetail(state);
+  try {
+    const { data } = await api(`/me/transactions${query({ customerId: state.selectedId })}`);
+    if (seq !== loadSeq) return;
+    state.transactions = (data && data.items) || [];
+    state.reloaded = false;
+    renderDetail(state);
   } catch (err) {
-    if (err.status === 401) return;
-    mount(content);
-    showMessage(msg, { kind: 'error', key: errorKey(err, { 403: 'me.forbidden' }) });
+    if (seq !== loadSeq) return;
+    if (err.status === 404 && !state.reloaded) await customerGone();
+    else showLoadError(err);
+  }
+}
+
+/** The access at the chosen customer ended since /me was read: read the list again (once),
+ * say why the page changed, and keep the focus on the page. */
+async function customerGone() {
+  await renderMe({ reloaded: true });
+  if (!session.getToken()) return;
+  showMessage(msg, { kind: 'info', key: 'me.customerGone' });
+  if (!content.contains(document.activeElement)) title.focus();
+}
+
+/** The page for the list of customers: empty state, or (switcher and) the chosen one. */
+async function renderCustomers(customers, reloaded) {
+  stopListening();
+  if (!customers.length) {
+    storeSelection(null);
+    mount(content, emptyState());
     return;
   }
-  const access = me.access || {};
-  const customer = me.customer || {};
-  const render = () => mount(content,
-    h('section', { class: 'card', 'aria-labelledby': 'me-access' },
-      h('dl', { class: 'facts' },
-        tx('dt', 'me.customer'), h('dd', { id: 'me-customer' }, customer.displayName || ''),
-        tx('dt', 'me.access', null, { id: 'me-access' }),
-        h('dd', {}, [access.firstName, access.lastName].filter(Boolean).join(' '), ' ', h('span', { class: 'muted' }, `(${access.email || ''})`)))),
-    h('section', { class: 'card', 'aria-labelledby': 'me-tr' },
-      tx('h2', 'me.transactions', null, { id: 'me-tr' }),
-      transactions.length
-        ? h('ul', { class: 'item-list', id: 'me-transactions' }, transactions.map((tr) => h('li', { class: 'item' },
-          h('div', { class: 'item-main' },
-            h('p', { class: 'item-title' }, tr.title),
-            h('p', { class: 'item-sub' }, tx('span', `transactionStatus.${tr.status}`), ' · ', formatDate(tr.createdAt, getLang()))))))
-        : tx('p', 'me.noTransactions', null, { class: 'empty' })));
-  render();
-  if (cleanup) cleanup();
-  cleanup = onLangChange(render);
+  const state = { customers, selectedId: validSelection(customers), transactions: null, reloaded };
+  const onSelect = (customerId) => {
+    state.selectedId = customerId;
+    storeSelection(customerId);
+    clearMessage(msg);
+    loadTransactions(state);
+  };
+  mount(content,
+    customers.length > 1 ? customerSwitcher(customers, state.selectedId, onSelect) : null,
+    h('div', { id: 'me-selected' }));
+  cleanup = onLangChange(() => renderDetail(state));
+  await loadTransactions(state);
+}
+
+async function renderMe({ reloaded = false } = {}) {
+  signOutButton.hidden = false;
+  setTitle('me.title');
+  loadSeq += 1;
+  mount(content, tx('p', 'common.loading', null, { class: 'muted' }));
+  let me;
+  try {
+    ({ data: me } = await api('/me'));
+  } catch (err) {
+    showLoadError(err);
+    return;
+  }
+  await renderCustomers((me && Array.isArray(me.customers)) ? me.customers : [], reloaded);
 }
 
 async function start() {
@@ -108,7 +233,8 @@ async function start() {
   });
   signOutButton.addEventListener('click', () => {
     session.clear();
-    if (cleanup) { cleanup(); cleanup = null; }
+    storeSelection(null);
+    stopListening();
     showMessage(msg, { kind: 'success', key: 'auth.signedOut' });
     renderSignIn();
     title.focus();

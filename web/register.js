@@ -1,5 +1,7 @@
 // End-user registration: /register#token=...
 // Inspect the link (never uses it up), ask for the SMS code where needed and a password, complete.
+// An address that already has a sign-in (an access at another customer) accepts the new access
+// with that sign-in's current password: no new password, no repetition.
 import { h, tx, mount, showMessage, clearMessage, wireSkipLink } from '/dom.js';
 import { t as tr, initI18n, hasStoredLang, setLang, languageSelect } from '/i18n.js';
 import { loadConfig, api, errorKey } from '/api.js';
@@ -27,9 +29,9 @@ function tokenFromFragment() {
 }
 
 /** Final states: the page shows only the message (and where useful a link to sign in). */
-function showFinal(kind, key, { signInLink = false } = {}) {
+function showFinal(kind, key, { signInLink = false, args } = {}) {
   mount(content);
-  showMessage(msg, { kind, key });
+  showMessage(msg, { kind, key, args });
   if (signInLink) offerSignIn();
   heading.focus();
 }
@@ -43,15 +45,20 @@ async function offerSignIn() {
   }
 }
 
-function handleTerminal(err) {
+/** existing: the address has a sign-in, so wrong passwords count too (the lock says so). */
+function handleTerminal(err, { existing = false } = {}) {
   if (err.status === 410) { showFinal('error', 'register.gone', { signInLink: true }); return true; }
   if (err.status === 404) { showFinal('error', 'register.unknown'); return true; }
   // Only the locked problem means "ask your adviser"; any other 429 (a rate limit here or at
   // the gateway) passes after a while.
   const locked = err.problem && err.problem.type === '/problems/registration-locked';
-  if (err.status === 429 && locked) { showFinal('error', 'register.locked'); return true; }
+  if (err.status === 429 && locked) { showFinal('error', lockedKey(existing)); return true; }
   if (err.status === 429) { showMessage(msg, { kind: 'error', key: 'register.wait' }); return true; }
   return false;
+}
+
+function lockedKey(existing) {
+  return existing ? 'register.lockedExisting' : 'register.locked';
 }
 
 /** Characters as the API counts them (code points, not UTF-16 units). */
@@ -88,7 +95,16 @@ function livePasswordHint(input) {
   return live;
 }
 
-/** The form's fields: the SMS code where one was sent, the password and its repetition. */
+/** The existing sign-in's password: no rules to show, nothing to repeat. */
+function existingPasswordField(fid, info) {
+  return field(fid, {
+    name: 'password', labelKey: 'register.existingPassword', type: 'password', required: true,
+    hintKey: 'register.existingPasswordHint', hintArgs: { email: info.email || '' }, autocomplete: 'current-password',
+  });
+}
+
+/** The form's fields: the SMS code where one was sent, the password and (for a new password)
+ * its repetition. */
 function registrationFields(fid, info) {
   let codeField = null;
   if (info.smsCodeRequired) {
@@ -96,6 +112,11 @@ function registrationFields(fid, info) {
       name: 'smsCode', labelKey: 'register.smsCode', required: true, hintKey: 'register.smsCodeHint',
       autocomplete: 'one-time-code', autocapitalize: 'characters', spellcheck: 'false', maxlength: '20',
     });
+  }
+  const existing = info.existingAccount === true;
+  if (existing) {
+    const pwField = existingPasswordField(fid, info);
+    return { existing, codeField, pwField, confirmField: null, fields: codeField ? [codeField, pwField] : [pwField] };
   }
   const pwField = field(fid, {
     name: 'password', labelKey: 'register.password', type: 'password', required: true,
@@ -108,14 +129,18 @@ function registrationFields(fid, info) {
   pwField.input.setAttribute('minlength', String(MIN_PASSWORD));
   pwField.wrap.append(livePasswordHint(pwField.input));
   const fields = codeField ? [codeField, pwField, confirmField] : [pwField, confirmField];
-  return { codeField, pwField, confirmField, fields };
+  return { existing, codeField, pwField, confirmField, fields };
 }
 
 /** What the page can check itself before sending. */
-function localErrors({ codeField, pwField, confirmField }) {
+function localErrors({ existing, codeField, pwField, confirmField }) {
   const local = [];
   const code = codeField ? codeField.input.value.trim() : '';
   if (codeField && !code) local.push({ field: 'smsCode', key: 'register.errorCodeRequired' });
+  if (existing) {
+    if (!pwField.input.value) local.push({ field: 'password', key: 'register.errorPasswordRequired' });
+    return local;
+  }
   const status = passwordStatus(pwField.input.value);
   if (!status || status.key === 'register.passwordLiveShort') local.push({ field: 'password', key: 'register.errorPasswordShort' });
   else if (status.key !== 'register.passwordLiveOk') local.push({ field: 'password', key: 'register.errorPasswordWeak' });
@@ -124,8 +149,8 @@ function localErrors({ codeField, pwField, confirmField }) {
 }
 
 /** An answer other than success: final states, field errors in our own words, or a message. */
-function showCompleteError(err, { codeField, pwField, fields }) {
-  if (handleTerminal(err)) return;
+function showCompleteError(err, { existing, codeField, pwField, fields }) {
+  if (handleTerminal(err, { existing })) return;
   if (err.status !== 422) {
     showMessage(msg, { kind: 'error', key: errorKey(err), detail: err.detail || undefined });
     return;
@@ -134,7 +159,7 @@ function showCompleteError(err, { codeField, pwField, fields }) {
   const errors = err.errors.map((e) => {
     const name = normaliseFieldPath(e.field);
     if (name === 'smsCode') return { ...e, key: 'register.errorCodeWrong' };
-    if (name === 'password') return { ...e, key: 'register.errorPasswordWeak' };
+    if (name === 'password') return { ...e, key: existing ? 'register.errorPasswordWrong' : 'register.errorPasswordWeak' };
     return e;
   });
   const rest = applyFieldErrors(fields, errors);
@@ -148,25 +173,56 @@ function showCompleteError(err, { codeField, pwField, fields }) {
   if (!err.errors.length || rest.length === err.errors.length) (codeField || pwField).input.focus();
 }
 
-function renderForm(token, info) {
-  const fid = 'reg';
-  const f = registrationFields(fid, info);
-  const { codeField, pwField, confirmField, fields } = f;
+function customerName(info) {
+  return (info.customer && info.customer.displayName) || '';
+}
+
+/** What the form says first: whose access it is, and what to enter. */
+function formIntro(info) {
+  const name = customerName(info);
+  const email = { email: info.email || '' };
+  return [
+    name ? tx('h2', 'register.customer', { customer: name }, { id: 'reg-customer' }) : null,
+    info.existingAccount === true
+      ? [tx('p', 'register.introExisting', null, { id: 'reg-intro' }),
+        info.smsCodeRequired ? tx('p', 'register.introExistingSms') : null]
+      : tx('p', info.smsCodeRequired ? 'register.introSms' : 'register.intro', email, { id: 'reg-intro' }),
+    info.expiresAt ? tx('p', 'register.validUntil', { date: { $date: info.expiresAt, time: true } }, { class: 'muted' }) : null,
+    tx('p', 'form.requiredNote', null, { class: 'muted' }),
+  ];
+}
+
+/** "Show password" for the password (and its repetition, where there is one). */
+function showPasswordChoice(fid, { pwField, confirmField }) {
   const show = h('input', { type: 'checkbox', id: `${fid}-show` });
   show.addEventListener('change', () => {
     const type = show.checked ? 'text' : 'password';
     pwField.input.type = type;
-    confirmField.input.type = type;
+    if (confirmField) confirmField.input.type = type;
   });
-  const submit = h('button', { type: 'submit', class: 'primary', i18n: 'register.submit' });
-  const form = h('form', { class: 'card stack', novalidate: true },
-    tx('p', info.smsCodeRequired ? 'register.introSms' : 'register.intro', { email: info.email || '' }),
-    info.expiresAt ? tx('p', 'register.validUntil', { date: { $date: info.expiresAt, time: true } }, { class: 'muted' }) : null,
-    tx('p', 'form.requiredNote', null, { class: 'muted' }),
+  return h('div', { class: 'choice' }, show, tx('label', 'register.showPassword', null, { for: `${fid}-show` }));
+}
+
+function showCompleted(info) {
+  const existing = info.existingAccount === true;
+  const titleKey = existing ? 'register.addedTitle' : 'register.successTitle';
+  heading.dataset.i18n = titleKey;
+  heading.textContent = tr(titleKey);
+  if (existing) showFinal('success', 'register.added', { signInLink: true, args: { customer: customerName(info) } });
+  else showFinal('success', 'register.success', { signInLink: true });
+}
+
+function renderForm(token, info) {
+  const fid = 'reg';
+  const f = registrationFields(fid, info);
+  const { codeField, pwField, fields } = f;
+  const submit = h('button', { type: 'submit', class: 'primary', i18n: f.existing ? 'register.submitExisting' : 'register.submit' });
+  const form = h('form', { class: 'card stack', novalidate: true, 'aria-labelledby': customerName(info) ? 'reg-customer' : null },
+    formIntro(info),
     // Hidden user name field helps password managers store the right sign-in name.
     h('input', { type: 'text', name: 'username', autocomplete: 'username', value: info.email || '', hidden: true, 'aria-hidden': 'true', tabindex: '-1' }),
     fields.map((x) => x.wrap),
-    h('div', { class: 'choice' }, show, tx('label', 'register.showPassword', null, { for: `${fid}-show` })),
+    showPasswordChoice(fid, f),
     h('div', { class: 'actions' }, submit));
 
   form.addEventListener('submit', async (ev) => {
@@ -184,9 +240,7 @@ function renderForm(token, info) {
     submit.disabled = true;
     try {
       await api('/registrations/complete', { method: 'POST', body, auth: false });
-      heading.dataset.i18n = 'register.successTitle';
-      heading.textContent = tr('register.successTitle');
-      showFinal('success', 'register.success', { signInLink: true });
+      showCompleted(info);
     } catch (err) {
       showCompleteError(err, f);
     } finally {
@@ -222,7 +276,7 @@ async function start() {
   clearMessage(msg);
   // Optional hint from the server: too many wrong codes already.
   if (info.locked === true) {
-    showFinal('error', 'register.locked');
+    showFinal('error', lockedKey(info.existingAccount === true));
     return;
   }
   renderForm(token, info);

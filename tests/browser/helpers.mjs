@@ -128,3 +128,50 @@ export async function signIn(page, specialistId = 'anna', hash = '') {
   await page.getByRole('button', { name: 'Anmelden' }).click();
   await page.locator('#user-name').waitFor({ state: 'visible' });
 }
+
+// ---- end users ------------------------------------------------------------------------------
+
+/** The /register#token=... link of an invitation e-mail, on the test server. */
+export function registrationLink(emailBody) {
+  const m = /\/register#token=([^\s"'<>)]+)/.exec(emailBody);
+  if (!m) throw new Error(`no registration link in the e-mail: ${emailBody}`);
+  // The link's host is the configured portal address; the test server may listen elsewhere.
+  return `${BASE_URL}/register#token=${m[1]}`;
+}
+
+/** The XXXX-XXXX registration code of an SMS. */
+export function smsCode(smsBody) {
+  const m = /\b([A-Za-z0-9]{4}-[A-Za-z0-9]{4})\b/.exec(smsBody);
+  if (!m) throw new Error(`no XXXX-XXXX code in the SMS: ${smsBody}`);
+  return m[1];
+}
+
+/** Completes the last invitation to email through the API (mobile: where an SMS code was sent). */
+export async function registerByApi(email, password, { mobile } = {}) {
+  const link = registrationLink((await lastMessage('email', email)).body);
+  const body = { token: new URL(link).hash.replace(/^#token=/, ''), password };
+  if (mobile) body.smsCode = smsCode((await lastMessage('sms', mobile)).body);
+  const { status, data } = await apiCall(null, 'POST', '/registrations/complete', body);
+  if (status !== 200) throw new Error(`POST /registrations/complete: ${status} ${JSON.stringify(data)}`);
+  return data;
+}
+
+/** Opens the end-user page and signs in with e-mail and password (German page). */
+export async function signInEndUser(page, email, password) {
+  await page.goto(`${BASE_URL}/me.html`);
+  await page.getByRole('textbox', { name: 'E-Mail' }).fill(email);
+  await page.getByLabel('Passwort', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Mein Zugang' }).waitFor();
+}
+
+/** The messages of a channel to a recipient, once there are at least count of them. */
+export async function messagesTo(channel, to, count, { timeoutMs = 5000 } = {}) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const items = (await outbox()).filter((m) => m.channel === channel && m.to === to);
+    if (items.length >= count) return items;
+    if (Date.now() > until) throw new Error(`${items.length} of ${count} ${channel} messages to ${to} in the outbox`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,28 +1,16 @@
 // End-user registration from the outbox: the e-mail's /register#token=... link and the SMS
-// code, then signing in as the end user.
+// code, then signing in as the end user; an address with a sign-in accepts a further access
+// with its existing password, wrong passwords counting like wrong codes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE_URL, startBrowser, screenshot, unique, signIn, apiCall, specialistToken, createCustomer,
-  createTransaction, lastMessage,
+  createTransaction, lastMessage, messagesTo, registrationLink, smsCode, registerByApi,
 } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await startBrowser(); });
 after(async () => { await browser.close(); });
-
-function registrationLink(emailBody) {
-  const m = /\/register#token=([^\s"'<>)]+)/.exec(emailBody);
-  assert.ok(m, `no registration link in the e-mail: ${emailBody}`);
-  // The link's host is the configured portal address; the test server may listen elsewhere.
-  return `${BASE_URL}/register#token=${m[1]}`;
-}
-
-function smsCode(smsBody) {
-  const m = /\b([A-Za-z0-9]{4}-[A-Za-z0-9]{4})\b/.exec(smsBody);
-  assert.ok(m, `no XXXX-XXXX code in the SMS: ${smsBody}`);
-  return m[1];
-}
 
 test('register an end user with link and SMS code, then sign in as the end user', async () => {
   const token = await specialistToken('anna');
@@ -43,6 +31,8 @@ test('register an end user with link and SMS code, then sign in as the end user'
   // The invitation's language (en) is used for the page.
   await page.getByRole('heading', { level: 1, name: 'Registration' }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  // The page names the customer the access is for.
+  await page.getByRole('heading', { level: 2, name: `Access for Register${tag}, Rita` }).waitFor();
   const codeInput = page.getByRole('textbox', { name: 'Registration code from the text message' });
   await codeInput.waitFor();
   await page.getByText('Format: XXXX-XXXX').waitFor();
@@ -102,8 +92,10 @@ test('register an end user with link and SMS code, then sign in as the end user'
   await page.getByLabel('Passwort', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Anmelden' }).click();
   await page.getByRole('heading', { level: 1, name: 'Mein Zugang' }).waitFor();
-  await page.getByText(`Register${tag}, Rita`).waitFor();
+  await page.locator('#me-customer').getByText(`Register${tag}, Rita`).waitFor();
   await page.getByText('Steuererklärung 2024').waitFor();
+  // One customer: no switcher between customers.
+  assert.equal(await page.getByRole('combobox', { name: 'Mandant' }).count(), 0);
   await screenshot(page, 'end-user');
 
   // The console shows the access as active.
@@ -203,4 +195,52 @@ test('a rate limit asks to wait, only the locked problem says locked, and the to
   // The form stays, so that the end user can simply try again later.
   assert.ok(await page.getByRole('button', { name: 'Registrierung abschließen' }).isEnabled());
   await screenshot(page, 'registration-rate-limited');
+});
+
+test('an address with a sign-in: wrong passwords count like wrong codes and lock the invitation', async () => {
+  const token = await specialistToken('anna');
+  const tag = unique('x');
+  const email = `${tag}@example.com`;
+  const password = 'ein-sehr-langes-Passwort-42';
+  await createCustomer(token, { type: 'person', firstName: 'Xaver', lastName: `Erst${tag}`, email });
+  await registerByApi(email, password);
+  const second = await createCustomer(token, {
+    type: 'person', firstName: 'Xaver', lastName: `Zweit${tag}`, email, mobile: '0174 5678901', language: 'en',
+  });
+  const mail = (await messagesTo('email', email, 2))[1];
+  assert.match(mail.body, /sign in with your existing password/);
+  const link = registrationLink(mail.body);
+  const code = smsCode((await lastMessage('sms', second.mobile)).body);
+
+  const page = await browser.newPage();
+  await page.goto(link);
+  // German, whatever the invitation's language or an earlier choice on this browser.
+  await page.locator('#lang-select').selectOption('de');
+  // With an SMS code: the code and the current password, nothing else.
+  await page.getByText('Sie haben bereits ein Konto. Melden Sie sich mit Ihrem bestehenden Passwort an, um den Zugang anzunehmen.').waitFor();
+  await page.getByRole('heading', { level: 2, name: `Zugang für Zweit${tag}, Xaver` }).waitFor();
+  const codeInput = page.getByRole('textbox', { name: 'Registrierungscode aus der SMS' });
+  const current = page.getByLabel('Ihr bestehendes Passwort');
+  assert.equal(await page.getByLabel('Passwort wiederholen').count(), 0);
+  // An empty password is caught on the page.
+  await codeInput.fill(code);
+  await page.getByRole('button', { name: 'Zugang annehmen' }).click();
+  await page.locator('#reg-password-error').getByText('Bitte geben Sie Ihr bestehendes Passwort ein.').waitFor();
+
+  const locked = page.getByText('zu oft ein falsches Passwort oder ein falscher Code', { exact: false });
+  let wrongAnswers = 0;
+  for (let i = 0; i < 6 && !(await locked.isVisible()); i += 1) {
+    await current.fill(`falsches-Passwort-${i}`);
+    await page.getByRole('button', { name: 'Zugang annehmen' }).click();
+    await Promise.race([locked.waitFor(), page.locator('#reg-password-error').getByText('nicht richtig', { exact: false }).waitFor()]);
+    wrongAnswers += 1;
+  }
+  await locked.waitFor();
+  assert.equal(wrongAnswers, 5, 'the fifth wrong password locks');
+  await screenshot(page, 'registration-existing-locked');
+  // Even the right password does not help now.
+  const again = await apiCall(null, 'POST', '/registrations/complete', {
+    token: new URL(link).hash.replace(/^#token=/, ''), smsCode: code, password,
+  });
+  assert.equal(again.status, 429);
 });
