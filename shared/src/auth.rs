@@ -2,7 +2,23 @@
 //! server's own verifier), turned into a caller that use cases authorise against. Staff and
 //! end users sign in at two identity providers; the `iss` claim says which.
 
-use crate::config::Issuers;
+/// The `iss` claims of the two identity providers (`STAFF_ISSUER`, `END_USER_ISSUER`):
+/// in AWS the URLs of the staff and the end-user user pool, locally the local server's two.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issuers {
+    pub staff: String,
+    pub end_user: String,
+}
+
+impl Issuers {
+    /// The local server's (and the tests') issuers.
+    pub fn local() -> Self {
+        Self {
+            staff: "local-server/staff".into(),
+            end_user: "local-server/end-users".into(),
+        }
+    }
+}
 
 /// A verified caller.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -27,34 +27,19 @@ pub struct Settings {
     pub issuers: Issuers,
 }
 
-/// The `iss` claims of the two identity providers (`STAFF_ISSUER`, `END_USER_ISSUER`):
-/// in AWS the URLs of the staff and the end-user user pool, locally the local server's two.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Issuers {
-    pub staff: String,
-    pub end_user: String,
-}
+pub use crate::auth::Issuers;
 
-impl Issuers {
-    /// The local server's (and the tests') issuers.
-    pub fn local() -> Self {
-        Self {
-            staff: "local-server/staff".into(),
-            end_user: "local-server/end-users".into(),
-        }
+/// Reads the two issuers (`STAFF_ISSUER`, `END_USER_ISSUER`); they must differ.
+pub fn issuers_from_env(env: Env) -> Result<Issuers, ConfigError> {
+    let staff = required(env, "STAFF_ISSUER")?;
+    let end_user = required(env, "END_USER_ISSUER")?;
+    if staff == end_user {
+        return Err(ConfigError::Invalid {
+            name: "END_USER_ISSUER",
+            reason: "must differ from STAFF_ISSUER: staff and end users sign in apart".into(),
+        });
     }
-
-    pub fn from_env(env: Env) -> Result<Self, ConfigError> {
-        let staff = required(env, "STAFF_ISSUER")?;
-        let end_user = required(env, "END_USER_ISSUER")?;
-        if staff == end_user {
-            return Err(ConfigError::Invalid {
-                name: "END_USER_ISSUER",
-                reason: "must differ from STAFF_ISSUER: staff and end users sign in apart".into(),
-            });
-        }
-        Ok(Self { staff, end_user })
-    }
+    Ok(Issuers { staff, end_user })
 }
 
 /// The abuse limits of the contract, each from its environment variable (a template
@@ -230,7 +215,7 @@ impl Settings {
             invitation_ttl: Duration::from_secs(days * 24 * 3600),
             cursor_key: cursor_key.into_bytes(),
             limits: Limits::from_env(env)?,
-            issuers: Issuers::from_env(env)?,
+            issuers: issuers_from_env(env)?,
         })
     }
 }

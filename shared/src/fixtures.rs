@@ -20,8 +20,8 @@ pub const EVENT_CODE: &str = "K7QX-M4PZ";
 pub const PATCHED_EMAIL: &str = "erika.mustermann@example.org";
 
 /// The issuers of the tokens in `events/`: the staff pool and the end users' pool.
-pub fn event_issuers() -> crate::config::Issuers {
-    crate::config::Issuers {
+pub fn event_issuers() -> crate::auth::Issuers {
+    crate::auth::Issuers {
         staff: "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Ab12Cd34E".into(),
         end_user: "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Ef56Gh78I".into(),
     }

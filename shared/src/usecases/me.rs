@@ -135,5 +135,7 @@ pub async fn transactions(
             items.push(TransactionView::new(&t));
         }
     }
+    // Oldest first across customers, as within one (ids are ULIDs: ties sort by creation).
+    items.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
     Ok(Items { items })
 }

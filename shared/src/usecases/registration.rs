@@ -136,7 +136,9 @@ fn in_progress() -> Error {
 }
 
 fn locked() -> Error {
-    Error::Locked("Too many wrong registration codes. Ask your adviser to send a new invitation.")
+    Error::Locked(
+        "Too many wrong registration codes or passwords. Ask your adviser to send a new invitation.",
+    )
 }
 
 /// Reserves one of the attempts before a code or password is compared: however many requests
