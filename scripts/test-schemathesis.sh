@@ -44,8 +44,12 @@
 #   - addAdministrators, addAdditionalProcessors, removeAuthorisations (422): ids that are not
 #     in the directory or not of this customer, more than 99 specialist-transaction pairs.
 #
-# Prints each run's summary line, then `schemathesis: N operations, M examples, F failures`;
-# exits non-zero on any failure or error.
+# After the runs, scripts/schemathesis_targeted.py (hypothesis, from the same venv) sends what
+# schemathesis's generators never do: every body under other media types (415) and forged
+# paging cursors (400, never 5xx).
+#
+# Prints each run's summary line, then `schemathesis: N operations, M examples, F failures`
+# and `targeted: N requests, F failures`; exits non-zero on any failure or error.
 #
 # Environment: CARGO_TARGET_DIR (default: target), LOCAL_SERVER_BIN (use this binary instead of
 # building one), SCHEMATHESIS_SEED (default 20260101), SCHEMATHESIS_MAX_EXAMPLES (default 100,
@@ -300,6 +304,24 @@ for role in $ROLES; do
   total_examples=$((total_examples + role_examples))
   total_failures=$((total_failures + role_failures))
 done
+
+# 5. What schemathesis's generators do not reach (scripts/schemathesis_targeted.py): bodies of
+# every other media type (415) and forged paging cursors (400), as anna on fresh seeds.
+targeted_config="$WORK/targeted.toml"
+: >"$targeted_config"
+"$PY" "$WORK/seed.py" "$BASE_URL" seed targeted "$targeted_config" || fail "seeding for the targeted tests failed" "$WORK/server.log"
+read -r t_customer t_access t_transaction < <("$PY" - "$targeted_config" <<'PYTHON'
+import re, sys
+text = open(sys.argv[1]).read()
+first = lambda name: re.search(r"\[dictionaries\." + name + r"\]\nvalues = \[\"([^\"]+)\"", text).group(1)
+print(first("customers"), first("accesses"), first("transactions"))
+PYTHON
+)
+set +e
+"$PY" scripts/schemathesis_targeted.py "$BASE_URL" openapi.yaml "$TOKEN_administrator" \
+  "$t_customer" "$t_access" "$t_transaction"
+[ $? -eq 0 ] || status=1
+set -e
 
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then
   status=1
