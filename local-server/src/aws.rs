@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::config::Credentials;
 use shared::adapters::cognito::{CognitoIdentity, ensure_sign_in_client, ensure_user_pool};
 use shared::adapters::dynamo::{DynamoTable, ensure_table};
 use shared::adapters::outbox::OutboxEntry;
-use shared::adapters::ses::{SesMailer, ensure_identity};
+use shared::adapters::ses::{SesMailer, ensure_configuration_set, ensure_identity};
 use shared::adapters::sns::SnsSms;
 use shared::app::App;
 use shared::config::Settings;
@@ -18,6 +18,8 @@ use std::sync::Arc;
 pub const SENDER: &str = "no-reply@kanzlei.example.com";
 const POOL: &str = "dokumentenaustausch-local";
 const CLIENT: &str = "local-server";
+/// The SES configuration set of invitation e-mails (template.yaml's `MailEvents`).
+const MAIL_EVENTS: &str = "dokumentenaustausch-mail-events";
 
 pub async fn connect(endpoint: &str, table: &str, settings: Settings) -> anyhow::Result<App> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).endpoint_url(endpoint);
@@ -45,6 +47,9 @@ pub async fn connect(endpoint: &str, table: &str, settings: Settings) -> anyhow:
     ensure_identity(&ses, SENDER)
         .await
         .context("creating the SES sender identity")?;
+    ensure_configuration_set(&ses, MAIL_EVENTS)
+        .await
+        .context("creating the SES configuration set")?;
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
     let pool_id = ensure_user_pool(&cognito, POOL)
         .await
@@ -55,7 +60,7 @@ pub async fn connect(endpoint: &str, table: &str, settings: Settings) -> anyhow:
 
     let app = App {
         table: Arc::new(DynamoTable::new(dynamo, table)),
-        mailer: Arc::new(SesMailer::new(ses, SENDER)),
+        mailer: Arc::new(SesMailer::new(ses, SENDER, Some(MAIL_EVENTS.into()))),
         sms: Arc::new(SnsSms::new(aws_sdk_sns::Client::new(&sdk))),
         identity: Arc::new(CognitoIdentity::new(cognito, pool_id, Some(client_id))),
         clock: Arc::new(SystemClock),
@@ -83,6 +88,7 @@ pub async fn sent_messages(endpoint: &str) -> anyhow::Result<Vec<OutboxEntry>> {
                 subject: m["subject"].as_str().map(str::to_owned),
                 body: m["body"].as_str().unwrap_or_default().into(),
                 sent_at: String::new(),
+                message_id: m["id"].as_str().map(str::to_owned),
             });
         }
     }
@@ -93,6 +99,7 @@ pub async fn sent_messages(endpoint: &str) -> anyhow::Result<Vec<OutboxEntry>> {
             subject: None,
             body: m["message"].as_str().unwrap_or_default().into(),
             sent_at: String::new(),
+            message_id: None,
         });
     }
     Ok(out)

@@ -166,6 +166,9 @@ pub struct EndUserPool {
 pub struct Config {
     pub table_name: String,
     pub ses_from_address: Option<String>,
+    /// `SES_CONFIGURATION_SET`, read with the sender: the configuration set whose event
+    /// destination reports deliveries, bounces and complaints (empty: none).
+    pub ses_configuration_set: Option<String>,
     pub end_user_pool: Option<EndUserPool>,
     pub settings: Settings,
 }
@@ -229,6 +232,10 @@ impl Config {
                 .sender
                 .then(|| required(env, "SES_FROM_ADDRESS"))
                 .transpose()?,
+            ses_configuration_set: reads
+                .sender
+                .then(|| required(env, "SES_CONFIGURATION_SET").ok())
+                .flatten(),
             end_user_pool: reads
                 .user_pool
                 .then(|| -> Result<EndUserPool, ConfigError> {

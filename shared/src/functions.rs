@@ -71,13 +71,23 @@ pub const REGISTRATION: Function = Function {
     sign_ins: SignInGrant::Register,
 };
 
+/// Records what the mail service reports about invitation e-mails (SES events through the
+/// configuration set's SNS topic). No HTTP routes: it is invoked by SNS, never by API Gateway.
+pub const DELIVERIES: Function = Function {
+    name: "deliveries",
+    routes: Router::new,
+    messaging: false,
+    sign_ins: SignInGrant::None,
+};
+
 /// Every function of template.yaml.
-pub const FUNCTIONS: [Function; 5] = [
+pub const FUNCTIONS: [Function; 6] = [
     CUSTOMERS,
     ACCESSES,
     AUTHORISATIONS,
     TRANSACTIONS,
     REGISTRATION,
+    DELIVERIES,
 ];
 
 impl Function {
@@ -151,6 +161,7 @@ mod tests {
                 ("authorisations", false, true, false),
                 ("transactions", false, false, false),
                 ("registration", false, true, true),
+                ("deliveries", false, false, false),
             ]
         );
     }

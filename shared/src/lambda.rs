@@ -112,7 +112,11 @@ pub async fn app_from_env(config: Config, function: &Function) -> App {
     // `Config::from_env` read the sender and the pool exactly for the functions granted them.
     let (mailer, sms): (Arc<dyn Mailer>, Arc<dyn SmsSender>) = match config.ses_from_address {
         Some(from) => (
-            Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(&sdk), from)),
+            Arc::new(SesMailer::new(
+                aws_sdk_sesv2::Client::new(&sdk),
+                from,
+                config.ses_configuration_set,
+            )),
             Arc::new(SnsSms::new(aws_sdk_sns::Client::new(&sdk))),
         ),
         None => (not_granted.clone(), not_granted.clone()),
@@ -138,18 +142,44 @@ pub async fn app_from_env(config: Config, function: &Function) -> App {
     }
 }
 
-/// The whole `main` of a function: fails fast, naming a missing variable, before serving.
+/// Reads the configuration of `function`, failing fast and naming a missing variable.
+fn config_of(function: &Function) -> Result<Config, lambda_http::Error> {
+    Config::from_process_env(function.reads()).map_err(|e| {
+        tracing::error!(error = %e, "configuration incomplete");
+        e.into()
+    })
+}
+
+/// The whole `main` of an API function: fails fast, naming a missing variable, before serving.
 pub async fn run(function: Function) -> Result<(), lambda_http::Error> {
     init_tracing();
-    let config = match Config::from_process_env(function.reads()) {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(error = %e, "configuration incomplete");
-            return Err(e.into());
-        }
-    };
+    let config = config_of(&function)?;
     let app = app_from_env(config, &function).await;
     lambda_http::run(function.router(app)).await
+}
+
+/// The whole `main` of the `deliveries` function: SNS notifications carrying SES events.
+/// An invocation fails only when the table does, so that Lambda retries it.
+pub async fn run_deliveries() -> Result<(), lambda_http::Error> {
+    use lambda_http::{LambdaEvent, service_fn};
+    init_tracing();
+    let function = crate::functions::DELIVERIES;
+    let config = config_of(&function)?;
+    let app = Arc::new(app_from_env(config, &function).await);
+    let handler = service_fn(move |event: LambdaEvent<serde_json::Value>| {
+        let app = app.clone();
+        async move {
+            let outcomes = crate::usecases::deliveries::record_sns(&app, &event.payload)
+                .await
+                .map_err(|e| format!("mail reports not recorded: {e}"))?;
+            let recorded = outcomes
+                .iter()
+                .filter(|o| **o == crate::usecases::deliveries::Outcome::Recorded)
+                .count();
+            Ok::<_, lambda_http::Error>(serde_json::json!({"recorded": recorded}))
+        }
+    });
+    lambda_http::lambda_runtime::run(handler).await
 }
 
 #[cfg(test)]

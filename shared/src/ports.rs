@@ -259,7 +259,9 @@ pub struct DeliveryError(#[source] pub anyhow::Error);
 
 #[async_trait]
 pub trait Mailer: Send + Sync {
-    async fn send(&self, message: &EmailMessage) -> Result<(), DeliveryError>;
+    /// Hands the message over and returns the mail service's id for it, by which its later
+    /// reports (delivered, bounced, complained) name it.
+    async fn send(&self, message: &EmailMessage) -> Result<String, DeliveryError>;
 }
 
 #[async_trait]

@@ -26,7 +26,7 @@ impl NotGranted {
 
 #[async_trait]
 impl Mailer for NotGranted {
-    async fn send(&self, _message: &EmailMessage) -> Result<(), DeliveryError> {
+    async fn send(&self, _message: &EmailMessage) -> Result<String, DeliveryError> {
         Err(DeliveryError(self.refuse("mail")))
     }
 }

@@ -16,6 +16,9 @@ pub struct OutboxEntry {
     pub subject: Option<String>,
     pub body: String,
     pub sent_at: String,
+    /// The id a mail service would report this e-mail by (e-mail only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
 }
 
 #[derive(Default)]
@@ -70,7 +73,8 @@ fn now() -> String {
 
 #[async_trait]
 impl Mailer for Outbox {
-    async fn send(&self, m: &EmailMessage) -> Result<(), DeliveryError> {
+    async fn send(&self, m: &EmailMessage) -> Result<String, DeliveryError> {
+        let id = format!("outbox-{}", uuid::Uuid::new_v4());
         self.keep(
             OutboxEntry {
                 channel: "email".into(),
@@ -78,9 +82,11 @@ impl Mailer for Outbox {
                 subject: Some(m.subject.clone()),
                 body: m.text.clone(),
                 sent_at: now(),
+                message_id: Some(id.clone()),
             },
             "txt",
-        )
+        )?;
+        Ok(id)
     }
 }
 
@@ -94,6 +100,7 @@ impl SmsSender for Outbox {
                 subject: None,
                 body: m.text.clone(),
                 sent_at: now(),
+                message_id: None,
             },
             "sms.txt",
         )

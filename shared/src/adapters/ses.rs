@@ -14,15 +14,23 @@ use aws_smithy_runtime_api::http::Response as HttpResponse;
 pub struct SesMailer {
     client: aws_sdk_sesv2::Client,
     from: String,
+    /// The configuration set whose event destination reports deliveries, bounces and
+    /// complaints (template.yaml's `MailEvents`); none sends without events.
+    configuration_set: Option<String>,
 }
 
 impl SesMailer {
     /// `from` is the sender as SES expects it: an address of a verified identity, optionally
     /// with a display name (`Kanzlei <noreply@example.com>`).
-    pub fn new(client: aws_sdk_sesv2::Client, from: impl Into<String>) -> Self {
+    pub fn new(
+        client: aws_sdk_sesv2::Client,
+        from: impl Into<String>,
+        configuration_set: Option<String>,
+    ) -> Self {
         Self {
             client,
             from: from.into(),
+            configuration_set,
         }
     }
 }
@@ -37,7 +45,7 @@ fn utf8(data: &str) -> Result<Content, DeliveryError> {
 
 #[async_trait]
 impl Mailer for SesMailer {
-    async fn send(&self, message: &EmailMessage) -> Result<(), DeliveryError> {
+    async fn send(&self, message: &EmailMessage) -> Result<String, DeliveryError> {
         let content = EmailContent::builder()
             .simple(
                 Message::builder()
@@ -51,7 +59,8 @@ impl Mailer for SesMailer {
                     .build(),
             )
             .build();
-        self.client
+        let sent = self
+            .client
             .send_email()
             .from_email_address(&self.from)
             .destination(
@@ -60,10 +69,31 @@ impl Mailer for SesMailer {
                     .build(),
             )
             .content(content)
+            .set_configuration_set_name(self.configuration_set.clone())
             .send()
             .await
             .map_err(|e| DeliveryError(sdk_error("SES SendEmail", e)))?;
-        Ok(())
+        sent.message_id
+            .ok_or_else(|| DeliveryError(anyhow!("SES SendEmail: no message id")))
+    }
+}
+
+/// Makes sure the configuration set `name` exists (the local server on moto; in AWS
+/// template.yaml creates it with its event destination).
+pub async fn ensure_configuration_set(
+    client: &aws_sdk_sesv2::Client,
+    name: &str,
+) -> anyhow::Result<()> {
+    use aws_sdk_sesv2::operation::create_configuration_set::CreateConfigurationSetError as E;
+    match client
+        .create_configuration_set()
+        .configuration_set_name(name)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) if matches!(e.as_service_error(), Some(E::AlreadyExistsException(_))) => Ok(()),
+        Err(e) => Err(sdk_error("SES CreateConfigurationSet", e)),
     }
 }
 

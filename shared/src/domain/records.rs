@@ -18,13 +18,20 @@ impl AccessStatus {
     }
 }
 
-/// Whether the last invitation reached the delivery service.
+/// Whether the last invitation reached the delivery service, and what the mail service
+/// reported about the e-mail afterwards (`Delivered`, `Bounced`, `Complained`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeliveryState {
     /// Stored, not yet handed over (or the function stopped in between).
     Pending,
     Sent,
     Failed,
+    /// The receiving mail server accepted it.
+    Delivered,
+    /// It bounced for good (a permanent bounce): the address does not take mail.
+    Bounced,
+    /// The recipient marked it as spam.
+    Complained,
 }
 
 impl DeliveryState {
@@ -33,24 +40,39 @@ impl DeliveryState {
             Self::Pending => "pending",
             Self::Sent => "sent",
             Self::Failed => "failed",
+            Self::Delivered => "delivered",
+            Self::Bounced => "bounced",
+            Self::Complained => "complained",
         }
+    }
+
+    /// An address that bounced or complained is not invited again until it is changed:
+    /// every further message would count against the sender's reputation.
+    pub fn blocks_reinvitation(self) -> bool {
+        matches!(self, Self::Bounced | Self::Complained)
     }
     pub fn parse(s: &str) -> Result<Self, String> {
         match s {
             "pending" => Ok(Self::Pending),
             "sent" => Ok(Self::Sent),
             "failed" => Ok(Self::Failed),
+            "delivered" => Ok(Self::Delivered),
+            "bounced" => Ok(Self::Bounced),
+            "complained" => Ok(Self::Complained),
             other => Err(format!("unknown delivery state {other:?}")),
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
     pub email: DeliveryState,
     /// `None` when no mobile number is stored.
     pub sms: Option<DeliveryState>,
     pub at: OffsetDateTime,
+    /// The mail service's id of the invitation e-mail, by which its later reports are
+    /// matched to this invitation (and not to an earlier one).
+    pub message_id: Option<String>,
 }
 
 /// An end user's login to a customer.

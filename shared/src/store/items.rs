@@ -304,6 +304,9 @@ pub struct AccessItem {
     pub delivery_sms: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_at: Option<String>,
+    /// The mail service's id of the current invitation e-mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_message_id: Option<String>,
     pub version: u64,
 }
 
@@ -330,12 +333,14 @@ impl AccessItem {
                 .map(|h| h.as_str().to_owned())
                 .collect(),
             sends: a.sends.clone(),
-            delivery_email: a.delivery.map(|d| d.email.as_str().to_owned()),
+            delivery_email: a.delivery.as_ref().map(|d| d.email.as_str().to_owned()),
             delivery_sms: a
                 .delivery
+                .as_ref()
                 .and_then(|d| d.sms)
                 .map(|s| s.as_str().to_owned()),
-            delivery_at: a.delivery.map(|d| rfc3339(d.at)),
+            delivery_at: a.delivery.as_ref().map(|d| rfc3339(d.at)),
+            delivery_message_id: a.delivery.as_ref().and_then(|d| d.message_id.clone()),
             version: a.version,
         }
     }
@@ -376,6 +381,7 @@ impl AccessItem {
                         None => None,
                     },
                     at: parse_time(at)?,
+                    message_id: self.delivery_message_id.clone(),
                 }),
                 _ => None,
             },
@@ -496,6 +502,18 @@ pub struct MembershipItem {
     pub sk: String,
     pub customer_id: String,
     pub access_id: String,
+}
+
+/// From an invitation e-mail's message id to its access (`MAIL#{messageId}` / `MAIL`),
+/// removed by DynamoDB's TTL once no more reports are expected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MailMessageItem {
+    pub pk: String,
+    pub sk: String,
+    pub customer_id: String,
+    pub access_id: String,
+    pub ttl: i64,
 }
 
 /// From a sign-in's subject to its identity (`SIGNIN#{subject}` / `SIGNIN`).

@@ -89,6 +89,11 @@ pub fn invitation_key(hash: &TokenHash) -> Key {
     Key::new(format!("{INVITATION_PREFIX}{}", hash.as_str()), "INV")
 }
 
+/// From an invitation e-mail's message id (as the mail service names it) to its access.
+pub fn mail_message_key(message_id: &str) -> Key {
+    Key::new(format!("MAIL#{message_id}"), "MAIL")
+}
+
 /// Points from a sign-in's subject (the `sub` claim) to its identity.
 pub fn sign_in_key(subject: &str) -> Key {
     Key::new(format!("SIGNIN#{subject}"), "SIGNIN")

@@ -150,14 +150,70 @@ pub fn record_delivery(access: &Access, delivery: &Delivery, expected_version: u
     if let Some(sms) = delivery.sms {
         marks.insert("deliverySms".into(), json!(sms.as_str()));
     }
+    // Without an id (the mail service refused it), no later report can be about this e-mail,
+    // and none about an earlier one may count for it.
+    let mut remove = Vec::new();
+    match &delivery.message_id {
+        Some(id) => {
+            marks.insert("deliveryMessageId".into(), json!(id));
+        }
+        None => remove.push("deliveryMessageId"),
+    }
     let cond = Cond::Eq("version", json!(expected_version));
     update(
         access_key(&access.customer_id, &access.id),
         marks,
-        &[],
+        &remove,
         &[],
         cond,
     )
+}
+
+/// How long the mail service's reports about an invitation e-mail are matched to it.
+pub const MAIL_MESSAGE_RETENTION_SECS: i64 = 30 * 24 * 3600;
+
+/// From an invitation e-mail's message id to its access, for the mail service's reports.
+pub fn mail_message(message_id: &str, access: &Access, now: OffsetDateTime) -> Write {
+    let key = mail_message_key(message_id);
+    Write::put(to_item(&MailMessageItem {
+        pk: key.pk,
+        sk: key.sk,
+        customer_id: access.customer_id.to_string(),
+        access_id: access.id.clone(),
+        ttl: now.unix_timestamp() + MAIL_MESSAGE_RETENTION_SECS,
+    }))
+}
+
+/// The mail service reported `state` about the e-mail `message_id`: recorded on the access if
+/// that e-mail is still its current invitation's and the access still invited. A delivery
+/// never hides an earlier bounce or complaint (reports may arrive out of order).
+pub fn record_mail_report(
+    customer: &CustomerId,
+    access_id: &str,
+    message_id: &str,
+    state: crate::domain::DeliveryState,
+    at: OffsetDateTime,
+) -> Write {
+    use crate::domain::DeliveryState as S;
+    let marks = set(&[
+        ("deliveryEmail", json!(state.as_str())),
+        ("deliveryReportedAt", json!(rfc3339(at))),
+    ]);
+    let mut cond = vec![
+        Cond::Exists,
+        Cond::Eq("status", json!("invited")),
+        Cond::Eq("deliveryMessageId", json!(message_id)),
+    ];
+    if state == S::Delivered {
+        cond.push(Cond::Or(
+            [S::Pending, S::Sent, S::Delivered]
+                .iter()
+                .map(|s| Cond::Eq("deliveryEmail", json!(s.as_str())))
+                .collect(),
+        ));
+    }
+    let key = access_key(customer, access_id);
+    update(key, marks, &[], &[("version", 1)], Cond::And(cond))
 }
 
 /// The end user completed registration: the access is active with its sign-in, if it is still
@@ -173,7 +229,14 @@ pub fn activate_access(inv: &Invitation, subject: &str, now: OffsetDateTime) -> 
         Cond::Eq("status", json!("invited")),
         Cond::Eq("invitation", json!(inv.token_hash.as_str())),
     ]);
-    let invitation_attrs = ["invitation", "deliveryEmail", "deliverySms", "deliveryAt"];
+    let invitation_attrs = [
+        "invitation",
+        "deliveryEmail",
+        "deliverySms",
+        "deliveryAt",
+        "deliveryMessageId",
+        "deliveryReportedAt",
+    ];
     let key = access_key(&inv.customer_id, &inv.access_id);
     update(key, marks, &invitation_attrs, &[("version", 1)], cond)
 }

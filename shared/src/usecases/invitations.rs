@@ -70,6 +70,7 @@ pub fn issue(app: &App, access: &mut Access, now: OffsetDateTime) -> Issued {
         email: DeliveryState::Pending,
         sms: access.mobile.as_ref().map(|_| DeliveryState::Pending),
         at: now,
+        message_id: None,
     });
     Issued {
         invitation,
@@ -127,11 +128,11 @@ pub async fn send(app: &App, access: &Access, issued: &Issued, now: OffsetDateTi
         expires_at: issued.invitation.expires_at,
         language: access.language,
     };
-    let email = match app.mailer.send(&text.email(access.email.clone())).await {
-        Ok(()) => DeliveryState::Sent,
+    let (email, message_id) = match app.mailer.send(&text.email(access.email.clone())).await {
+        Ok(id) => (DeliveryState::Sent, Some(id)),
         Err(e) => {
             tracing::warn!(access_id = %access.id, error = ?e, "invitation e-mail not delivered");
-            DeliveryState::Failed
+            (DeliveryState::Failed, None)
         }
     };
     let sms = match access.mobile.clone().and_then(|m| text.sms(m)) {
@@ -148,6 +149,7 @@ pub async fn send(app: &App, access: &Access, issued: &Issued, now: OffsetDateTi
         email,
         sms,
         at: now,
+        message_id,
     }
 }
 
@@ -162,8 +164,12 @@ pub async fn send_and_record(
 ) {
     let now = app.now();
     let delivery = send(app, access, issued, now).await;
-    access.delivery = Some(delivery);
     let mut writes = vec![store::record_delivery(access, &delivery, access.version)];
+    if let Some(id) = &delivery.message_id {
+        // Later reports about this e-mail find the access through its message id.
+        writes.push(store::mail_message(id, access, now));
+    }
+    access.delivery = Some(delivery);
     writes.extend(extra(access));
     let result = if writes.len() == 1 {
         app.table.write(writes.remove(0)).await

@@ -4,6 +4,7 @@
 pub mod accesses;
 pub mod authorisations;
 pub mod customers;
+pub mod deliveries;
 pub mod identities;
 pub mod invitations;
 pub mod limits;
