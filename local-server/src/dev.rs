@@ -1,6 +1,7 @@
 //! The development endpoints of the local server (never in a Lambda function): `/dev/login`
 //! signs in a seeded specialist or a registered end user, `/dev/outbox` shows what would have
-//! been sent, `/dev/specialists` feeds the console's sign-in picker.
+//! been sent, `/dev/mail-events` plays the mail service's later report about an invitation
+//! e-mail, `/dev/specialists` feeds the console's sign-in picker.
 
 use crate::Dev;
 use axum::extract::State;
@@ -86,6 +87,41 @@ pub async fn login(
         return Ok(unauthorized("This access was removed."));
     }
     Ok(axum::Json(json!({"token": dev.keys.sign_end_user(&subject)})).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MailEventInput {
+    email: Option<String>,
+    event: Option<String>,
+}
+
+/// The local stand-in for the mail service's later report about the last invitation e-mail
+/// to an address: through the same use case as the `deliveries` function's SES events.
+pub async fn mail_event(
+    State((app, _)): State<DevState>,
+    JsonBody(input): JsonBody<MailEventInput>,
+) -> Result<Response, Error> {
+    use shared::domain::DeliveryState;
+    use shared::usecases::deliveries;
+    let state = match input.event.as_deref() {
+        Some("delivered") => DeliveryState::Delivered,
+        Some("bounced") => DeliveryState::Bounced,
+        Some("complained") => DeliveryState::Complained,
+        _ => {
+            return Err(Error::field(
+                "event",
+                "must be one of delivered, bounced, complained",
+            ));
+        }
+    };
+    let email = shared::domain::EmailAddress::parse(input.email.as_deref().unwrap_or_default())
+        .map_err(|m| Error::field("email", m))?;
+    let Some(message_id) = deliveries::last_message_to(&app, &email).await? else {
+        return Err(Error::NotFound);
+    };
+    let report = deliveries::MailReport { message_id, state };
+    deliveries::record(&app, &report).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 pub async fn outbox(State((_, dev)): State<DevState>) -> Result<Response, Error> {

@@ -64,6 +64,7 @@ pub fn router(app: App, dev: Dev, options: Options) -> Router {
     let dev_routes = Router::new()
         .route("/dev/login", post(dev::login))
         .route("/dev/outbox", get(dev::outbox))
+        .route("/dev/mail-events", post(dev::mail_event))
         .route("/dev/specialists", get(dev::specialists))
         .with_state((state, dev.clone()));
     let web = web::router(options.web_dir);

@@ -16,6 +16,8 @@ use time::OffsetDateTime;
 pub const EVENT_TOKEN: &str = "q7X2mV9sLk4Rz8Tn1Wb6Yc3Hd5Jf0Pg-eUa_oNi2KxE";
 /// The SMS code of that invitation.
 pub const EVENT_CODE: &str = "K7QX-M4PZ";
+/// The SES message id of `acc_example`'s invitation e-mail, as in `events/deliveries-*.json`.
+pub const EVENT_MESSAGE_ID: &str = "0107019a2c4e7f3b-5d1e8a6c-3f2b-4d7e-9c1a-8b5e6f7a0d2c-000000";
 /// The address `events/accesses-update.json` moves `acc_example` to.
 pub const PATCHED_EMAIL: &str = "erika.mustermann@example.org";
 
@@ -52,6 +54,7 @@ pub fn writes(now: OffsetDateTime) -> Vec<Write> {
         Write::put(to_item(&AccessItem::from_domain(&active))),
     ];
     writes.extend(identity(&invited, None));
+    writes.push(store::mail_message(EVENT_MESSAGE_ID, &invited, now));
     writes.extend(identity(&active, Some("enduser-erika")));
     writes.extend([
         Write::put(to_item(&InvitationItem::from_domain(&invitation(
@@ -140,7 +143,12 @@ fn invited_access(id: &CustomerId, token: &RegistrationToken, now: OffsetDateTim
         invitation: Some(token.hash()),
         invitations: vec![token.hash()],
         sends: vec![now.unix_timestamp()],
-        delivery: None,
+        delivery: Some(Delivery {
+            email: DeliveryState::Sent,
+            sms: Some(DeliveryState::Sent),
+            at: now,
+            message_id: Some(EVENT_MESSAGE_ID.into()),
+        }),
         version: 1,
     }
 }
@@ -155,6 +163,7 @@ fn active_access(invited: &Access, now: OffsetDateTime) -> Access {
         identity: Some("enduser-erika".into()),
         invitation: None,
         invitations: Vec::new(),
+        delivery: None,
         ..invited.clone()
     }
 }

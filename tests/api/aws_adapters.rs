@@ -20,7 +20,7 @@ use aws_sdk_sesv2::config::{
 use aws_sdk_sesv2::error::BoxError;
 use serde_json::Value;
 use shared::adapters::cognito::{CognitoIdentity, ensure_user_pool};
-use shared::adapters::ses::{SesMailer, ensure_identity};
+use shared::adapters::ses::{SesMailer, ensure_configuration_set, ensure_identity};
 use shared::adapters::sns::SnsSms;
 use shared::domain::{EmailAddress, MobileNumber, Password};
 use shared::ports::{EmailMessage, Identity, IdentityError, Mailer, SmsMessage, SmsSender};
@@ -165,10 +165,21 @@ async fn an_email_from_a_verified_sender_reaches_ses_with_recipient_subject_and_
     ensure_identity(&client, &sender)
         .await
         .expect("an existing identity is fine");
-    let mailer = SesMailer::new(client, format!("Steuerkanzlei Muster <{sender}>"));
+    let events = format!("mail-events-{marker}");
+    ensure_configuration_set(&client, &events)
+        .await
+        .expect("creating the configuration set");
+    ensure_configuration_set(&client, &events)
+        .await
+        .expect("an existing configuration set is fine");
+    let mailer = SesMailer::new(
+        client,
+        format!("Steuerkanzlei Muster <{sender}>"),
+        Some(events.clone()),
+    );
     let message = invitation(&format!("erika-{marker}@example.com"), &marker);
 
-    mailer.send(&message).await.expect("SES accepts the e-mail");
+    let id = mailer.send(&message).await.expect("SES accepts the e-mail");
 
     let sent: Vec<Value> = moto_records("ses", "Message")
         .await
@@ -183,6 +194,11 @@ async fn an_email_from_a_verified_sender_reaches_ses_with_recipient_subject_and_
         serde_json::json!({"ToAddresses": [message.to.as_str()]})
     );
     assert_eq!(sent["body"], message.html, "moto keeps the HTML part");
+    assert_eq!(
+        sent["id"],
+        id.as_str(),
+        "the message id that reports will name"
+    );
 
     let request: Value = wire
         .bodies()
@@ -197,6 +213,10 @@ async fn an_email_from_a_verified_sender_reaches_ses_with_recipient_subject_and_
     assert_eq!(simple["Body"]["Text"]["Charset"], "UTF-8");
     assert_eq!(simple["Body"]["Html"]["Data"], message.html);
     assert_eq!(simple["Body"]["Html"]["Charset"], "UTF-8");
+    assert_eq!(
+        request["ConfigurationSetName"], events,
+        "sent through the configuration set whose events report deliveries"
+    );
 }
 
 #[tokio::test]
@@ -206,6 +226,7 @@ async fn an_email_from_an_unverified_sender_is_a_delivery_error_that_names_neith
     let mailer = SesMailer::new(
         ses_client(&Wire::default()),
         format!("noreply@{marker}.example.net"),
+        None,
     );
     let message = invitation(&format!("erika-{marker}@example.com"), &marker);
 

@@ -37,7 +37,26 @@ const EXPECTED: &[(&str, Function, u16)] = &[
     ("me-transactions.json", functions::TRANSACTIONS, 200),
     ("registrations-inspect.json", functions::REGISTRATION, 200),
     ("registrations-complete.json", functions::REGISTRATION, 200),
+    // SNS notifications, not HTTP: 200 stands for "recorded on the access".
+    ("deliveries-bounce.json", functions::DELIVERIES, 200),
+    ("deliveries-complaint.json", functions::DELIVERIES, 200),
+    ("deliveries-delivery.json", functions::DELIVERIES, 200),
 ];
+
+/// Pushes an SNS event through the `deliveries` function's use case, as its handler does;
+/// 200 when every report was recorded, 204 when one was ignored.
+async fn deliver(app: &TestApp, raw: &str, file: &str) -> u16 {
+    use shared::usecases::deliveries::{Outcome, record_sns};
+    let event: serde_json::Value =
+        serde_json::from_str(raw).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let outcomes = record_sns(&app.app, &event).await.unwrap();
+    assert!(!outcomes.is_empty(), "{file}: no records");
+    if outcomes.iter().all(|o| *o == Outcome::Recorded) {
+        200
+    } else {
+        204
+    }
+}
 
 fn events_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events")
@@ -74,6 +93,26 @@ both_stores!(
             let app = spawn_app(app.store).await;
             seed_fixtures(&app).await;
             let raw = std::fs::read_to_string(events_dir().join(file)).unwrap();
+            if function.name == functions::DELIVERIES.name {
+                assert_eq!(deliver(&app, &raw, file).await, *status, "{file}");
+                let view = app.authorisations(&ANNA, "cus_example").await.expect(200);
+                let state = file
+                    .trim_start_matches("deliveries-")
+                    .trim_end_matches(".json");
+                let shown = view["accesses"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|a| a["id"] == "acc_example")
+                    .map(|a| a["delivery"]["email"].clone());
+                let expected = match state {
+                    "bounce" => "bounced",
+                    "complaint" => "complained",
+                    _ => "delivered",
+                };
+                assert_eq!(shown, Some(serde_json::json!(expected)), "{file}");
+                continue;
+            }
             let req =
                 lambda_http::request::from_str(&raw).unwrap_or_else(|e| panic!("{file}: {e}"));
             let (parts, body) = req.into_parts();

@@ -511,7 +511,7 @@ impl shared::ports::Mailer for FailingDelivery {
     async fn send(
         &self,
         _: &shared::ports::EmailMessage,
-    ) -> Result<(), shared::ports::DeliveryError> {
+    ) -> Result<String, shared::ports::DeliveryError> {
         Err(shared::ports::DeliveryError(anyhow::anyhow!(
             "MessageRejected: identity not verified"
         )))

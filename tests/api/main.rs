@@ -8,6 +8,7 @@ mod moto;
 mod authorisations;
 mod aws_adapters;
 mod customers;
+mod deliveries;
 mod events;
 mod faults;
 mod grants;

@@ -178,6 +178,25 @@ both_stores!(
                 .unwrap(),
         );
         count!("`GET /me`", app.get(&me, "/me").await).expect(200);
+        let message = app
+            .outbox()
+            .into_iter()
+            .rev()
+            .find(|e| e.to == "max.rt@example.com")
+            .and_then(|e| e.message_id)
+            .unwrap();
+        let bounce = shared::usecases::deliveries::MailReport {
+            message_id: message,
+            state: shared::domain::DeliveryState::Bounced,
+        };
+        let recorded = count!(
+            "`deliveries` (one SES event through SNS)",
+            shared::usecases::deliveries::record(&app.app, &bounce).await
+        );
+        assert_eq!(
+            recorded.unwrap(),
+            shared::usecases::deliveries::Outcome::Recorded
+        );
         count!(
             "`GET /me/transactions`",
             app.get(&me, "/me/transactions").await

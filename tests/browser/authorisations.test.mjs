@@ -185,3 +185,24 @@ test('an access whose invitation could not be delivered shows the delivery probl
   // The list is reloaded after resending: let that patched answer finish before closing.
   await page.unrouteAll({ behavior: 'wait' });
 });
+
+test('a bounced invitation shows "E-Mail unzustellbar – Adresse prüfen" and offers no resend', async () => {
+  const token = await specialistToken('anna');
+  const tag = unique('b');
+  const email = `${tag}@example.com`;
+  const customer = await createCustomer(token, {
+    type: 'person', firstName: 'Bea', lastName: `Bounce${tag}`, email,
+  });
+  // The mail service's later report, as the local server plays it (the same use case as the
+  // deliveries function's SES events).
+  const reported = await apiCall(null, 'POST', '/dev/mail-events', { email, event: 'bounced' });
+  assert.equal(reported.status, 204);
+  const page = await browser.newPage();
+  await signIn(page, 'anna', `#/customers/${encodeURIComponent(customer.id)}/authorisations`);
+  await page.getByText('E-Mail unzustellbar – Adresse prüfen.', { exact: false }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Einladung erneut senden' }).count(), 0);
+  await screenshot(page, 'authorisations-bounced');
+  const { status } = await apiCall(token, 'POST', `/customers/${encodeURIComponent(customer.id)}/accesses/${encodeURIComponent(customer.accesses[0].id)}/invitation`, {});
+  assert.equal(status, 409, 'the API refuses a new invitation to a bounced address');
+  await page.close();
+});

@@ -84,7 +84,6 @@ pub async fn ensure_configuration_set(
     client: &aws_sdk_sesv2::Client,
     name: &str,
 ) -> anyhow::Result<()> {
-    use aws_sdk_sesv2::operation::create_configuration_set::CreateConfigurationSetError as E;
     match client
         .create_configuration_set()
         .configuration_set_name(name)
@@ -92,7 +91,15 @@ pub async fn ensure_configuration_set(
         .await
     {
         Ok(_) => Ok(()),
-        Err(e) if matches!(e.as_service_error(), Some(E::AlreadyExistsException(_))) => Ok(()),
+        // SES says `AlreadyExistsException`; moto, in SES v1's words,
+        // `ConfigurationSetAlreadyExistsException`.
+        Err(e)
+            if e.as_service_error()
+                .and_then(|s| s.code())
+                .is_some_and(|c| c.ends_with("AlreadyExistsException")) =>
+        {
+            Ok(())
+        }
         Err(e) => Err(sdk_error("SES CreateConfigurationSet", e)),
     }
 }

@@ -157,6 +157,17 @@ async fn load(app: &App, caller: &Caller, customer: &str, access_id: &str) -> Re
     Ok(from_item::<AccessItem>(item)?.into_domain()?)
 }
 
+/// An address that bounced or complained gets no further invitation until it is changed.
+fn undeliverable(access: &Access) -> Option<Error> {
+    let state = access.delivery.as_ref()?.email;
+    state.blocks_reinvitation().then(|| {
+        Error::Conflict(format!(
+            "The invitation to this address {}: check the address and change it, which sends a new invitation.",
+            if state == crate::domain::DeliveryState::Bounced { "bounced" } else { "was marked as spam" }
+        ))
+    })
+}
+
 fn changed_meanwhile() -> Error {
     Error::Conflict("The access was changed at the same time. Reload and try again.".into())
 }
@@ -246,6 +257,12 @@ pub async fn patch(
     // A typo fixed before registration: the old link and code stop working, new ones go out.
     let reinvite = current.status == AccessStatus::Invited
         && (email_changed || next.email != current.email || next.mobile != current.mobile);
+    if reinvite
+        && !email_changed
+        && let Some(refused) = undeliverable(&current)
+    {
+        return Err(refused);
+    }
     // Resends and re-invitations after a fixed address share one limit per access.
     let max = app.settings.limits.resends_per_access;
     if reinvite && let Some(wait) = invitations::resend_wait(&current, app.now(), max) {
@@ -294,6 +311,9 @@ pub async fn resend(
         return Err(Error::Conflict(
             "The access is already active; there is no invitation to resend.".into(),
         ));
+    }
+    if let Some(refused) = undeliverable(&current) {
+        return Err(refused);
     }
     let now = app.now();
     let max = app.settings.limits.resends_per_access;

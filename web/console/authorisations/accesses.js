@@ -21,7 +21,7 @@ function failedDeliveries(delivery) {
   const out = [];
   for (const channel of ['email', 'sms']) {
     const v = delivery[channel];
-    if (isFailed(v)) out.push({ channel, at: delivery.at || '', reason: '' });
+    if (isFailed(v)) out.push({ channel, at: delivery.at || '', reason: '', state: v });
     else if (v && typeof v === 'object' && isFailed(v.state ?? v.status)) {
       out.push({ channel, at: v.at || delivery.at || '', reason: v.reason || v.detail || '' });
     }
@@ -32,9 +32,22 @@ function failedDeliveries(delivery) {
   return out;
 }
 
+/** The message for a failed delivery: what the mail service reported, or the channel. */
+function problemKey(f) {
+  if (f.state === 'bounced') return 'access.deliveryBounced';
+  if (f.state === 'complained') return 'access.deliveryComplained';
+  if (f.channel === 'sms') return 'access.deliveryFailedSms';
+  return f.channel === 'email' ? 'access.deliveryFailedEmail' : 'access.deliveryFailed';
+}
+
+/** A bounced or complained address gets no new invitation until its e-mail is changed. */
+export function undeliverable(a) {
+  return !!a.delivery && ['bounced', 'complained'].includes(a.delivery.email);
+}
+
 function deliveryProblem(f) {
   return h('p', { class: 'delivery-problem', role: 'note' },
-    tx('span', f.channel === 'sms' ? 'access.deliveryFailedSms' : (f.channel === 'email' ? 'access.deliveryFailedEmail' : 'access.deliveryFailed')),
+    tx('span', problemKey(f)),
     f.at ? h('span', {}, ' (', formatDate(f.at, getLang(), true), ')') : null,
     f.reason ? h('span', { class: 'delivery-reason' }, ` ${f.reason}`) : null);
 }
@@ -54,7 +67,7 @@ function accessItem(tab, a) {
         a.language ? h('span', {}, ' · ', tx('span', `language.${a.language}`)) : null),
       h('p', { class: 'item-status' }, tx('span', 'access.status', null, { class: 'sr-only' }), statusEl),
       failedDeliveries(a.delivery).map(deliveryProblem)),
-    a.status !== 'active'
+    a.status !== 'active' && !undeliverable(a)
       ? h('button', {
         type: 'button', class: 'secondary small', i18n: 'access.resend',
         onclick: (e) => resend(tab, a, e.currentTarget),
