@@ -3,7 +3,9 @@
 //! given the variables of those ports and of the abuse limits it enforces only; API Gateway
 //! sends each operation of openapi.yaml to the one function whose router serves it, behind the
 //! authorizer of its callers (staff, end users, or none for registration), and the issuers the
-//! functions check are those the authorizers trust.
+//! functions check are those the authorizers trust. The messaging functions send through the
+//! configuration set whose events reach the deliveries function, which may only read and
+//! update table items; every function has its alarms.
 
 use crate::helpers::*;
 use crate::permissions::openapi_operations;
@@ -18,6 +20,8 @@ const TEMPLATE: &str = include_str!("../../template.yaml");
 /// A function resource of template.yaml, read by indentation (resources at two spaces).
 #[derive(Debug, Default)]
 struct TemplateFunction {
+    /// The resource's logical id (`CustomersFunction`).
+    logical_id: String,
     /// `Metadata.BuildProperties.Binary`.
     binary: String,
     /// The statements of its inline policies.
@@ -42,6 +46,16 @@ struct Statement {
 }
 
 impl TemplateFunction {
+    /// Every action of `service` (`"dynamodb:"`) its policies name.
+    fn actions_of(&self, service: &str) -> BTreeSet<String> {
+        self.statements
+            .iter()
+            .flat_map(|s| &s.actions)
+            .filter(|action| action.starts_with(service))
+            .cloned()
+            .collect()
+    }
+
     /// Every `ses:`, `sns:` and `cognito-idp:` action its policies name.
     fn actions(&self) -> BTreeSet<String> {
         self.statements
@@ -128,7 +142,10 @@ fn template_by_binary() -> BTreeMap<String, TemplateFunction> {
 }
 
 fn parse_function(block: &[&str]) -> TemplateFunction {
-    let mut function = TemplateFunction::default();
+    let mut function = TemplateFunction {
+        logical_id: block[0].trim().trim_end_matches(':').to_string(),
+        ..TemplateFunction::default()
+    };
     let mut event: Option<Event> = None;
     let mut list = None;
     for line in block {
@@ -375,7 +392,7 @@ const REGISTRATION_LIMIT: &str = "LIMIT_REGISTRATION_REQUESTS_PER_MINUTE";
 const ISSUERS: [&str; 2] = ["STAFF_ISSUER", "END_USER_ISSUER"];
 
 #[test]
-fn each_function_reads_the_sender_the_end_user_pool_its_client_and_the_limits_only_where_it_needs_them()
+fn each_function_reads_the_sender_its_configuration_set_the_end_user_pool_its_client_and_the_limits_only_where_it_needs_them()
  {
     let globals: String = TEMPLATE
         .lines()
@@ -396,6 +413,7 @@ fn each_function_reads_the_sender_the_end_user_pool_its_client_and_the_limits_on
     }
     let per_function = [
         "SES_FROM_ADDRESS",
+        "SES_CONFIGURATION_SET",
         "END_USER_POOL_ID",
         "END_USER_POOL_CLIENT_ID",
         REGISTRATION_LIMIT,
@@ -413,6 +431,7 @@ fn each_function_reads_the_sender_the_end_user_pool_its_client_and_the_limits_on
         let mut expected = BTreeSet::new();
         if reads.sender {
             expected.insert("SES_FROM_ADDRESS".to_string());
+            expected.insert("SES_CONFIGURATION_SET".to_string());
             expected.extend(MESSAGING_LIMITS.map(String::from));
         }
         if reads.user_pool {
@@ -433,6 +452,153 @@ fn each_function_reads_the_sender_the_end_user_pool_its_client_and_the_limits_on
             "{}: environment beyond Globals",
             function.name
         );
+    }
+}
+
+/// The lines of the resource `logical_id` (below its `  Name:` line).
+fn resource(logical_id: &str) -> Vec<&'static str> {
+    let lines = template_lines();
+    let heading = format!("  {logical_id}:");
+    let start = lines
+        .iter()
+        .position(|l| *l == heading)
+        .unwrap_or_else(|| panic!("template.yaml has no resource {logical_id}"));
+    section(&lines[start..], logical_id)
+}
+
+/// The configuration set of the invitation e-mails, as the functions' variables and grants
+/// name it.
+const CONFIGURATION_SET: &str = "!Ref MailEvents";
+
+#[test]
+fn the_messaging_functions_send_through_the_mail_events_configuration_set_and_may_use_it() {
+    let template = template_by_binary();
+    let configuration_set_arn = "!Sub arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:configuration-set/${MailEvents}";
+    for function in FUNCTIONS.iter().filter(|f| f.messaging) {
+        let template = &template[function.name];
+        let lines = resource(&template.logical_id);
+        assert_eq!(
+            value_of(&lines, "SES_CONFIGURATION_SET"),
+            CONFIGURATION_SET,
+            "{}: SES_CONFIGURATION_SET",
+            function.name
+        );
+        let send: Vec<&Statement> = template
+            .statements
+            .iter()
+            .filter(|s| s.actions.contains("ses:SendEmail"))
+            .collect();
+        assert!(
+            send.iter()
+                .any(|s| s.resources.iter().any(|r| r == configuration_set_arn)),
+            "{}: ses:SendEmail is not granted on the configuration set ({send:?}); SendEmail with a configuration set is refused without it",
+            function.name
+        );
+    }
+}
+
+#[test]
+fn the_deliveries_function_is_subscribed_to_the_topic_the_mail_events_reach_and_may_only_get_and_update_table_items()
+ {
+    let destination = resource("MailEventsDestination");
+    assert_eq!(
+        value_of(&destination, "ConfigurationSetName"),
+        CONFIGURATION_SET
+    );
+    let topic = value_of(&destination, "TopicARN");
+    assert_eq!(topic, "!Ref MailEventsTopic");
+
+    let template = template_by_binary();
+    let deliveries = &template["deliveries"];
+    assert_eq!(deliveries.logical_id, "DeliveriesFunction");
+    let lines = resource(&deliveries.logical_id);
+    let events = section(&lines, "Events");
+    assert_eq!(value_of(&events, "Type"), "SNS", "events: {events:#?}");
+    assert_eq!(value_of(&events, "Topic"), topic);
+    assert!(
+        deliveries.routes.is_empty(),
+        "deliveries is not behind the API: {:?}",
+        deliveries.routes
+    );
+
+    assert_eq!(
+        deliveries.actions_of("dynamodb:"),
+        BTreeSet::from([
+            "dynamodb:GetItem".to_string(),
+            "dynamodb:UpdateItem".to_string()
+        ])
+    );
+    for statement in deliveries
+        .statements
+        .iter()
+        .filter(|s| s.actions.iter().any(|a| a.starts_with("dynamodb:")))
+    {
+        assert_eq!(
+            statement.resources,
+            ["!GetAtt Table.Arn"],
+            "{:?} granted beyond the table (indexes, other tables)",
+            statement.actions
+        );
+    }
+    assert!(
+        !lines.iter().any(|l| l.trim() == "Condition:"),
+        "deliveries writes outside transactions only: no dynamodb:EnclosingOperation grants"
+    );
+    // Asynchronous invocations: retried, and kept when they fail for good.
+    assert_eq!(value_of(&lines, "MaximumRetryAttempts"), "2");
+    assert_eq!(value_of(&section(&lines, "DeadLetterQueue"), "Type"), "SQS");
+}
+
+/// A function's `Timeout` in seconds: its own, or that of `Globals`.
+fn timeout_of(lines: &[&str]) -> u64 {
+    let own = section(lines, "Properties")
+        .iter()
+        .find_map(|l| l.strip_prefix("      Timeout:"))
+        .map(str::to_string);
+    let value = own.unwrap_or_else(|| value_of(&section(&template_lines(), "Globals"), "Timeout"));
+    value.trim().parse().expect("Timeout in seconds")
+}
+
+#[test]
+fn every_function_has_an_errors_a_throttles_and_a_duration_alarm_at_80_percent_of_its_timeout() {
+    for function in template_functions() {
+        let prefix = function
+            .logical_id
+            .strip_suffix("Function")
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: a function's logical id ends in Function",
+                    function.logical_id
+                )
+            });
+        let dimension = format!(
+            "Dimensions: [{{Name: FunctionName, Value: !Ref {}}}]",
+            function.logical_id
+        );
+        for (metric, statistic) in [
+            ("Errors", "Statistic: Sum"),
+            ("Throttles", "Statistic: Sum"),
+            ("Duration", "ExtendedStatistic: p99"),
+        ] {
+            let alarm = resource(&format!("{prefix}{metric}Alarm"));
+            let has = |line: &str| alarm.iter().any(|l| l.trim() == line);
+            assert!(
+                has("Type: AWS::CloudWatch::Alarm")
+                    && has("Namespace: AWS/Lambda")
+                    && has(&format!("MetricName: {metric}"))
+                    && has(statistic)
+                    && has(&dimension)
+                    && has("AlarmActions: [!Ref AlarmTopic]"),
+                "{prefix}{metric}Alarm: {alarm:#?}"
+            );
+            let threshold: u64 = value_of(&alarm, "Threshold").parse().unwrap();
+            let expected = if metric == "Duration" {
+                timeout_of(&resource(&function.logical_id)) * 800
+            } else {
+                0
+            };
+            assert_eq!(threshold, expected, "{prefix}{metric}Alarm: Threshold");
+        }
     }
 }
 
