@@ -1,6 +1,9 @@
 //! The JSON shapes of the API contract, built from domain types.
 
-use crate::domain::{Access, BusinessTransaction, Customer, CustomerKind, Delivery, Specialist};
+use crate::domain::{
+    Access, BusinessTransaction, Customer, CustomerKind, DeletionCounts, DeletionRecord, Delivery,
+    Specialist,
+};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -269,5 +272,65 @@ pub struct Items<T> {
 #[serde(rename_all = "camelCase")]
 pub struct CustomerPage {
     pub items: Vec<CustomerSummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// What deleting a customer removes (the deletion preview, and the counts of a record).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletionCountsView {
+    pub accesses: u64,
+    pub active_accesses: u64,
+    pub administrators: u64,
+    pub additional_processors: u64,
+    pub transactions: u64,
+}
+
+impl DeletionCountsView {
+    pub fn new(c: &DeletionCounts) -> Self {
+        Self {
+            accesses: c.accesses,
+            active_accesses: c.active_accesses,
+            administrators: c.administrators,
+            additional_processors: c.additional_processors,
+            transactions: c.transactions,
+        }
+    }
+}
+
+/// Who did something: `kind` is `specialist` for staff.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ActorView {
+    pub kind: String,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletionView {
+    pub customer_id: String,
+    pub deleted_at: String,
+    pub actor: ActorView,
+    pub counts: DeletionCountsView,
+}
+
+impl DeletionView {
+    pub fn new(r: &DeletionRecord) -> Self {
+        Self {
+            customer_id: r.customer_id.to_string(),
+            deleted_at: ts(r.deleted_at),
+            actor: ActorView {
+                kind: "specialist".into(),
+                id: r.deleted_by.clone(),
+            },
+            counts: DeletionCountsView::new(&r.counts),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletionPage {
+    pub items: Vec<DeletionView>,
     pub next_cursor: Option<String>,
 }

@@ -2,7 +2,8 @@
 //! timeouts all reach the use cases as an unavailable store) or a sign-in call fails, for every
 //! k of every step of: create customer, create access, complete registration, remove
 //! authorisations, delete customer. After each fault the answer is a clear error, the state is
-//! consistent, and a retry succeeds.
+//! consistent, and a retry succeeds (a deletion then has exactly one deletion record, with the
+//! counts of its preview).
 
 use crate::both_stores;
 use crate::helpers::*;
@@ -209,6 +210,7 @@ async fn assert_consistent(app: &TestApp, context: &str) {
             );
         }
     }
+    assert_deletions_recorded_once(&items, context);
     // No sign-in without an identity that records it, except those of accesses on their way
     // out (the retry deletes them).
     let mut allowed: std::collections::BTreeSet<String> = items
@@ -225,6 +227,55 @@ async fn assert_consistent(app: &TestApp, context: &str) {
         app.identity.count() <= allowed.len(),
         "{context}: a sign-in without an identity that holds it"
     );
+}
+
+/// A deletion record is written with the customer's tombstone: a customer being deleted has
+/// exactly one, a customer that is not has none, and no customer has two.
+fn assert_deletions_recorded_once(items: &[Item], context: &str) {
+    let records_of = |customer: &str| {
+        items
+            .iter()
+            .filter(|r| r["pk"] == "DELETIONS" && r["customerId"] == customer)
+            .count()
+    };
+    for r in items.iter().filter(|r| r["pk"] == "DELETIONS") {
+        let customer = r["customerId"].as_str().unwrap_or_default();
+        assert_eq!(records_of(customer), 1, "{context}: records of {customer}");
+    }
+    for c in items.iter().filter(|c| c["sk"] == "#CUSTOMER") {
+        let customer = c["id"].as_str().unwrap_or_default();
+        let want = usize::from(c.get("deleting").is_some());
+        assert_eq!(
+            records_of(customer),
+            want,
+            "{context}: records of {customer}, deleting: {want}"
+        );
+    }
+}
+
+/// A deletion's outcome: exactly one record of the customer `w["id"]`, with the counts its
+/// preview (`w["preview"]`, read before the deletion) showed.
+async fn recorded_once(app: &TestApp, w: &Value, context: &str) {
+    let items = app.scan().await;
+    let records: Vec<&Item> = items
+        .iter()
+        .filter(|r| r["pk"] == "DELETIONS" && r["customerId"] == w["id"])
+        .collect();
+    assert_eq!(
+        records.len(),
+        1,
+        "{context}: records of the deleted customer"
+    );
+    for (count, want) in w["preview"].as_object().unwrap() {
+        assert_eq!(&records[0][count], want, "{context}: recorded {count}");
+    }
+}
+
+/// `w` with the deletion preview of its customer `w[id]`, as its administrator anna sees it.
+async fn with_preview(app: &TestApp, mut w: Value) -> Value {
+    let path = format!("/customers/{}/deletion-preview", w["id"].as_str().unwrap());
+    w["preview"] = app.get(&ANNA, &path).await.expect(200);
+    w
 }
 
 /// An access marked removing, or of a customer being deleted.
@@ -276,11 +327,25 @@ async fn sweep(
     step: impl AsyncFn(&TestApp, &Value) -> TestResponse,
     ok: u16,
 ) -> usize {
+    let done = async |_: &TestApp, _: &Value, _: &str| {};
+    sweep_checked(store, name, prepare, step, ok, done).await
+}
+
+/// [`sweep`], checking also the outcome with `done` whenever the step answered `ok`.
+async fn sweep_checked(
+    store: Store,
+    name: &str,
+    prepare: impl AsyncFn(&TestApp) -> Value,
+    step: impl AsyncFn(&TestApp, &Value) -> TestResponse,
+    ok: u16,
+    done: impl AsyncFn(&TestApp, &Value, &str),
+) -> usize {
     // How many store calls the step makes.
     let r = rig(store).await;
     let world = prepare(&r.app).await;
     r.table.arm(-1);
     step(&r.app, &world).await.expect(ok);
+    done(&r.app, &world, name).await;
     let calls = r.table.calls.load(Ordering::SeqCst) as i64;
     let mut faults = 0;
     for k in 0..calls {
@@ -303,7 +368,9 @@ async fn sweep(
             assert!(res.body["correlationId"].is_string(), "{context}");
         }
         assert_consistent(&r.app, &context).await;
-        if res.status == 503 {
+        if res.status == ok {
+            done(&r.app, &world, &context).await;
+        } else {
             r.table.arm(-1);
             let retry = step(&r.app, &world).await;
             assert_eq!(
@@ -311,7 +378,9 @@ async fn sweep(
                 "{context}: the retry answered {}",
                 retry.body
             );
-            assert_consistent(&r.app, &format!("{context}, after the retry")).await;
+            let context = format!("{context}, after the retry");
+            assert_consistent(&r.app, &context).await;
+            done(&r.app, &world, &context).await;
         }
     }
     faults
@@ -391,18 +460,20 @@ async fn sweep_identities(store: Store) -> usize {
         200,
     )
     .await;
-    total += sweep(
+    total += sweep_checked(
         store,
         "delete a customer whose end user keeps another",
-        async |app: &TestApp| world_with_two_customers(app, true).await,
+        async |app: &TestApp| {
+            let mut w = world_with_two_customers(app, true).await;
+            w["id"] = w["first"].clone();
+            with_preview(app, w).await
+        },
         async |app: &TestApp, w: &Value| {
-            app.delete(
-                &ANNA,
-                &format!("/customers/{}", w["first"].as_str().unwrap()),
-            )
-            .await
+            app.delete(&ANNA, &format!("/customers/{}", w["id"].as_str().unwrap()))
+                .await
         },
         204,
+        recorded_once,
     )
     .await;
     total
@@ -450,16 +521,21 @@ both_stores!(
     }, 200
 )
     .await;
-        // A repeated DELETE of a half-deleted customer finishes the job, so the retry is 204 too.
-        total += sweep(
+        // A repeated DELETE of a half-deleted customer finishes the job, so the retry is 204
+        // too; the deletion is recorded once, with the counts of its preview.
+        total += sweep_checked(
             store,
             "delete customer",
-            world_with_active_end_user,
+            async |app: &TestApp| {
+                let w = world_with_active_end_user(app).await;
+                with_preview(app, w).await
+            },
             async |app: &TestApp, w: &Value| {
                 app.delete(&ANNA, &format!("/customers/{}", w["id"].as_str().unwrap()))
                     .await
             },
             204,
+            recorded_once,
         )
         .await;
         assert!(total >= 15, "{total} faults injected");

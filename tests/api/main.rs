@@ -8,6 +8,7 @@ mod moto;
 mod authorisations;
 mod aws_adapters;
 mod customers;
+mod deletions;
 mod deliveries;
 mod events;
 mod faults;

@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 const ROUTES: &[&str] = &[
     "/customers",
     "/customers/{id}",
+    "/customers/{id}/deletion-preview",
+    "/deletions",
     "/customers/{id}/authorisations",
     "/customers/{id}/accesses",
     "/customers/{id}/accesses/{access}",

@@ -213,6 +213,12 @@ both_stores!(
         )
         .expect(200);
         count!(
+            "`GET /customers/{id}/deletion-preview`",
+            app.get(&ANNA, &format!("/customers/{id}/deletion-preview"))
+                .await
+        )
+        .expect(200);
+        count!(
             "`DELETE /customers/{id}/transactions/{transactionId}`",
             app.delete(&ANNA, &format!("/customers/{id}/transactions/{t}"))
                 .await
@@ -228,25 +234,32 @@ both_stores!(
             .await
             .expect(201);
         }
-        let identity_items = |items: &[shared::ports::Item]| {
+        // Items that the delete does not count as its own: the identities (left or ended in
+        // their own transactions) and the deletion record (written with the tombstone).
+        let not_owned = |items: &[shared::ports::Item]| {
             items
                 .iter()
                 .filter(|i| {
                     let pk = i["pk"].as_str().unwrap_or_default();
-                    pk.starts_with("IDENTITY#") || pk.starts_with("SIGNIN#")
+                    pk.starts_with("IDENTITY#") || pk.starts_with("SIGNIN#") || pk == "DELETIONS"
                 })
                 .count() as u64
         };
         let before = app.scan().await;
-        let items_before = before.len() as u64 - identity_items(&before);
+        let items_before = before.len() as u64 - not_owned(&before);
         let res = count!(
             "`DELETE /customers/{id}`",
             app.delete(&ANNA, &format!("/customers/{id}")).await
         );
         assert_eq!(res.status, 204);
         let after = app.scan().await;
-        let deleted = items_before - (after.len() as u64 - identity_items(&after));
+        let deleted = items_before - (after.len() as u64 - not_owned(&after));
         let delete_items = deleted - 1;
+        count!(
+            "`GET /deletions`",
+            app.get(&ROOT, "/deletions?limit=10").await
+        )
+        .expect(200);
 
         let mut wrong = Vec::new();
         for (label, cell) in &doc {

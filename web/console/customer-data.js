@@ -86,26 +86,33 @@ async function saveCustomer(view, save) {
   }
 }
 
-/** How many accesses and business transactions go with the customer (null: unknown). */
-async function countConsequences(id) {
-  const [a, tr] = await Promise.allSettled([
-    api(`/customers/${seg(id)}/authorisations`),
-    api(`/customers/${seg(id)}/transactions`),
-  ]);
-  return {
-    accesses: a.status === 'fulfilled' ? (a.value.data.accesses || []).length : null,
-    transactions: tr.status === 'fulfilled' ? (tr.value.data.items || []).length : null,
-  };
+/**
+ * What deleting the customer removes, from the server's deletion preview: {counts} (null when
+ * the preview could not be read: the dialog then names everything without numbers), or {err}
+ * for an answer that says the deletion cannot happen (403: not an administrator; 404: gone).
+ */
+async function deletionPreview(id) {
+  try {
+    const { data } = await api(`/customers/${seg(id)}/deletion-preview`);
+    return { counts: data };
+  } catch (err) {
+    if (err.status === 403 || err.status === 404 || err.status === 401) return { err };
+    return { counts: null };
+  }
 }
 
-function consequencesList(name, { accesses, transactions }) {
-  return h('ul', { class: 'consequences' },
-    tx('li', 'delete.itemCustomer', { name }),
-    accesses === null ? tx('li', 'delete.itemAccessesUnknown') : tx('li', 'delete.itemAccesses', { count: accesses }),
-    transactions === null
-      ? tx('li', 'delete.itemTransactionsUnknown')
-      : tx('li', 'delete.itemTransactions', { count: transactions }),
-    tx('li', 'delete.itemAssignments'));
+function consequencesList(name, counts) {
+  const list = h('ul', { class: 'consequences', id: 'delete-consequences' }, tx('li', 'delete.itemCustomer', { name }));
+  if (counts === null) {
+    list.append(tx('li', 'delete.itemsUnknown'));
+    return list;
+  }
+  list.append(
+    tx('li', 'delete.itemAccesses', { count: counts.accesses, active: counts.activeAccesses }),
+    tx('li', 'delete.itemAdministrators', { count: counts.administrators }),
+    tx('li', 'delete.itemProcessors', { count: counts.additionalProcessors }),
+    tx('li', 'delete.itemTransactions', { count: counts.transactions }));
+  return list;
 }
 
 function wireDelete(view, deleteButton) {
@@ -116,14 +123,19 @@ function wireDelete(view, deleteButton) {
     if (deleting) return;
     deleting = true;
     deleteButton.setAttribute('aria-busy', 'true');
-    const counts = await countConsequences(id);
+    clearMessage(msg);
+    const preview = await deletionPreview(id);
     deleteButton.removeAttribute('aria-busy');
     deleting = false;
+    if (preview.err) {
+      showError(msg, preview.err, { 403: 'customer.forbiddenDelete' });
+      return;
+    }
     const name = view.customer.displayName || view.customer.email;
     const ok = await confirmDialog({
       titleKey: 'delete.title', titleArgs: { name },
       messageKey: 'delete.message',
-      extra: h('div', {}, consequencesList(name, counts), tx('p', 'delete.irreversible', null, { class: 'strong' })),
+      extra: h('div', {}, consequencesList(name, preview.counts), tx('p', 'delete.irreversible', null, { class: 'strong' })),
       confirmKey: 'delete.confirm',
       danger: true,
     });

@@ -2,6 +2,7 @@
 
 mod country;
 mod customer;
+mod deletion;
 mod email;
 mod idempotency;
 mod password;
@@ -16,6 +17,7 @@ pub use customer::{
     CustomerInputError, CustomerKind, CustomerType, Language, NAME_MAX, Person, Salutation,
     fold_for_sorting,
 };
+pub use deletion::{DeletionCounts, DeletionRecord};
 pub use email::EmailAddress;
 pub use idempotency::IdempotencyKey;
 pub use password::Password;

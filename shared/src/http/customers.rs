@@ -1,4 +1,5 @@
-//! The `customers` function's routes: the overview, create, read, edit and delete.
+//! The `customers` function's routes: the overview, create, read, edit and delete, the
+//! deletion preview and the deletion records.
 
 use super::AppState;
 use super::extract::{Body, JsonBody, PathParams, QueryParams, parse_json};
@@ -6,6 +7,7 @@ use crate::auth::Caller;
 use crate::domain::{CustomerInput, IdempotencyKey};
 use crate::error::Result;
 use crate::usecases::customers::{self, ListQuery};
+use crate::usecases::deletions::{self, DeletionsQuery};
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -16,6 +18,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/customers", get(list).post(create))
         .route("/customers/{id}", get(read).put(update).delete(delete))
+        .route("/customers/{id}/deletion-preview", get(deletion_preview))
+        .route("/deletions", get(list_deletions))
 }
 
 async fn list(
@@ -66,4 +70,20 @@ async fn delete(
 ) -> Result<impl IntoResponse> {
     customers::delete(&app, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn deletion_preview(
+    State(app): State<AppState>,
+    caller: Caller,
+    PathParams(id): PathParams<String>,
+) -> Result<impl IntoResponse> {
+    Ok(Json(deletions::preview(&app, &caller, &id).await?))
+}
+
+async fn list_deletions(
+    State(app): State<AppState>,
+    caller: Caller,
+    QueryParams(query): QueryParams<DeletionsQuery>,
+) -> Result<impl IntoResponse> {
+    Ok(Json(deletions::list(&app, &caller, &query).await?))
 }

@@ -2,10 +2,12 @@
 //! domain types, and the conversions between the two.
 
 mod condition;
+mod deletions;
 mod items;
 mod writes;
 
 pub use condition::OnCondition;
+pub use deletions::*;
 pub use items::*;
 pub use writes::*;
 

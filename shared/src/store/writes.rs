@@ -74,11 +74,12 @@ pub fn update_customer(updated: &Customer, expected_version: u64) -> Write {
     update(customer_key(&updated.id), data, &remove, &[], cond)
 }
 
-/// Hides the customer from every read and the overview while its items are deleted.
+/// Hides the customer from every read and the overview while its items are deleted. Set once:
+/// a second deletion started in parallel fails here and only helps to finish the first.
 pub fn tombstone_customer(id: &CustomerId, deleted_by: &str) -> Write {
     let marks = set(&[("deleting", json!(true)), ("deletedBy", json!(deleted_by))]);
     let index_keys = ["gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"];
-    update(customer_key(id), marks, &index_keys, &[], Cond::Exists)
+    update(customer_key(id), marks, &index_keys, &[], not_deleting())
 }
 
 /// `n` more administrators, while the customer is not being deleted.

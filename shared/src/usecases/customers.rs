@@ -11,12 +11,11 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::ports::{Index, Item, Key, Query, SortKey, StoreError, Write};
 use crate::store::{self, GrantItem, IdempotencyItem, OnCondition, Partition, from_item, to_item};
-use crate::usecases::{invitations, limits};
+use crate::usecases::{deletions, invitations, limits, paging};
 use crate::views::{AccessView, CustomerPage, CustomerSummary, CustomerView};
 use sha2::{Digest, Sha256};
 
 pub const DEFAULT_LIMIT: usize = 25;
-pub const MAX_LIMIT: usize = 100;
 const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
 
 /// The overview's query string, as sent.
@@ -45,16 +44,7 @@ impl ListQuery {
     /// Every failing parameter at once.
     fn parse(&self) -> Result<Overview<'_>> {
         let mut c = Collector::default();
-        let limit = match given(&self.limit) {
-            None => Some(DEFAULT_LIMIT),
-            Some(raw) => c.check(
-                "limit",
-                raw.parse::<usize>()
-                    .ok()
-                    .filter(|n| (1..=MAX_LIMIT).contains(n))
-                    .ok_or_else(|| format!("must be a whole number from 1 to {MAX_LIMIT}")),
-            ),
-        };
+        let limit = paging::limit(&mut c, self.limit.as_deref(), DEFAULT_LIMIT);
         let kind = given(&self.kind).map(|raw| c.check("type", CustomerType::parse(raw)));
         let q = self.q.as_deref().map(str::trim).unwrap_or_default();
         if q.chars().count() > 100 {
@@ -65,7 +55,7 @@ impl ListQuery {
             prefix: fold_for_sorting(q),
             kind: kind.flatten(),
             limit: limit.unwrap_or(DEFAULT_LIMIT),
-            cursor: self.cursor.as_deref().filter(|c| !c.is_empty()),
+            cursor: self.cursor.as_deref(),
         })
     }
 }
@@ -83,17 +73,7 @@ pub async fn list(app: &App, caller: &Caller, query: &ListQuery) -> Result<Custo
         ),
     };
     let scope = format!("{}|{}|{}", index.name(), pk, o.prefix);
-    let start_after = match o.cursor {
-        None => None,
-        Some(c) => Some(
-            crate::cursor::decode(&app.settings.cursor_key, &scope, c).ok_or_else(|| {
-                Error::BadRequest {
-                    detail: "The cursor is not valid for this query.".into(),
-                    errors: vec![FieldError::new("cursor", "is not valid")],
-                }
-            })?,
-        ),
-    };
+    let start_after = paging::start_after(app, &scope, o.cursor)?;
     let sk = if o.prefix.is_empty() {
         SortKey::All
     } else {
@@ -117,10 +97,9 @@ pub async fn list(app: &App, caller: &Caller, query: &ListQuery) -> Result<Custo
     }
     let next_cursor = if customers.len() > o.limit {
         customers.truncate(o.limit);
-        customers.last().map(|(_, item)| {
-            let key = store::page_key(item, index);
-            crate::cursor::encode(&app.settings.cursor_key, &scope, &key)
-        })
+        customers
+            .last()
+            .map(|(_, item)| paging::cursor_after(app, &scope, &store::page_key(item, index)))
     } else {
         None
     };
@@ -401,8 +380,8 @@ fn stale() -> Error {
 }
 
 /// Deletes the customer and everything it owns. The customer disappears from every read at
-/// once (a tombstone), then its items go in batches of 25, the customer item last, so that
-/// a repeated DELETE finishes an interrupted one.
+/// once (a tombstone, set together with the deletion record), then its items go in batches
+/// of 25, the customer item last, so that a repeated DELETE finishes an interrupted one.
 pub async fn delete(app: &App, caller: &Caller, id: &str) -> Result<()> {
     let staff = require_staff(caller)?;
     let id = customer_id(id)?;
@@ -425,9 +404,12 @@ pub async fn delete(app: &App, caller: &Caller, id: &str) -> Result<()> {
         });
     }
     if !partition.deleting {
-        // Already gone meanwhile: the cascade below finds nothing left to do.
+        // Tombstone and deletion record together. Their condition fails only where the
+        // customer went or a parallel deletion started (and recorded itself) since the read:
+        // then the cascade below helps to finish that one.
+        let start = deletions::start(app, &id, staff.id, &partition);
         app.table
-            .write(store::tombstone_customer(&id, staff.id))
+            .transact(start, None)
             .await
             .unless_condition_failed()?;
     }

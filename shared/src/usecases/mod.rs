@@ -4,11 +4,13 @@
 pub mod accesses;
 pub mod authorisations;
 pub mod customers;
+pub mod deletions;
 pub mod deliveries;
 pub mod identities;
 pub mod invitations;
 pub mod limits;
 pub mod me;
+pub mod paging;
 pub mod registration;
 pub mod specialists;
 pub mod transactions;

@@ -1,0 +1,44 @@
+//! Paged lists: the rule of the `limit` parameter, and cursors that are signed and bound to
+//! the one query they continue (`crate::cursor`), so that a forged or foreign one is 400.
+
+use crate::app::App;
+use crate::domain::{Collector, FieldError};
+use crate::error::{Error, Result};
+use crate::ports::Item;
+
+/// The largest page any list serves.
+pub const MAX_LIMIT: usize = 100;
+
+/// `limit` as sent (surrounding blanks ignored, blank means `default`): a whole number from 1
+/// to [`MAX_LIMIT`], or a field error in `c`.
+pub fn limit(c: &mut Collector, raw: Option<&str>, default: usize) -> Option<usize> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Some(default),
+        Some(raw) => c.check(
+            "limit",
+            raw.parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_LIMIT).contains(n))
+                .ok_or_else(|| format!("must be a whole number from 1 to {MAX_LIMIT}")),
+        ),
+    }
+}
+
+/// Where the page that `cursor` asks for starts: `None` for the first page (no or an empty
+/// cursor), 400 for a cursor that was not issued for `scope`.
+pub fn start_after(app: &App, scope: &str, cursor: Option<&str>) -> Result<Option<Item>> {
+    match cursor.filter(|c| !c.is_empty()) {
+        None => Ok(None),
+        Some(c) => crate::cursor::decode(&app.settings.cursor_key, scope, c)
+            .map(Some)
+            .ok_or_else(|| Error::BadRequest {
+                detail: "The cursor is not valid for this query.".into(),
+                errors: vec![FieldError::new("cursor", "is not valid")],
+            }),
+    }
+}
+
+/// The cursor of the page after the one that ends with the item whose key is `last_key`.
+pub fn cursor_after(app: &App, scope: &str, last_key: &Item) -> String {
+    crate::cursor::encode(&app.settings.cursor_key, scope, last_key)
+}
