@@ -142,6 +142,7 @@ fn invited_access(id: &CustomerId, token: &RegistrationToken, now: OffsetDateTim
         identity: None,
         invitation: Some(token.hash()),
         invitations: vec![token.hash()],
+        mail_messages: vec![EVENT_MESSAGE_ID.into()],
         sends: vec![now.unix_timestamp()],
         delivery: Some(Delivery {
             email: DeliveryState::Sent,
@@ -163,6 +164,7 @@ fn active_access(invited: &Access, now: OffsetDateTime) -> Access {
         identity: Some("enduser-erika".into()),
         invitation: None,
         invitations: Vec::new(),
+        mail_messages: Vec::new(),
         delivery: None,
         ..invited.clone()
     }

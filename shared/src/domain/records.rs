@@ -94,6 +94,9 @@ pub struct Access {
     pub invitation: Option<TokenHash>,
     /// Every invitation ever issued for this access, so that deleting the access removes them.
     pub invitations: Vec<TokenHash>,
+    /// The mail service's ids of every invitation e-mail sent for this access, so that
+    /// deleting the access removes their `MAIL#` pointers too.
+    pub mail_messages: Vec<String>,
     /// Unix times of the invitations sent in the last 24 hours (rate limit).
     pub sends: Vec<i64>,
     pub delivery: Option<Delivery>,

@@ -298,6 +298,8 @@ pub struct AccessItem {
     pub invitations: Vec<String>,
     #[serde(default)]
     pub sends: Vec<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mail_messages: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -333,6 +335,7 @@ impl AccessItem {
                 .map(|h| h.as_str().to_owned())
                 .collect(),
             sends: a.sends.clone(),
+            mail_messages: a.mail_messages.clone(),
             delivery_email: a.delivery.as_ref().map(|d| d.email.as_str().to_owned()),
             delivery_sms: a
                 .delivery
@@ -373,6 +376,7 @@ impl AccessItem {
                 .map(TokenHash::from_stored)
                 .collect(),
             sends: self.sends,
+            mail_messages: self.mail_messages,
             delivery: match (&self.delivery_email, &self.delivery_at) {
                 (Some(e), Some(at)) => Some(Delivery {
                     email: DeliveryState::parse(e).map_err(|e| bad(&e))?,

@@ -157,6 +157,12 @@ pub fn record_delivery(access: &Access, delivery: &Delivery, expected_version: u
     match &delivery.message_id {
         Some(id) => {
             marks.insert("deliveryMessageId".into(), json!(id));
+            // Every e-mail's id, so that deleting the access finds every `MAIL#` pointer.
+            let mut all = access.mail_messages.clone();
+            if !all.contains(id) {
+                all.push(id.clone());
+            }
+            marks.insert("mailMessages".into(), json!(all));
         }
         None => remove.push("deliveryMessageId"),
     }

@@ -101,6 +101,7 @@ fn parse_new(
         identity: None,
         invitation: None,
         invitations: Vec::new(),
+        mail_messages: Vec::new(),
         sends: Vec::new(),
         delivery: None,
         version: 1,

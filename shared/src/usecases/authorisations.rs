@@ -544,8 +544,9 @@ async fn end_sign_ins(
     identities::delete_sign_ins(app, departures).await
 }
 
-/// Earlier (used or replaced) invitations of removed accesses: nothing points to them any
-/// more, so they go now rather than when their TTL runs out.
+/// Earlier (used or replaced) invitations of removed accesses and the pointers from their
+/// e-mails' message ids: nothing points to them any more, so they go now rather than when
+/// their TTL runs out.
 async fn delete_stale_invitations(app: &App, removed: &[Access]) {
     let mut stale: Vec<_> = removed
         .iter()
@@ -556,6 +557,9 @@ async fn delete_stale_invitations(app: &App, removed: &[Access]) {
         })
         .map(store::invitation_key)
         .collect();
+    for a in removed {
+        stale.extend(a.mail_messages.iter().map(|m| store::mail_message_key(m)));
+    }
     stale.sort();
     stale.dedup();
     if let Err(e) = app.table.batch_delete(&stale).await {

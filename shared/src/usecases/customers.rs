@@ -192,6 +192,7 @@ fn new_customer(data: CustomerData, now: time::OffsetDateTime) -> (Customer, Acc
         identity: None,
         invitation: None,
         invitations: Vec::new(),
+        mail_messages: Vec::new(),
         sends: Vec::new(),
         delivery: None,
         version: 1,
@@ -442,6 +443,7 @@ async fn delete_owned(app: &App, id: &CustomerId, p: &Partition) -> Result<()> {
         .collect();
     for a in &p.accesses {
         keys.extend(a.invitations.iter().map(store::invitation_key));
+        keys.extend(a.mail_messages.iter().map(|m| store::mail_message_key(m)));
     }
     keys.extend(p.idempotency.clone());
     app.table.batch_delete(&keys).await?;

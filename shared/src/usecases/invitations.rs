@@ -169,6 +169,11 @@ pub async fn send_and_record(
         // Later reports about this e-mail find the access through its message id.
         writes.push(store::mail_message(id, access, now));
     }
+    if let Some(id) = &delivery.message_id
+        && !access.mail_messages.contains(id)
+    {
+        access.mail_messages.push(id.clone());
+    }
     access.delivery = Some(delivery);
     writes.extend(extra(access));
     let result = if writes.len() == 1 {
