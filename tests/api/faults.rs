@@ -468,15 +468,18 @@ async fn sweep_identities(store: Store) -> usize {
             w["id"] = w["first"].clone();
             with_preview(app, w).await
         },
-        async |app: &TestApp, w: &Value| {
-            app.delete(&ANNA, &format!("/customers/{}", w["id"].as_str().unwrap()))
-                .await
-        },
+        delete_customer,
         204,
         recorded_once,
     )
     .await;
     total
+}
+
+/// The step of both deletion sweeps: `DELETE` the customer `id` names.
+async fn delete_customer(app: &TestApp, w: &Value) -> TestResponse {
+    app.delete(&ANNA, &format!("/customers/{}", w["id"].as_str().unwrap()))
+        .await
 }
 
 both_stores!(
@@ -530,10 +533,7 @@ both_stores!(
                 let w = world_with_active_end_user(app).await;
                 with_preview(app, w).await
             },
-            async |app: &TestApp, w: &Value| {
-                app.delete(&ANNA, &format!("/customers/{}", w["id"].as_str().unwrap()))
-                    .await
-            },
+            delete_customer,
             204,
             recorded_once,
         )

@@ -297,11 +297,7 @@ pub async fn add_processors(
     let id = customer_id(customer)?;
     let (specialists, transactions) = processor_ids(&input)?;
     // The whole partition: the grants for the answer and the transactions to check.
-    let items = app
-        .table
-        .query_all(&Query::partition(store::customer_pk(&id), SortKey::All))
-        .await?;
-    let mut p = Partition::from_items(&items)?;
+    let mut p = super::whole_partition(app, &id).await?;
     if p.customer.is_none() {
         return Err(Error::NotFound);
     }

@@ -386,11 +386,7 @@ fn stale() -> Error {
 pub async fn delete(app: &App, caller: &Caller, id: &str) -> Result<()> {
     let staff = require_staff(caller)?;
     let id = customer_id(id)?;
-    let items = app
-        .table
-        .query_all(&Query::partition(store::customer_pk(&id), SortKey::All))
-        .await?;
-    let partition = Partition::from_items(&items)?;
+    let partition = super::whole_partition(app, &id).await?;
     let exists = partition.customer.is_some() || partition.deleting;
     if !exists {
         return Err(Error::NotFound);

@@ -21,11 +21,7 @@ const SCOPE: &str = "deletions";
 pub async fn preview(app: &App, caller: &Caller, id: &str) -> Result<DeletionCountsView> {
     let staff = require_staff(caller)?;
     let id = customer_id(id)?;
-    let items = app
-        .table
-        .query_all(&Query::partition(store::customer_pk(&id), SortKey::All))
-        .await?;
-    let partition = Partition::from_items(&items)?;
+    let partition = super::whole_partition(app, &id).await?;
     if partition.customer.is_none() {
         return Err(Error::NotFound);
     }

@@ -52,6 +52,14 @@ pub fn plausible_id(raw: &str) -> Result<&str> {
     }
 }
 
+/// Everything in a customer's partition (one Query per MB), parsed; a customer being
+/// deleted shows as `deleting` without its customer.
+pub async fn whole_partition(app: &App, id: &CustomerId) -> Result<store::Partition> {
+    let query = crate::ports::Query::partition(store::customer_pk(id), crate::ports::SortKey::All);
+    let items = app.table.query_all(&query).await?;
+    Ok(store::Partition::from_items(&items)?)
+}
+
 /// Finds the item with this key among the results of a batch read.
 pub fn find<'a>(items: &'a [Item], key: &crate::ports::Key) -> Option<&'a Item> {
     items

@@ -7,18 +7,14 @@ use crate::auth::Caller;
 use crate::domain::{BusinessTransaction, Text};
 use crate::error::{Error, Result};
 use crate::ports::{Query, SortKey, Write};
-use crate::store::{self, OnCondition, Partition, TransactionItem, from_item, to_item};
+use crate::store::{self, OnCondition, TransactionItem, from_item, to_item};
 use crate::views::{Items, TransactionView};
 use serde::Deserialize;
 
 pub async fn list(app: &App, caller: &Caller, customer: &str) -> Result<Items<TransactionView>> {
     let staff = require_staff(caller)?;
     let id = customer_id(customer)?;
-    let items = app
-        .table
-        .query_all(&Query::partition(store::customer_pk(&id), SortKey::All))
-        .await?;
-    let p = Partition::from_items(&items)?;
+    let p = super::whole_partition(app, &id).await?;
     if p.customer.is_none() {
         return Err(Error::NotFound);
     }
