@@ -219,6 +219,15 @@ pub trait Table: Send + Sync {
     /// Deletes any number of items, 25 per request, retrying unprocessed ones with backoff.
     async fn batch_delete(&self, keys: &[Key]) -> Result<(), StoreError>;
 
+    /// Reads any number of items, 100 keys per `BatchGetItem` (DynamoDB's limit).
+    async fn batch_get_all(&self, keys: &[Key]) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(100) {
+            items.extend(self.batch_get(chunk).await?);
+        }
+        Ok(items)
+    }
+
     /// Reads every page of a query.
     async fn query_all(&self, query: &Query) -> Result<Vec<Item>, StoreError> {
         let mut q = query.clone();

@@ -159,37 +159,16 @@ with_limits!(
             .await;
         let token = app.token_for("a@example.com");
         for _ in 0..3 {
-            let res = app
-                .post(
-                    &Who::Anonymous,
-                    "/registrations/inspect",
-                    json!({"token": token}),
-                )
-                .await;
+            let res = app.inspect(&token).await;
             res.expect(200);
         }
-        let res = app
-            .post(
-                &Who::Anonymous,
-                "/registrations/inspect",
-                json!({"token": token}),
-            )
-            .await;
+        let res = app.inspect(&token).await;
         assert_limited(&res);
         let body = json!({"token": token, "password": "ein-sicheres-Passwort"});
-        assert_limited(
-            &app.post(&Who::Anonymous, "/registrations/complete", body)
-                .await,
-        );
+        assert_limited(&app.complete(body).await);
         // The next minute admits the address again.
         app.clock.advance(std::time::Duration::from_secs(60));
-        let res = app
-            .post(
-                &Who::Anonymous,
-                "/registrations/inspect",
-                json!({"token": token}),
-            )
-            .await;
+        let res = app.inspect(&token).await;
         res.expect(200);
     }
 );

@@ -34,15 +34,8 @@ async fn read_view_range(app: &App, id: &crate::domain::CustomerId) -> Result<Pa
 
 /// Reads directory entries (one round trip for up to 100).
 pub async fn specialists_by_id(app: &App, ids: &[String]) -> Result<BTreeMap<String, Specialist>> {
-    let mut out = BTreeMap::new();
-    for chunk in ids.chunks(100) {
-        let keys: Vec<_> = chunk.iter().map(|id| store::specialist_key(id)).collect();
-        for item in app.table.batch_get(&keys).await? {
-            let s = from_item::<SpecialistItem>(&item)?.into_domain()?;
-            out.insert(s.id.clone(), s);
-        }
-    }
-    Ok(out)
+    let (names, _) = names_and_identities(app, ids, &[]).await?;
+    Ok(names)
 }
 
 /// Directory entries of `ids` and the identity items of `leaving` accesses
@@ -55,14 +48,12 @@ async fn names_and_identities(
     let mut keys: Vec<_> = ids.iter().map(|id| store::specialist_key(id)).collect();
     keys.extend(identities::keys_for(leaving));
     let (mut names, mut identity_items) = (BTreeMap::new(), Vec::new());
-    for chunk in keys.chunks(100) {
-        for item in app.table.batch_get(chunk).await? {
-            if item.get("pk").and_then(|v| v.as_str()) == Some(store::SPECIALISTS_PK) {
-                let s = from_item::<SpecialistItem>(&item)?.into_domain()?;
-                names.insert(s.id.clone(), s);
-            } else {
-                identity_items.push(item);
-            }
+    for item in app.table.batch_get_all(&keys).await? {
+        if item.get("pk").and_then(|v| v.as_str()) == Some(store::SPECIALISTS_PK) {
+            let s = from_item::<SpecialistItem>(&item)?.into_domain()?;
+            names.insert(s.id.clone(), s);
+        } else {
+            identity_items.push(item);
         }
     }
     Ok((names, identity_items))

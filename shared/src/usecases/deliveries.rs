@@ -108,32 +108,19 @@ pub async fn last_message_to(
     app: &App,
     email: &crate::domain::EmailAddress,
 ) -> Result<Option<String>> {
-    use crate::ports::{Query, SortKey};
-    let normalized = email.normalized();
-    let members = app
-        .table
-        .query_all(&Query::partition(
-            store::identity_pk(&normalized),
-            SortKey::BeginsWith(store::MEMBERSHIP_PREFIX.into()),
-        ))
-        .await?;
-    let mut keys = Vec::new();
-    for m in &members {
-        let m = from_item::<store::MembershipItem>(m)?;
-        if let Ok(cid) = crate::domain::CustomerId::parse(&m.customer_id) {
-            keys.push(store::access_key(&cid, &m.access_id));
-        }
-    }
+    let keys: Vec<_> = super::identities::memberships(app, &email.normalized())
+        .await?
+        .iter()
+        .map(|(cid, access)| store::access_key(cid, access))
+        .collect();
     let mut newest: Option<(time::OffsetDateTime, String)> = None;
-    for chunk in keys.chunks(100) {
-        for item in app.table.batch_get(chunk).await? {
-            let access = from_item::<store::AccessItem>(&item)?.into_domain()?;
-            if let Some(d) = access.delivery
-                && let Some(id) = d.message_id
-                && newest.as_ref().is_none_or(|(at, _)| d.at > *at)
-            {
-                newest = Some((d.at, id));
-            }
+    for item in app.table.batch_get_all(&keys).await? {
+        let access = from_item::<store::AccessItem>(&item)?.into_domain()?;
+        if let Some(d) = access.delivery
+            && let Some(id) = d.message_id
+            && newest.as_ref().is_none_or(|(at, _)| d.at > *at)
+        {
+            newest = Some((d.at, id));
         }
     }
     Ok(newest.map(|(_, id)| id))

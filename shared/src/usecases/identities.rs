@@ -3,12 +3,12 @@
 //! the identity's last access (docs/data-model.md, "Identities").
 
 use crate::app::App;
-use crate::domain::{Access, EmailAddress};
+use crate::domain::{Access, CustomerId, EmailAddress};
 use crate::error::{Error, Result};
-use crate::ports::{Item, Key, Write};
+use crate::ports::{Item, Key, Query, SortKey, Write};
 use crate::store::{self, IdentityItem, MembershipItem, from_item};
 
-/// Most keys one `BatchGetItem` reads, and most writes one transaction holds.
+/// Most writes one transaction holds.
 const BATCH: usize = 100;
 
 /// What is known of an identity: the accesses it holds and its sign-in, if it registered.
@@ -53,14 +53,29 @@ pub fn keys_for(accesses: &[Access]) -> Vec<Key> {
         .collect()
 }
 
-/// Reads [`keys_for`] in batches of 100 keys.
+/// Reads [`keys_for`].
 pub async fn read_for(app: &App, accesses: &[Access]) -> Result<Vec<Item>> {
-    let keys = keys_for(accesses);
-    let mut items = Vec::with_capacity(keys.len());
-    for chunk in keys.chunks(BATCH) {
-        items.extend(app.table.batch_get(chunk).await?);
+    Ok(app.table.batch_get_all(&keys_for(accesses)).await?)
+}
+
+/// The customer and access of each membership of the identity of `normalized_email` (one
+/// Query of its partition), in key order.
+pub async fn memberships(app: &App, normalized_email: &str) -> Result<Vec<(CustomerId, String)>> {
+    let members = app
+        .table
+        .query_all(&Query::partition(
+            store::identity_pk(normalized_email),
+            SortKey::BeginsWith(store::MEMBERSHIP_PREFIX.into()),
+        ))
+        .await?;
+    let mut found = Vec::with_capacity(members.len());
+    for m in &members {
+        let m = from_item::<MembershipItem>(m)?;
+        if let Ok(cid) = CustomerId::parse(&m.customer_id) {
+            found.push((cid, m.access_id));
+        }
     }
-    Ok(items)
+    Ok(found)
 }
 
 /// How a set of accesses leaves their identities.

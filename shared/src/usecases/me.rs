@@ -6,7 +6,7 @@ use crate::auth::Caller;
 use crate::domain::{Access, AccessStatus, Customer, CustomerId};
 use crate::error::{Error, Result};
 use crate::ports::{Query, SortKey};
-use crate::store::{self, AccessItem, MembershipItem, SignInItem, from_item};
+use crate::store::{self, AccessItem, SignInItem, from_item};
 use crate::views::{AccessView, CustomerSummary, Items, TransactionView};
 use serde::{Deserialize, Serialize};
 
@@ -49,26 +49,12 @@ async fn identity_email(app: &App, caller: &Caller) -> Result<String> {
 
 /// Every active access of the signed-in identity with its customer, by display name.
 async fn active_accesses(app: &App, email: &str) -> Result<Vec<(Access, Customer)>> {
-    let members = app
-        .table
-        .query_all(&Query::partition(
-            store::identity_pk(email),
-            SortKey::BeginsWith(store::MEMBERSHIP_PREFIX.into()),
-        ))
-        .await?;
-    let mut keys = Vec::with_capacity(members.len() * 2);
-    for m in &members {
-        let m = from_item::<MembershipItem>(m)?;
-        let Ok(cid) = CustomerId::parse(&m.customer_id) else {
-            continue;
-        };
-        keys.push(store::customer_key(&cid));
-        keys.push(store::access_key(&cid, &m.access_id));
-    }
-    let mut items = Vec::with_capacity(keys.len());
-    for pair in keys.chunks(100) {
-        items.extend(app.table.batch_get(pair).await?);
-    }
+    let keys: Vec<_> = super::identities::memberships(app, email)
+        .await?
+        .iter()
+        .flat_map(|(cid, access)| [store::customer_key(cid), store::access_key(cid, access)])
+        .collect();
+    let items = app.table.batch_get_all(&keys).await?;
     let mut found = Vec::new();
     for pair in keys.chunks(2) {
         let customer = super::find(&items, &pair[0])

@@ -231,15 +231,10 @@ pub async fn complete(app: &App, input: CompleteInput) -> Result<Completed> {
         }
         None => register_new(app, &token, &inv, code, password).await?,
     };
-    let stored = record(app, &inv, &subject, (created, recorded)).await;
-    if stored.is_err() {
+    if let Err(e) = record(app, &inv, &subject, (created, recorded)).await {
         // Give the link back so that the end user can try again.
-        let release = store::release_claim(&inv.token_hash);
-        if let Err(release_error) = app.table.write(release).await {
-            tracing::warn!(error = ?release_error, "claim not released; it times out");
-        }
+        return Err(release_after(app, &inv, e).await);
     }
-    stored?;
     tracing::info!(access_id = %inv.access_id, existing_sign_in = !created, "registration completed");
     Ok(Completed {
         status: AccessStatus::Active.as_str().into(),
