@@ -2,12 +2,12 @@
 
 use crate::domain::{
     Access, BusinessTransaction, Customer, CustomerKind, DeletionCounts, DeletionRecord, Delivery,
-    Specialist,
+    Event, Specialist,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-fn ts(t: OffsetDateTime) -> String {
+pub fn ts(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }
@@ -164,7 +164,7 @@ pub struct AccessView {
     pub delivery: Option<DeliveryView>,
 }
 
-fn delivery_view(d: &Delivery) -> DeliveryView {
+pub fn delivery_view(d: &Delivery) -> DeliveryView {
     DeliveryView {
         email: d.email.as_str().into(),
         sms: d.sms.map(|s| s.as_str().into()),
@@ -332,5 +332,57 @@ impl DeletionView {
 #[serde(rename_all = "camelCase")]
 pub struct DeletionPage {
     pub items: Vec<DeletionView>,
+    pub next_cursor: Option<String>,
+}
+
+/// What an event is about: `id` is the customer's, access's, specialist's or business
+/// transaction's id.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SubjectView {
+    pub kind: String,
+    pub id: String,
+}
+
+/// One entry of a customer's history: ids and names, never a value.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct EventView {
+    pub id: String,
+    pub at: String,
+    pub actor: ActorView,
+    pub action: String,
+    pub subject: SubjectView,
+    pub fields: Vec<String>,
+    /// The business transactions of an additional-processor event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_ids: Option<Vec<String>>,
+}
+
+impl EventView {
+    pub fn new(e: &Event) -> Self {
+        let kind = e.action.subject_kind();
+        Self {
+            id: e.id.clone(),
+            at: ts(e.at),
+            actor: ActorView {
+                kind: e.actor.kind.as_str().into(),
+                id: e.actor.id.clone(),
+            },
+            action: e.action.as_str().into(),
+            subject: SubjectView {
+                kind: kind.as_str().into(),
+                id: e.subject.clone(),
+            },
+            fields: e.fields.clone(),
+            transaction_ids: (kind == crate::domain::SubjectKind::Processor)
+                .then(|| e.transaction_ids.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryPage {
+    pub items: Vec<EventView>,
     pub next_cursor: Option<String>,
 }

@@ -13,6 +13,7 @@ mod deliveries;
 mod events;
 mod faults;
 mod grants;
+mod history;
 mod identity;
 mod input_rules;
 mod limits;

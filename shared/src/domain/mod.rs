@@ -4,6 +4,7 @@ mod country;
 mod customer;
 mod deletion;
 mod email;
+mod history;
 mod idempotency;
 mod password;
 mod phone;
@@ -19,6 +20,7 @@ pub use customer::{
 };
 pub use deletion::{DeletionCounts, DeletionRecord};
 pub use email::EmailAddress;
+pub use history::{Action, Actor, ActorKind, Event, SubjectKind};
 pub use idempotency::IdempotencyKey;
 pub use password::Password;
 pub use phone::MobileNumber;

@@ -1,5 +1,5 @@
 //! The `customers` function's routes: the overview, create, read, edit and delete, the
-//! deletion preview and the deletion records.
+//! history and export of a customer, the deletion preview and the deletion records.
 
 use super::AppState;
 use super::extract::{Body, JsonBody, PathParams, QueryParams, parse_json};
@@ -8,6 +8,8 @@ use crate::domain::{CustomerInput, IdempotencyKey};
 use crate::error::Result;
 use crate::usecases::customers::{self, ListQuery};
 use crate::usecases::deletions::{self, DeletionsQuery};
+use crate::usecases::export;
+use crate::usecases::history::{self, HistoryQuery};
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -18,6 +20,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/customers", get(list).post(create))
         .route("/customers/{id}", get(read).put(update).delete(delete))
+        .route("/customers/{id}/history", get(read_history))
+        .route("/customers/{id}/export", get(export_customer))
         .route("/customers/{id}/deletion-preview", get(deletion_preview))
         .route("/deletions", get(list_deletions))
 }
@@ -70,6 +74,23 @@ async fn delete(
 ) -> Result<impl IntoResponse> {
     customers::delete(&app, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn read_history(
+    State(app): State<AppState>,
+    caller: Caller,
+    PathParams(id): PathParams<String>,
+    QueryParams(query): QueryParams<HistoryQuery>,
+) -> Result<impl IntoResponse> {
+    Ok(Json(history::list(&app, &caller, &id, &query).await?))
+}
+
+async fn export_customer(
+    State(app): State<AppState>,
+    caller: Caller,
+    PathParams(id): PathParams<String>,
+) -> Result<impl IntoResponse> {
+    Ok(Json(export::export(&app, &caller, &id).await?))
 }
 
 async fn deletion_preview(

@@ -3,11 +3,15 @@
 
 mod condition;
 mod deletions;
+mod export;
+mod history;
 mod items;
 mod writes;
 
 pub use condition::OnCondition;
 pub use deletions::*;
+pub use export::*;
+pub use history::*;
 pub use items::*;
 pub use writes::*;
 

@@ -5,13 +5,13 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::config::Limits;
 use crate::domain::{
-    Access, AccessStatus, Collector, CustomerId, EmailAddress, Language, MobileNumber, NAME_MAX,
-    Text, given, required,
+    Access, AccessStatus, Action, Collector, CustomerId, EmailAddress, Language, MobileNumber,
+    NAME_MAX, Text, given, required,
 };
 use crate::error::{Error, Result};
 use crate::ports::StoreError;
 use crate::store::{self, AccessItem, OnCondition, from_item};
-use crate::usecases::{invitations, limits};
+use crate::usecases::{history, invitations, limits};
 use crate::views::AccessView;
 use serde::{Deserialize, Deserializer};
 
@@ -125,6 +125,8 @@ pub async fn create(
     // Position 2: the membership, which fails when the address holds an access here already.
     writes.extend(store::join_identity(&access));
     writes.push(issued.put());
+    let event = (Action::AccessCreated, access.id.as_str());
+    writes.push(history::record(app, &cid, &staff.actor(), event.0, event.1));
     let counted = limits::append(
         &mut writes,
         limits::for_invitation(app, staff.id, &access, now),
@@ -246,9 +248,15 @@ pub async fn patch(
 ) -> Result<AccessView> {
     let current = load(app, caller, customer, access_id).await?;
     let mut next = apply(&current, &patch, &app.settings.limits)?;
+    let fields = history::changed_fields(&AccessView::new(&current), &AccessView::new(&next), &[]);
     let email_changed = next.email.normalized() != current.email.normalized();
     next.version = current.version + 1;
-    let mut writes = vec![store::replace_access(&next, current.version)];
+    let actor = require_staff(caller)?.actor();
+    let event = (Action::AccessUpdated, current.id.as_str());
+    let mut writes = vec![
+        store::replace_access(&next, current.version),
+        history::record_update(app, &current.customer_id, &actor, event, &fields),
+    ];
     let mut new_marker_at = None;
     if email_changed {
         writes.extend(move_identity(app, &current).await?);
@@ -324,10 +332,20 @@ pub async fn resend(
     let mut next = current.clone();
     next.version = current.version + 1;
     let issued = invitations::issue(app, &mut next, now);
-    let mut writes = vec![store::replace_access(&next, current.version)];
+    let sender = require_staff(caller)?;
+    let mut writes = vec![
+        store::replace_access(&next, current.version),
+        history::record(
+            app,
+            &current.customer_id,
+            &sender.actor(),
+            Action::AccessInvited,
+            &current.id,
+        ),
+    ];
     writes.extend(invitations::revoke(app, &current));
     writes.push(issued.put());
-    let sender = require_staff(caller)?.id;
+    let sender = sender.id;
     let counted = limits::append(&mut writes, limits::for_invitation(app, sender, &next, now));
     app.table
         .transact(writes, None)

@@ -4,10 +4,11 @@
 use super::{Staff, customer_id, identities, parse_ids, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
-use crate::domain::{Access, CustomerId, FieldError, ProcessorGrant, Specialist};
+use crate::domain::{Access, Action, Actor, CustomerId, FieldError, ProcessorGrant, Specialist};
 use crate::error::{Error, Result};
 use crate::ports::{Query, SortKey, Write};
 use crate::store::{self, GrantItem, OnCondition, Partition, SpecialistItem, from_item, to_item};
+use crate::usecases::history;
 use crate::views::{AccessView, AuthorisationsView, ProcessorView, SpecialistView, TransactionRef};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -182,12 +183,18 @@ pub async fn add_administrators(
     if new.is_empty() {
         return Ok(build(&p, &names));
     }
-    let now = app.now();
+    let (now, actor) = (app.now(), staff.actor());
     let mut writes: Vec<Write> = new
         .iter()
-        .map(|s| Write::put_new(to_item(&GrantItem::admin(&id, s, now))))
+        .flat_map(|s| {
+            [
+                Write::put_new(to_item(&GrantItem::admin(&id, s, now))),
+                history::record(app, &id, &actor, Action::AdministratorAdded, s),
+            ]
+        })
         .collect();
     writes.push(store::administrators_added(&id, new.len()));
+    too_large(&writes, "specialistIds", "add fewer at once")?;
     app.table.transact(writes, None).await.on_condition(|_| {
         Error::Conflict(
             "The authorisations were changed at the same time. Reload and try again.".into(),
@@ -249,33 +256,55 @@ fn transaction_titles(
     titles
 }
 
-/// Every specialist gets every transaction; `p` shows the grants afterwards.
+/// Every specialist gets every transaction it does not hold yet, with one event per
+/// specialist that gains any; `p` shows the grants afterwards. Only the customer check when
+/// nothing is new.
 fn grant_writes(
-    id: &crate::domain::CustomerId,
+    app: &App,
+    (id, actor): (&CustomerId, &Actor),
     p: &mut Partition,
     (specialists, transactions): (&[String], &[String]),
     titles: &BTreeMap<String, crate::domain::Text>,
-    now: time::OffsetDateTime,
 ) -> Vec<Write> {
+    let now = app.now();
     let mut writes = vec![store::customer_alive(id)];
     for s in specialists {
+        let mut gained = Vec::new();
         for t in transactions {
             let grant = ProcessorGrant {
                 specialist_id: s.clone(),
                 transaction_id: t.clone(),
                 transaction_title: titles[t].clone(),
             };
-            writes.push(Write::put(to_item(&GrantItem::processor(id, &grant, now))));
-            if !p
-                .processors
+            if p.processors
                 .iter()
                 .any(|g| g.specialist_id == *s && g.transaction_id == *t)
             {
-                p.processors.push(grant);
+                continue;
             }
+            writes.push(Write::put_new(to_item(&GrantItem::processor(
+                id, &grant, now,
+            ))));
+            p.processors.push(grant);
+            gained.push(t.clone());
+        }
+        if !gained.is_empty() {
+            let event = (Action::ProcessorAdded, s.as_str());
+            writes.push(history::record_processor(app, id, actor, event, gained));
         }
     }
     writes
+}
+
+/// 422 on `field` when a change needs more writes than one transaction takes.
+fn too_large(writes: &[Write], field: &str, advice: &str) -> Result<()> {
+    if writes.len() > MAX_WRITES {
+        return Err(Error::field(
+            field,
+            format!("the selection is too large for one change; {advice}"),
+        ));
+    }
+    Ok(())
 }
 
 pub async fn add_processors(
@@ -305,7 +334,11 @@ pub async fn add_processors(
         return Err(Error::Validation(errors));
     }
     let pairs = (&specialists[..], &transactions[..]);
-    let writes = grant_writes(&id, &mut p, pairs, &titles, app.now());
+    let writes = grant_writes(app, (&id, &staff.actor()), &mut p, pairs, &titles);
+    if writes.len() == 1 {
+        return Ok(build(&p, &names));
+    }
+    too_large(&writes, "transactionIds", "add fewer at once")?;
     app.table
         .transact(writes, None)
         .await
@@ -471,38 +504,50 @@ fn last_administrator() -> Error {
     )
 }
 
-/// The one transaction that removes the selection, or nothing. Accesses whose identity keeps
-/// a sign-in or never had one leave it here too; those that end a sign-in left it before.
+/// The one transaction that removes the selection with one event per removed subject, or
+/// nothing. Accesses whose identity keeps a sign-in or never had one leave it here too; those
+/// that end a sign-in left it before.
 fn removal_writes(
-    id: &CustomerId,
+    app: &App,
+    (id, actor): (&CustomerId, &Actor),
     sel: &Selection,
-    r: &Resolved,
-    departures: &identities::Departures,
+    (r, departures): (&Resolved, &identities::Departures),
 ) -> Result<Vec<Write>> {
+    let record = |action, subject: &str| history::record(app, id, actor, action, subject);
     let mut writes = departures.leaving_writes();
     for a in &r.accesses {
         writes.push(Write::delete(store::access_key(id, &a.id)));
+        writes.push(record(Action::AccessRemoved, &a.id));
         if let Some(current) = &a.invitation {
             writes.push(Write::delete(store::invitation_key(current)));
         }
     }
     for s in &sel.admin_ids {
         writes.push(Write::delete(store::admin_key(id, s)));
+        writes.push(record(Action::AdministratorRemoved, s));
     }
+    let mut lost: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for g in &r.grants {
         writes.push(Write::delete(store::processor_key(
             id,
             &g.specialist_id,
             &g.transaction_id,
         )));
+        let ids = lost.entry(g.specialist_id.as_str()).or_default();
+        ids.push(g.transaction_id.clone());
     }
-    writes.push(store::administrators_removed(id, sel.admin_ids.len()));
-    if writes.len() > MAX_WRITES {
-        return Err(Error::field(
-            "accessIds",
-            "the selection is too large for one change; remove fewer at once",
+    for (specialist, transactions) in lost {
+        let event = (Action::ProcessorRemoved, specialist);
+        writes.push(history::record_processor(
+            app,
+            id,
+            actor,
+            event,
+            transactions,
         ));
     }
+    writes.push(store::administrators_removed(id, sel.admin_ids.len()));
+    too_large(&writes, "accessIds", "remove fewer at once")?;
     Ok(writes)
 }
 
@@ -576,7 +621,8 @@ pub async fn remove(
     let named = named_specialists(&after);
     let (names, read) = names_and_identities(app, &named, &resolved.accesses).await?;
     let departures = identities::plan(&read, &resolved.accesses)?;
-    let writes = removal_writes(&id, &sel, &resolved, &departures)?;
+    let actor = staff.actor();
+    let writes = removal_writes(app, (&id, &actor), &sel, (&resolved, &departures))?;
     // The first writes of the transaction are the identities' (`removal_writes`).
     let leaving = departures.leaving_writes().len();
     end_sign_ins(app, &id, &departures).await?;

@@ -5,13 +5,13 @@ use super::{Staff, customer_for_change, customer_id, identities, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{
-    Access, AccessStatus, Collector, Customer, CustomerData, CustomerId, CustomerInput,
+    Access, AccessStatus, Action, Collector, Customer, CustomerData, CustomerId, CustomerInput,
     CustomerInputError, CustomerType, FieldError, IdempotencyKey, fold_for_sorting,
 };
 use crate::error::{Error, Result};
 use crate::ports::{Index, Item, Key, Query, SortKey, StoreError, Write};
 use crate::store::{self, GrantItem, IdempotencyItem, OnCondition, Partition, from_item, to_item};
-use crate::usecases::{deletions, invitations, limits, paging};
+use crate::usecases::{deletions, history, invitations, limits, paging};
 use crate::views::{AccessView, CustomerPage, CustomerSummary, CustomerView};
 use sha2::{Digest, Sha256};
 
@@ -245,6 +245,15 @@ async fn store_new(
             ttl,
         ));
     }
+    let actor = staff.actor();
+    writes.extend(
+        [
+            (Action::CustomerCreated, customer.id.as_str()),
+            (Action::AccessCreated, &access.id),
+            (Action::AdministratorAdded, staff.id),
+        ]
+        .map(|(action, subject)| history::record(app, &customer.id, &actor, action, subject)),
+    );
     let counters = limits::for_invitation(app, staff.id, access, now);
     let counted = limits::append(&mut writes, counters);
     match (app.table.transact(writes, None).await, idempotency) {
@@ -367,8 +376,19 @@ pub async fn update(
         created_at: current.created_at,
         updated_at: app.now(),
     };
+    let fields = history::changed_fields(
+        &CustomerView::new(&current),
+        &CustomerView::new(&updated),
+        &["version", "updatedAt", "displayName"],
+    );
+    // A save without a change still counts (new version): its event names no field.
+    let event = (Action::CustomerUpdated, id.as_str());
+    let writes = vec![
+        store::update_customer(&updated, expected_version),
+        history::record_update(app, &id, &staff.actor(), event, &fields),
+    ];
     app.table
-        .write(store::update_customer(&updated, expected_version))
+        .transact(writes, None)
         .await
         .on_condition(|_| stale())?;
     Ok(CustomerView::new(&updated))
@@ -386,7 +406,7 @@ fn stale() -> Error {
 pub async fn delete(app: &App, caller: &Caller, id: &str) -> Result<()> {
     let staff = require_staff(caller)?;
     let id = customer_id(id)?;
-    let partition = super::whole_partition(app, &id).await?;
+    let partition = super::partition_with_history(app, &id).await?;
     let exists = partition.customer.is_some() || partition.deleting;
     if !exists {
         return Err(Error::NotFound);

@@ -6,7 +6,7 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Collector, CustomerId, DeletionRecord};
 use crate::error::{Error, Result};
-use crate::ports::{Key, Query, SortKey, Write};
+use crate::ports::{Query, SortKey, Write};
 use crate::store::{self, Partition};
 use crate::views::{DeletionCountsView, DeletionPage, DeletionView};
 
@@ -80,18 +80,7 @@ pub async fn list(app: &App, caller: &Caller, query: &DeletionsQuery) -> Result<
         })
         .await?;
     let mut items = page.items;
-    let next_cursor = if items.len() > limit {
-        items.truncate(limit);
-        items.last().and_then(Key::of).map(|k| {
-            let key = [("pk", k.pk), ("sk", k.sk)]
-                .into_iter()
-                .map(|(a, v)| (a.to_owned(), v.into()))
-                .collect();
-            paging::cursor_after(app, SCOPE, &key)
-        })
-    } else {
-        None
-    };
+    let next_cursor = paging::cut(app, SCOPE, &mut items, limit);
     let items = items
         .iter()
         .map(|item| Ok(DeletionView::new(&store::deletion_from_item(item)?)))

@@ -4,9 +4,10 @@
 //! current invitation that e-mail was, matched by the message id stored at sending.
 
 use crate::app::App;
-use crate::domain::DeliveryState;
+use crate::domain::{Action, Actor, DeliveryState};
 use crate::error::Result;
 use crate::store::{self, MailMessageItem, OnCondition, from_item};
+use crate::usecases::history;
 use serde::Deserialize;
 
 /// One report about one e-mail.
@@ -69,7 +70,8 @@ pub fn parse_ses_event(json: &str) -> Option<MailReport> {
 }
 
 /// Records a report on the access whose current invitation the e-mail was: one GetItem (the
-/// message id's pointer) and one conditional UpdateItem.
+/// message id's pointer) and one TransactWriteItems (the access's state under its conditions,
+/// the history event, a check that the customer is not being deleted).
 pub async fn record(app: &App, report: &MailReport) -> Result<Outcome> {
     if report.message_id.is_empty() || report.message_id.len() > 200 {
         return Ok(Outcome::Ignored);
@@ -92,7 +94,18 @@ pub async fn record(app: &App, report: &MailReport) -> Result<Outcome> {
         report.state,
         app.now(),
     );
-    let recorded = app.table.write(write).await.unless_condition_failed()?;
+    // The event goes with the report; neither lands on a customer being deleted.
+    let event = (Action::AccessDelivery, pointer.access_id.as_str());
+    let writes = vec![
+        write,
+        history::record_update(app, &customer, &Actor::delivery(), event, &["email"]),
+        store::customer_alive(&customer),
+    ];
+    let recorded = app
+        .table
+        .transact(writes, None)
+        .await
+        .unless_condition_failed()?;
     let outcome = match recorded {
         Some(()) => Outcome::Recorded,
         None => Outcome::Ignored,

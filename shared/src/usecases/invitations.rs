@@ -3,13 +3,14 @@
 
 use crate::app::App;
 use crate::domain::{
-    Access, Delivery, DeliveryState, Invitation, InvitationStatus, RegistrationCode,
+    Access, Action, Actor, Delivery, DeliveryState, Invitation, InvitationStatus, RegistrationCode,
     RegistrationToken, code_hash, new_salt,
 };
 use crate::error::Error;
 use crate::messages::InvitationText;
 use crate::ports::Write;
 use crate::store;
+use crate::usecases::history;
 use time::OffsetDateTime;
 
 /// The start of the 24 hours the limit counts, as a Unix timestamp.
@@ -164,7 +165,22 @@ pub async fn send_and_record(
 ) {
     let now = app.now();
     let delivery = send(app, access, issued, now).await;
-    let mut writes = vec![store::record_delivery(access, &delivery, access.version)];
+    let channels: &[&str] = if delivery.sms.is_some() {
+        &["email", "sms"]
+    } else {
+        &["email"]
+    };
+    let event = (Action::AccessDelivery, access.id.as_str());
+    let mut writes = vec![
+        store::record_delivery(access, &delivery, access.version),
+        history::record_update(
+            app,
+            &access.customer_id,
+            &Actor::delivery(),
+            event,
+            channels,
+        ),
+    ];
     if let Some(id) = &delivery.message_id {
         // Later reports about this e-mail find the access through its message id.
         writes.push(store::mail_message(id, access, now));
@@ -176,12 +192,7 @@ pub async fn send_and_record(
     }
     access.delivery = Some(delivery);
     writes.extend(extra(access));
-    let result = if writes.len() == 1 {
-        app.table.write(writes.remove(0)).await
-    } else {
-        app.table.transact(writes, None).await
-    };
-    if let Err(e) = result {
+    if let Err(e) = app.table.transact(writes, None).await {
         // The access changed or went away meanwhile; the invitation itself is stored.
         tracing::info!(access_id = %access.id, error = ?e, "delivery state not recorded");
     }

@@ -6,6 +6,8 @@ pub mod authorisations;
 pub mod customers;
 pub mod deletions;
 pub mod deliveries;
+pub mod export;
+pub mod history;
 pub mod identities;
 pub mod invitations;
 pub mod limits;
@@ -17,9 +19,9 @@ pub mod transactions;
 
 use crate::app::App;
 use crate::auth::Caller;
-use crate::domain::{Customer, CustomerId};
+use crate::domain::{Actor, Customer, CustomerId};
 use crate::error::{Error, Result};
-use crate::ports::Item;
+use crate::ports::{Item, SortKey};
 use crate::store;
 
 /// A specialist or platform admin acting on customers.
@@ -52,12 +54,29 @@ pub fn plausible_id(raw: &str) -> Result<&str> {
     }
 }
 
-/// Everything in a customer's partition (one Query per MB), parsed; a customer being
-/// deleted shows as `deleting` without its customer.
+/// A customer's current state: its partition up to its history (one Query per MB), parsed;
+/// a customer being deleted shows as `deleting` without its customer.
 pub async fn whole_partition(app: &App, id: &CustomerId) -> Result<store::Partition> {
-    let query = crate::ports::Query::partition(store::customer_pk(id), crate::ports::SortKey::All);
+    partition(app, id, SortKey::AtMost(store::STATE_END.into())).await
+}
+
+/// Everything in a customer's partition, its history included (one Query per MB): what a
+/// deletion removes and an export shows.
+pub async fn partition_with_history(app: &App, id: &CustomerId) -> Result<store::Partition> {
+    partition(app, id, SortKey::All).await
+}
+
+async fn partition(app: &App, id: &CustomerId, sk: SortKey) -> Result<store::Partition> {
+    let query = crate::ports::Query::partition(store::customer_pk(id), sk);
     let items = app.table.query_all(&query).await?;
     Ok(store::Partition::from_items(&items)?)
+}
+
+/// The actor of a change made by a specialist or platform admin.
+impl Staff<'_> {
+    pub fn actor(&self) -> Actor {
+        Actor::specialist(self.id)
+    }
 }
 
 /// Finds the item with this key among the results of a batch read.

@@ -42,3 +42,18 @@ pub fn start_after(app: &App, scope: &str, cursor: Option<&str>) -> Result<Optio
 pub fn cursor_after(app: &App, scope: &str, last_key: &Item) -> String {
     crate::cursor::encode(&app.settings.cursor_key, scope, last_key)
 }
+
+/// Cuts a page read with one item more than `limit` down to `limit`, and gives the cursor of
+/// the next page when that extra item existed (keyed by the table's `pk` and `sk`).
+pub fn cut(app: &App, scope: &str, items: &mut Vec<Item>, limit: usize) -> Option<String> {
+    if items.len() <= limit {
+        return None;
+    }
+    items.truncate(limit);
+    let k = items.last().and_then(crate::ports::Key::of)?;
+    let key = [("pk", k.pk), ("sk", k.sk)]
+        .into_iter()
+        .map(|(a, v)| (a.to_owned(), v.into()))
+        .collect();
+    Some(cursor_after(app, scope, &key))
+}

@@ -3,12 +3,13 @@
 
 use crate::app::App;
 use crate::domain::{
-    AccessStatus, Invitation, InvitationStatus, MAX_CODE_ATTEMPTS, Password, RegistrationCode,
-    RegistrationToken, codes_match,
+    AccessStatus, Action, Actor, Invitation, InvitationStatus, MAX_CODE_ATTEMPTS, Password,
+    RegistrationCode, RegistrationToken, codes_match,
 };
 use crate::error::{Error, Result};
 use crate::ports::IdentityError;
 use crate::store::{self, IdentityItem, InvitationItem, OnCondition, from_item};
+use crate::usecases::history;
 use serde::{Deserialize, Serialize};
 
 /// A claim older than this is taken to belong to a completion that died half-way.
@@ -359,6 +360,13 @@ async fn record(
         store::use_invitation(&inv.token_hash),
         store::activate_access(inv, subject, app.now()),
         store::customer_alive(&inv.customer_id),
+        history::record(
+            app,
+            &inv.customer_id,
+            &Actor::end_user(subject),
+            Action::AccessActivated,
+            &inv.access_id,
+        ),
     ];
     if recorded {
         writes.push(store::sign_in_unchanged(&email, subject));

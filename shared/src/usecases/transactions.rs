@@ -1,15 +1,19 @@
 //! Business transactions of a customer, visible to its administrators and platform admins in
 //! full, to additional processors as far as assigned, and to its end users.
 
-use super::{customer_id, find, plausible_id, require_staff};
+use super::{customer_id, find, identities, plausible_id, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
-use crate::domain::{BusinessTransaction, Text};
+use crate::domain::{Action, BusinessTransaction, Text};
 use crate::error::{Error, Result};
 use crate::ports::{Query, SortKey, Write};
 use crate::store::{self, OnCondition, TransactionItem, from_item, to_item};
+use crate::usecases::history;
 use crate::views::{Items, TransactionView};
 use serde::Deserialize;
+
+/// The most writes one DynamoDB transaction takes.
+const MAX_WRITES: usize = 100;
 
 pub async fn list(app: &App, caller: &Caller, customer: &str) -> Result<Items<TransactionView>> {
     let staff = require_staff(caller)?;
@@ -59,6 +63,7 @@ pub async fn create(
     let writes = vec![
         store::customer_alive(&id),
         Write::put_new(to_item(&TransactionItem::from_domain(&t))),
+        history::record(app, &id, &staff.actor(), Action::TransactionCreated, &t.id),
     ];
     app.table
         .transact(writes, None)
@@ -124,28 +129,38 @@ pub async fn delete(app: &App, caller: &Caller, customer: &str, transaction: &st
         ))
         .await?;
     let suffix = format!("#{}", t.id);
-    let mut writes = vec![Write::delete(store::transaction_key(&t.customer_id, &t.id))];
-    writes.extend(
-        grants
-            .iter()
-            .map(store::sk_of)
-            .filter(|sk| sk.ends_with(&suffix))
-            .map(|sk| {
-                Write::delete(crate::ports::Key::new(
-                    store::customer_pk(&t.customer_id),
-                    sk,
-                ))
-            }),
-    );
-    // More grants than one transaction holds: the rest go in batches afterwards.
-    let rest = if writes.len() > 100 {
-        writes.split_off(100)
-    } else {
-        Vec::new()
-    };
-    app.table.transact(writes, None).await?;
-    let rest: Vec<_> = rest.iter().filter_map(Write::key).collect();
-    app.table.batch_delete(&rest).await?;
+    let processors: Vec<&str> = grants
+        .iter()
+        .map(store::sk_of)
+        .filter(|sk| sk.ends_with(&suffix))
+        .filter_map(|sk| sk.strip_prefix(store::PROC_PREFIX)?.strip_suffix(&suffix))
+        .collect();
+    let actor = require_staff(caller)?.actor();
+    let record =
+        |action, subject: &str| history::record(app, &t.customer_id, &actor, action, subject);
+    let mut first = vec![
+        Write::delete(store::transaction_key(&t.customer_id, &t.id)),
+        record(Action::TransactionDeleted, &t.id),
+    ];
+    // Each assigned specialist loses the grant, with its event; more than one transaction
+    // holds go in further transactions afterwards, a grant always with its event.
+    let mut pairs = processors.iter().map(|s| {
+        vec![
+            Write::delete(store::processor_key(&t.customer_id, s, &t.id)),
+            history::record_processor(
+                app,
+                &t.customer_id,
+                &actor,
+                (Action::ProcessorRemoved, s),
+                vec![t.id.clone()],
+            ),
+        ]
+    });
+    for pair in pairs.by_ref().take((MAX_WRITES - first.len()) / 2) {
+        first.extend(pair);
+    }
+    app.table.transact(first, None).await?;
+    identities::commit_groups(app, pairs.collect()).await?;
     tracing::info!(transaction_id = %t.id, "business transaction deleted");
     Ok(())
 }
