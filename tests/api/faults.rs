@@ -211,6 +211,11 @@ async fn assert_consistent(app: &TestApp, context: &str) {
         }
     }
     assert_deletions_recorded_once(&items, context);
+    for customer in items.iter().filter(|i| i["sk"] == "#CUSTOMER") {
+        if customer.get("deleting").is_none() {
+            assert_history_matches(&items, &s(&customer["pk"]), context);
+        }
+    }
     // No sign-in without an identity that records it, except those of accesses on their way
     // out (the retry deletes them).
     let mut allowed: std::collections::BTreeSet<String> = items
@@ -227,6 +232,121 @@ async fn assert_consistent(app: &TestApp, context: &str) {
         app.identity.count() <= allowed.len(),
         "{context}: a sign-in without an identity that holds it"
     );
+}
+
+/// The customer's state is what its history says, and the reverse: every change and its
+/// event were written together. Per subject, the newest event of each kind decides whether
+/// it exists (an access, an administrator, a transaction, a processor's grant of a
+/// transaction), and an active access has its activation recorded.
+fn assert_history_matches(items: &[Item], pk: &str, context: &str) {
+    let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let mut part: Vec<&Item> = items.iter().filter(|i| i["pk"] == pk).collect();
+    part.sort_by_key(|i| s(&i["sk"]));
+    let events: Vec<&Item> = part
+        .iter()
+        .copied()
+        .filter(|i| s(&i["sk"]).starts_with("~EV#"))
+        .collect();
+    let exists = |sk: String| part.iter().any(|i| s(&i["sk"]) == sk);
+    // The newest event about `subject` among `actions` (events are newest first).
+    let newest = |actions: [&str; 2], subject: &str, tx: Option<&str>| {
+        events
+            .iter()
+            .find(|e| {
+                actions.contains(&s(&e["action"]).as_str())
+                    && e["subjectId"] == subject
+                    && tx.is_none_or(|t| {
+                        e["transactionIds"]
+                            .as_array()
+                            .is_some_and(|l| l.contains(&json!(t)))
+                    })
+            })
+            .map(|e| s(&e["action"]))
+    };
+    let mut subjects = std::collections::BTreeSet::new();
+    for e in &events {
+        let subject = s(&e["subjectId"]);
+        match s(&e["action"]).split('.').next().unwrap_or_default() {
+            "access" => subjects.insert(("access", subject, None)),
+            "administrator" => subjects.insert(("administrator", subject, None)),
+            "transaction" => subjects.insert(("transaction", subject, None)),
+            "additional-processor" => {
+                for t in e["transactionIds"].as_array().into_iter().flatten() {
+                    subjects.insert(("additional-processor", subject.clone(), Some(s(t))));
+                }
+                true
+            }
+            _ => false,
+        };
+    }
+    for i in &part {
+        let sk = s(&i["sk"]);
+        let subject = sk.rsplit('#').next().unwrap_or_default().to_owned();
+        if sk.starts_with("ACCESS#") {
+            subjects.insert(("access", subject, None));
+        } else if sk.starts_with("GRANT#ADMIN#") {
+            subjects.insert(("administrator", subject, None));
+        } else if sk.starts_with("TX#") {
+            subjects.insert(("transaction", subject, None));
+        } else if let Some(grant) = sk.strip_prefix("GRANT#PROC#") {
+            let (who, tx) = grant.split_once('#').unwrap_or_default();
+            subjects.insert(("additional-processor", who.to_owned(), Some(tx.to_owned())));
+        }
+    }
+    for (kind, subject, tx) in subjects {
+        let (stored, recorded) = match kind {
+            "access" => (
+                exists(format!("ACCESS#{subject}")),
+                newest(["access.created", "access.removed"], &subject, None),
+            ),
+            "administrator" => (
+                exists(format!("GRANT#ADMIN#{subject}")),
+                newest(
+                    ["administrator.added", "administrator.removed"],
+                    &subject,
+                    None,
+                ),
+            ),
+            "transaction" => (
+                exists(format!("TX#{subject}")),
+                newest(
+                    ["transaction.created", "transaction.deleted"],
+                    &subject,
+                    None,
+                ),
+            ),
+            _ => {
+                let tx = tx.clone().unwrap_or_default();
+                (
+                    exists(format!("GRANT#PROC#{subject}#{tx}")),
+                    newest(
+                        ["additional-processor.added", "additional-processor.removed"],
+                        &subject,
+                        Some(&tx),
+                    ),
+                )
+            }
+        };
+        let says_exists = recorded
+            .as_deref()
+            .is_some_and(|a| a.ends_with("created") || a.ends_with("added"));
+        assert_eq!(
+            stored, says_exists,
+            "{context}: {kind} {subject} {tx:?} of {pk}: stored {stored}, history says {recorded:?}"
+        );
+    }
+    for access in part
+        .iter()
+        .filter(|i| s(&i["sk"]).starts_with("ACCESS#") && i["status"] == "active")
+    {
+        let id = s(&access["id"]);
+        assert!(
+            events
+                .iter()
+                .any(|e| e["action"] == "access.activated" && e["subjectId"] == id.as_str()),
+            "{context}: active access {id} of {pk} without its activation event"
+        );
+    }
 }
 
 /// A deletion record is written with the customer's tombstone: a customer being deleted has

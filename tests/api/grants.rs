@@ -498,7 +498,7 @@ fn the_messaging_functions_send_through_the_mail_events_configuration_set_and_ma
 }
 
 #[test]
-fn the_deliveries_function_is_subscribed_to_the_topic_the_mail_events_reach_and_may_only_get_and_update_table_items()
+fn the_deliveries_function_is_subscribed_to_the_topic_the_mail_events_reach_and_may_only_read_an_item_and_write_in_transactions()
  {
     let destination = resource("MailEventsDestination");
     assert_eq!(
@@ -523,10 +523,10 @@ fn the_deliveries_function_is_subscribed_to_the_topic_the_mail_events_reach_and_
 
     assert_eq!(
         deliveries.actions_of("dynamodb:"),
-        BTreeSet::from([
-            "dynamodb:GetItem".to_string(),
-            "dynamodb:UpdateItem".to_string()
-        ])
+        BTreeSet::from(
+            ["GetItem", "UpdateItem", "PutItem", "ConditionCheckItem"]
+                .map(|a| format!("dynamodb:{a}"))
+        )
     );
     for statement in deliveries
         .statements
@@ -540,9 +540,17 @@ fn the_deliveries_function_is_subscribed_to_the_topic_the_mail_events_reach_and_
             statement.actions
         );
     }
+    // Writes only inside a TransactWriteItems: the statement of the writes is the one with
+    // the condition.
+    let conditions = lines.iter().filter(|l| l.trim() == "Condition:").count();
+    assert_eq!(
+        conditions, 1,
+        "one conditional statement: the transaction's writes"
+    );
     assert!(
-        !lines.iter().any(|l| l.trim() == "Condition:"),
-        "deliveries writes outside transactions only: no dynamodb:EnclosingOperation grants"
+        lines
+            .iter()
+            .any(|l| l.trim() == "dynamodb:EnclosingOperation: TransactWriteItems")
     );
     // Asynchronous invocations: retried, and kept when they fail for good.
     assert_eq!(value_of(&lines, "MaximumRetryAttempts"), "2");

@@ -11,6 +11,7 @@ mod customers;
 mod deletions;
 mod deliveries;
 mod events;
+mod export;
 mod faults;
 mod grants;
 mod history;

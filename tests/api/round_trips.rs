@@ -213,6 +213,17 @@ both_stores!(
         )
         .expect(200);
         count!(
+            "`GET /customers/{id}/history`",
+            app.get(&ANNA, &format!("/customers/{id}/history?limit=5"))
+                .await
+        )
+        .expect(200);
+        count!(
+            "`GET /customers/{id}/export`",
+            app.get(&ANNA, &format!("/customers/{id}/export")).await
+        )
+        .expect(200);
+        count!(
             "`GET /customers/{id}/deletion-preview`",
             app.get(&ANNA, &format!("/customers/{id}/deletion-preview"))
                 .await

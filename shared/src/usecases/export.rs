@@ -75,7 +75,7 @@ fn assemble(
             .filter(|i| i.get("accessId") == access_id.as_ref())
             .map(|i| Value::Object(store::exported(i)))
             .collect();
-        access.insert("invitations".into(), Value::Array(own));
+        access.insert("issuedInvitations".into(), Value::Array(own));
     }
     let history = items
         .iter()
