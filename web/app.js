@@ -49,7 +49,7 @@ async function start() {
   route();
 }
 
-/** #/customers, #/customers/new, #/customers/{id}[/data|/authorisations|/transactions] */
+/** #/customers, #/customers/new, #/customers/{id}[/data|/authorisations|/transactions|/history] */
 function parseRoute() {
   const hash = window.location.hash.replace(/^#/, '') || '/customers';
   const parts = hash.split('?')[0].split('/').filter(Boolean).map(decodeURIComponent);
@@ -58,7 +58,7 @@ function parseRoute() {
   if (parts[1] === 'new') return { name: 'create' };
   const id = parts[1];
   const tab = parts[2] || 'data';
-  if (!['data', 'authorisations', 'transactions'].includes(tab)) return { name: 'customer', id, tab: 'data' };
+  if (!['data', 'authorisations', 'transactions', 'history'].includes(tab)) return { name: 'customer', id, tab: 'data' };
   return { name: 'customer', id, tab };
 }
 
