@@ -58,7 +58,8 @@ pub fn init_tracing() {
 }
 
 /// The functions' log subscriber: one JSON object per line, with the fields of the current
-/// span, which in Lambda is the runtime's invocation span carrying `requestId`.
+/// span, which in Lambda is the runtime's invocation span carrying `requestId` and, with
+/// tracing active, `xrayTraceId`: every line of an invocation names its trace.
 pub fn subscriber<W>(directives: &str, writer: W) -> impl tracing::Subscriber + Send + Sync
 where
     W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
@@ -200,17 +201,18 @@ mod tests {
     }
 
     #[test]
-    fn every_log_line_is_json_with_the_request_id_of_the_invocation() {
+    fn every_log_line_is_json_with_the_request_id_and_the_trace_id_of_the_invocation() {
         let buffer = Buffer::default();
         let writer = buffer.clone();
         let subscriber = super::subscriber("trace", move || writer.clone());
         tracing::subscriber::with_default(subscriber, || {
-            // The span lambda_runtime opens around each invocation.
-            let span = tracing::info_span!(
-                target: "lambda_runtime::layers::trace",
-                "Lambda runtime invoke",
-                requestId = "8476a536-e9f4-11e8-9739-2dfe598c3fcd"
-            );
+            // The span lambda_runtime opens around each invocation, with the X-Ray trace id
+            // that Lambda hands out when tracing is active.
+            let mut context = lambda_http::lambda_runtime::Context::default();
+            context.request_id = "8476a536-e9f4-11e8-9739-2dfe598c3fcd".into();
+            context.xray_trace_id =
+                Some("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1".into());
+            let span = lambda_http::lambda_runtime::layers::trace::request_span(&context);
             let _entered = span.enter();
             tracing::info!(customer_id = "cus_1", "customer created");
             // Body-carrying crates stay quiet even at trace.
@@ -225,6 +227,10 @@ mod tests {
         assert_eq!(
             lines[0]["span"]["requestId"],
             "8476a536-e9f4-11e8-9739-2dfe598c3fcd"
+        );
+        assert_eq!(
+            lines[0]["span"]["xrayTraceId"],
+            "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"
         );
         assert_eq!(lines[0]["fields"]["message"], "customer created");
         assert_eq!(lines[0]["level"], "INFO");
