@@ -6,25 +6,7 @@ use crate::both_stores;
 use crate::helpers::*;
 use serde_json::{Value, json};
 use shared::domain::DeliveryState;
-use shared::usecases::deliveries::{self, MailReport, Outcome};
-
-/// The message id of the last e-mail to `to`, as the mail service would report it.
-fn message_to(app: &TestApp, to: &str) -> String {
-    app.outbox()
-        .into_iter()
-        .rev()
-        .find(|e| e.channel == "email" && e.to == to)
-        .and_then(|e| e.message_id)
-        .unwrap_or_else(|| panic!("no e-mail to {to}"))
-}
-
-async fn report(app: &TestApp, message_id: &str, state: DeliveryState) -> Outcome {
-    let report = MailReport {
-        message_id: message_id.to_owned(),
-        state,
-    };
-    deliveries::record(&app.app, &report).await.unwrap()
-}
+use shared::usecases::deliveries::{self, Outcome};
 
 /// A customer without a mobile number, whose first access is invited at `email`.
 async fn invited(app: &TestApp, email: &str) -> (String, String) {
@@ -46,10 +28,10 @@ both_stores!(
     a_bounce_is_shown_on_the_access_and_blocks_reinvitation_until_the_address_changes,
     |app| {
         let (id, access) = invited(&app, "tippfehler@example.com").await;
-        let first = message_to(&app, "tippfehler@example.com");
+        let first = app.message_to("tippfehler@example.com");
         assert_eq!(email_state(&app, &id).await, "sent");
         assert_eq!(
-            report(&app, &first, DeliveryState::Bounced).await,
+            app.report(&first, DeliveryState::Bounced).await,
             Outcome::Recorded
         );
         assert_eq!(email_state(&app, &id).await, "bounced");
@@ -74,13 +56,13 @@ both_stores!(
             .expect(200);
         assert_eq!(email_state(&app, &id).await, "sent");
         assert_eq!(
-            report(&app, &first, DeliveryState::Complained).await,
+            app.report(&first, DeliveryState::Complained).await,
             Outcome::Ignored
         );
         assert_eq!(email_state(&app, &id).await, "sent");
-        let second = message_to(&app, "richtig@example.com");
+        let second = app.message_to("richtig@example.com");
         assert_eq!(
-            report(&app, &second, DeliveryState::Delivered).await,
+            app.report(&second, DeliveryState::Delivered).await,
             Outcome::Recorded
         );
         assert_eq!(email_state(&app, &id).await, "delivered");
@@ -94,23 +76,23 @@ both_stores!(
     a_delivery_reported_late_never_hides_a_bounce_or_complaint,
     |app| {
         let (id, _) = invited(&app, "spam@example.com").await;
-        let message = message_to(&app, "spam@example.com");
+        let message = app.message_to("spam@example.com");
         assert_eq!(
-            report(&app, &message, DeliveryState::Delivered).await,
+            app.report(&message, DeliveryState::Delivered).await,
             Outcome::Recorded
         );
         assert_eq!(
-            report(&app, &message, DeliveryState::Complained).await,
+            app.report(&message, DeliveryState::Complained).await,
             Outcome::Recorded
         );
         assert_eq!(
-            report(&app, &message, DeliveryState::Delivered).await,
+            app.report(&message, DeliveryState::Delivered).await,
             Outcome::Ignored
         );
         assert_eq!(email_state(&app, &id).await, "complained");
         // The same report twice changes nothing more (SNS may deliver twice).
         assert_eq!(
-            report(&app, &message, DeliveryState::Complained).await,
+            app.report(&message, DeliveryState::Complained).await,
             Outcome::Recorded
         );
         assert_eq!(email_state(&app, &id).await, "complained");
@@ -121,18 +103,18 @@ both_stores!(
     reports_about_unknown_e_mails_or_registered_accesses_are_ignored,
     |app| {
         assert_eq!(
-            report(&app, "0107-unknown", DeliveryState::Bounced).await,
+            app.report("0107-unknown", DeliveryState::Bounced).await,
             Outcome::Ignored
         );
         assert_eq!(
-            report(&app, "", DeliveryState::Bounced).await,
+            app.report("", DeliveryState::Bounced).await,
             Outcome::Ignored
         );
         let (id, _) = invited(&app, "fertig@example.com").await;
-        let message = message_to(&app, "fertig@example.com");
+        let message = app.message_to("fertig@example.com");
         app.register("fertig@example.com", None).await;
         assert_eq!(
-            report(&app, &message, DeliveryState::Bounced).await,
+            app.report(&message, DeliveryState::Bounced).await,
             Outcome::Ignored
         );
         let view = app.authorisations(&ANNA, &id).await.expect(200);
@@ -145,7 +127,7 @@ both_stores!(
     an_sns_notification_of_a_permanent_bounce_is_recorded_and_a_transient_one_is_not,
     |app| {
         let (id, _) = invited(&app, "voll@example.com").await;
-        let message = message_to(&app, "voll@example.com");
+        let message = app.message_to("voll@example.com");
         let sns = |bounce_type: &str| {
             let ses = json!({
                 "eventType": "Bounce",

@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 use shared::domain::DeliveryState;
 use shared::ports::Item;
 use shared::store::{WITHHELD_KEYS, WITHHELD_SECRETS, rfc3339_of};
-use shared::usecases::deliveries::{self, MailReport};
 use std::collections::BTreeSet;
 
 /// A customer with everything a customer can have: a registered access, an invited one that
@@ -34,18 +33,11 @@ async fn rich_customer(app: &TestApp) -> String {
     app.post(&ANNA, &format!("{path}/invitation"), json!({}))
         .await
         .expect(202);
-    let message_id = app
-        .outbox()
-        .into_iter()
-        .rev()
-        .find(|e| e.to == "max.export@example.com")
-        .and_then(|e| e.message_id)
-        .unwrap();
-    let report = MailReport {
-        message_id,
-        state: DeliveryState::Bounced,
-    };
-    deliveries::record(&app.app, &report).await.unwrap();
+    app.report(
+        &app.message_to("max.export@example.com"),
+        DeliveryState::Bounced,
+    )
+    .await;
     app.add_administrators(&ANNA, &id, &["ben"])
         .await
         .expect(200);

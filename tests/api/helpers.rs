@@ -391,6 +391,32 @@ impl TestApp {
         self.outbox.entries()
     }
 
+    /// The mail service's message id of the last e-mail to `to`, as it would report it.
+    pub fn message_to(&self, to: &str) -> String {
+        self.outbox()
+            .into_iter()
+            .rev()
+            .find(|e| e.channel == "email" && e.to == to)
+            .and_then(|e| e.message_id)
+            .unwrap_or_else(|| panic!("no e-mail to {to}"))
+    }
+
+    /// The mail service reports `state` about the e-mail `message_id`, through the use case
+    /// of the `deliveries` function.
+    pub async fn report(
+        &self,
+        message_id: &str,
+        state: shared::domain::DeliveryState,
+    ) -> shared::usecases::deliveries::Outcome {
+        let report = shared::usecases::deliveries::MailReport {
+            message_id: message_id.to_owned(),
+            state,
+        };
+        shared::usecases::deliveries::record(&self.app, &report)
+            .await
+            .unwrap()
+    }
+
     /// The registration token from the last e-mail sent to `to`.
     pub fn token_for(&self, to: &str) -> String {
         let mail = self

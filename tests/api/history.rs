@@ -6,7 +6,6 @@ use crate::both_stores;
 use crate::helpers::*;
 use serde_json::{Value, json};
 use shared::domain::DeliveryState;
-use shared::usecases::deliveries::{self, MailReport};
 
 pub async fn history(app: &TestApp, customer: &str) -> Vec<Value> {
     let page = app
@@ -202,18 +201,11 @@ both_stores!(
             .as_str()
             .unwrap()
             .to_owned();
-        let message_id = app
-            .outbox()
-            .into_iter()
-            .rev()
-            .find(|e| e.to == "bounce@example.com")
-            .and_then(|e| e.message_id)
-            .unwrap();
-        let report = MailReport {
-            message_id,
-            state: DeliveryState::Bounced,
-        };
-        deliveries::record(&app.app, &report).await.unwrap();
+        app.report(
+            &app.message_to("bounce@example.com"),
+            DeliveryState::Bounced,
+        )
+        .await;
         let events = history(&app, &other).await;
         assert_eq!(events[0]["action"], "access.delivery");
         assert_eq!(
