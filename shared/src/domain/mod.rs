@@ -5,6 +5,7 @@ mod customer;
 mod deletion;
 mod email;
 mod idempotency;
+mod import_file;
 mod password;
 mod phone;
 mod records;
@@ -20,6 +21,10 @@ pub use customer::{
 pub use deletion::{DeletionCounts, DeletionRecord};
 pub use email::EmailAddress;
 pub use idempotency::IdempotencyKey;
+pub use import_file::{
+    COLUMNS as IMPORT_COLUMNS, FileRefused, ImportFile, ImportRow, MAX_BYTES as IMPORT_MAX_BYTES,
+    MAX_ROWS as IMPORT_MAX_ROWS, RowError, read as read_import_file,
+};
 pub use password::Password;
 pub use phone::MobileNumber;
 pub use records::{
