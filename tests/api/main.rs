@@ -14,6 +14,7 @@ mod events;
 mod faults;
 mod grants;
 mod identity;
+mod imports;
 mod input_rules;
 mod limits;
 mod local_server;

@@ -37,10 +37,10 @@ pub use secrets::{
 };
 pub use text::Text;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One failing input field: `field` is the JSON path (`firstName`, `address.postalCode`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

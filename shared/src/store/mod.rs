@@ -3,11 +3,13 @@
 
 mod condition;
 mod deletions;
+mod imports;
 mod items;
 mod writes;
 
 pub use condition::OnCondition;
 pub use deletions::*;
+pub use imports::*;
 pub use items::*;
 pub use writes::*;
 

@@ -7,6 +7,7 @@ pub mod customers;
 pub mod deletions;
 pub mod deliveries;
 pub mod identities;
+pub mod imports;
 pub mod invitations;
 pub mod limits;
 pub mod me;
