@@ -250,9 +250,13 @@ pub enum Worked {
 }
 
 /// Whether an error of a row's create is the row's own (it fails, the others go on) or the
-/// store's or a service's (the run stops and the message is retried).
+/// store's or a service's (the run stops and the message is retried). A conflict is a
+/// parallel write (a transaction conflict, a parallel run on the same row): retried too.
 fn fails_the_row(e: &Error) -> bool {
-    !matches!(e, Error::Unavailable(_) | Error::Internal(_))
+    !matches!(
+        e,
+        Error::Unavailable(_) | Error::Internal(_) | Error::Conflict(_)
+    )
 }
 
 /// The errors a failed row keeps: fields and messages, never values.
