@@ -23,8 +23,10 @@ fn file(rows: usize) -> String {
                 "company;;;Muster {i} GmbH;Max;Muster;bench-{i}@example.com;\r\n"
             ));
         } else {
+            // A number of its own each: the SMS limit per number holds for imports too.
+            let mobile = format!("0170 {}", 1_000_000 + i);
             csv.push_str(&format!(
-                "person;Erika;Muster {i};;;;bench-{i}@example.com;0170 1234567\r\n"
+                "person;Erika;Muster {i};;;;bench-{i}@example.com;{mobile}\r\n"
             ));
         }
     }
