@@ -37,9 +37,11 @@ export class ApiError extends Error {
 
 /**
  * api('/customers', {method: 'POST', body: {...}, headers: {...}, auth: true})
+ * A `raw` body (a Blob or string, e.g. a CSV file) is sent as it is, with the Content-Type
+ * the caller puts in `headers`.
  * Resolves {status, data, headers}; rejects with ApiError (status 0 = network failure).
  */
-export async function api(path, { method = 'GET', body, headers = {}, auth = true, signal } = {}) {
+export async function api(path, { method = 'GET', body, raw, headers = {}, auth = true, signal } = {}) {
   const cfg = await loadConfig();
   const base = (cfg.apiBaseUrl || '').replace(/\/+$/, '');
   const requestHeaders = { Accept: 'application/json, application/problem+json', ...headers };
@@ -51,7 +53,7 @@ export async function api(path, { method = 'GET', body, headers = {}, auth = tru
     res = await fetch(base + path, {
       method,
       headers: requestHeaders,
-      body: body !== undefined ? JSON.stringify(body) : undefined,
+      body: raw !== undefined ? raw : (body !== undefined ? JSON.stringify(body) : undefined),
       signal,
     });
   } catch (e) {

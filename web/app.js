@@ -11,6 +11,7 @@ import { renderSignIn } from '/console/sign-in.js';
 import { renderOverview } from '/console/overview.js';
 import { renderCreate } from '/console/customer-new.js';
 import { renderCustomer } from '/console/customer.js';
+import { renderImport } from '/console/import.js';
 
 let firstRender = true;
 
@@ -49,10 +50,11 @@ async function start() {
   route();
 }
 
-/** #/customers, #/customers/new, #/customers/{id}[/data|/authorisations|/transactions|/history] */
+/** #/customers, #/customers/new, #/customers/{id}[/data|/authorisations|/transactions|/history], #/imports */
 function parseRoute() {
   const hash = window.location.hash.replace(/^#/, '') || '/customers';
   const parts = hash.split('?')[0].split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'imports') return { name: 'import' };
   if (parts[0] !== 'customers') return { name: 'overview' };
   if (parts.length === 1) return { name: 'overview' };
   if (parts[1] === 'new') return { name: 'create' };
@@ -72,7 +74,8 @@ function updateShell() {
   if (user) mount(name, tx('span', 'shell.signedInAs', { name: user.name || user.email || '' }));
   const r = parseRoute();
   for (const a of nav.querySelectorAll('a')) {
-    const active = a.dataset.route === 'overview' && (r.name === 'overview' || r.name === 'create' || r.name === 'customer');
+    const active = a.dataset.route === 'import' ? r.name === 'import'
+      : a.dataset.route === 'overview' && (r.name === 'overview' || r.name === 'create' || r.name === 'customer');
     if (active) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
@@ -95,6 +98,7 @@ async function route() {
   if (r.name === 'overview') await renderOverview(main);
   else if (r.name === 'create') await renderCreate(main);
   else if (r.name === 'customer') await renderCustomer(main, r.id, r.tab);
+  else if (r.name === 'import') await renderImport(main);
   if (moveFocus && seq === currentRoute()) focusMain();
 }
 

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Every section, in the order of the table.
-const SECTIONS: [&str; 8] = [
-    "init", "size", "memory", "trips", "scale", "delete", "load", "rng",
+const SECTIONS: [&str; 9] = [
+    "init", "size", "memory", "trips", "scale", "delete", "load", "rng", "import",
 ];
 
 pub struct Args {

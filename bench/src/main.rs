@@ -7,12 +7,13 @@
 //!
 //! `--x86-bin` holds the release binaries (`customers`, …, `bench-floor`), `--x86-zip` the
 //! `cargo lambda build --output-format zip` folders (`NAME/bootstrap.zip`). `--sections` is a
-//! comma-separated subset of init,size,memory,trips,scale,delete,load,rng (default: all).
+//! comma-separated subset of init,size,memory,trips,scale,delete,load,rng,import (default: all).
 
 mod args;
 mod binaries;
 mod dynamo;
 mod fixtures;
+mod imports;
 mod load;
 mod probes;
 mod report;
@@ -28,7 +29,7 @@ use std::time::Instant;
 pub const CURSOR_KEY: &str = "bench-cursor-key-bench-cursor-key-0123456789";
 
 /// Sections that talk to moto.
-const ON_MOTO: &[&str] = &["init", "memory", "trips", "scale", "delete"];
+const ON_MOTO: &[&str] = &["init", "memory", "trips", "scale", "delete", "import"];
 
 /// What the sections share.
 pub struct Bench {
@@ -106,6 +107,9 @@ async fn run_sections(bench: &Bench, table: &mut Table) -> Result<()> {
     }
     if on("delete") {
         sections::delete(bench, table).await?;
+    }
+    if on("import") {
+        imports::section(bench, table).await?;
     }
     if on("load") {
         sections::load(bench, table).await?;

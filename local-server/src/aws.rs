@@ -63,6 +63,8 @@ pub async fn connect(endpoint: &str, table: &str, settings: Settings) -> anyhow:
         mailer: Arc::new(SesMailer::new(ses, SENDER, Some(MAIL_EVENTS.into()))),
         sms: Arc::new(SnsSms::new(aws_sdk_sns::Client::new(&sdk))),
         identity: Arc::new(CognitoIdentity::new(cognito, pool_id, Some(client_id))),
+        // Replaced by the in-process queue of the import worker (`build`).
+        queue: Arc::new(shared::adapters::not_granted::NotGranted("local-server")),
         clock: Arc::new(SystemClock),
         settings,
     };

@@ -120,6 +120,7 @@ pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
                 mailer: outbox.clone(),
                 sms: outbox.clone(),
                 identity: identity.clone(),
+                queue: Arc::new(shared::adapters::not_granted::NotGranted("local-server")),
                 clock: Arc::new(shared::ports::SystemClock),
                 settings,
             };
@@ -141,6 +142,11 @@ pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
             (app, Sent::Emulator(endpoint.clone()), backend)
         }
     };
+    // The import worker runs in this process, on the in-process queue.
+    let (queue, messages) = shared::adapters::in_process_queue::InProcessQueue::new();
+    let mut app = app;
+    app.queue = Arc::new(queue);
+    shared::functions::run_import_worker(app.clone(), messages);
     let app_issuers = app.settings.issuers.clone();
     let seeds: Vec<_> = directory.iter().map(|(s, _)| s.clone()).collect();
     shared::usecases::specialists::seed(&app, &seeds)

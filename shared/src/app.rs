@@ -1,7 +1,7 @@
 //! The application context shared by every handler: the ports and the settings.
 
 use crate::config::Settings;
-use crate::ports::{Clock, Identity, Mailer, SmsSender, Table};
+use crate::ports::{Clock, Identity, Mailer, Queue, SmsSender, Table};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -10,6 +10,8 @@ pub struct App {
     pub mailer: Arc<dyn Mailer>,
     pub sms: Arc<dyn SmsSender>,
     pub identity: Arc<dyn Identity>,
+    /// Where queued imports go to be worked off.
+    pub queue: Arc<dyn Queue>,
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
 }

@@ -57,6 +57,13 @@ pub struct Limits {
     pub registration_requests_per_minute: u32,
     /// Invitations of one access per 24 hours (`LIMIT_RESENDS_PER_ACCESS`).
     pub resends_per_access: u32,
+    /// Invitations an import sends per second (`IMPORT_INVITATIONS_PER_SECOND`), below the
+    /// mail service's sending rate.
+    pub import_invitations_per_second: u32,
+    /// Whether invitations count against `invitations_per_specialist`: false only in the
+    /// context in which the import worker creates a row's customer (the contract exempts
+    /// imported invitations). No variable sets it.
+    pub count_invitations_per_specialist: bool,
 }
 
 impl Default for Limits {
@@ -67,6 +74,8 @@ impl Default for Limits {
             sms_countries: vec!["DE".into(), "AT".into(), "CH".into()],
             registration_requests_per_minute: 30,
             resends_per_access: 5,
+            import_invitations_per_second: 10,
+            count_invitations_per_specialist: true,
         }
     }
 }
@@ -123,6 +132,12 @@ impl Limits {
                 d.registration_requests_per_minute,
             )?,
             resends_per_access: count(env, "LIMIT_RESENDS_PER_ACCESS", d.resends_per_access)?,
+            import_invitations_per_second: count(
+                env,
+                "IMPORT_INVITATIONS_PER_SECOND",
+                d.import_invitations_per_second,
+            )?,
+            count_invitations_per_specialist: true,
         })
     }
 }
@@ -149,6 +164,8 @@ pub struct Reads {
     pub sender: bool,
     pub user_pool: bool,
     pub sign_in_client: bool,
+    /// The import queue's URL (`IMPORT_QUEUE_URL`), where imports are queued.
+    pub queue: bool,
 }
 
 /// The end users' user pool, as a function that manages sign-ins reads it.
@@ -170,6 +187,8 @@ pub struct Config {
     /// destination reports deliveries, bounces and complaints (empty: none).
     pub ses_configuration_set: Option<String>,
     pub end_user_pool: Option<EndUserPool>,
+    /// `IMPORT_QUEUE_URL`, read where imports are queued.
+    pub import_queue_url: Option<String>,
     pub settings: Settings,
 }
 
@@ -248,6 +267,10 @@ impl Config {
                     })
                 })
                 .transpose()?,
+            import_queue_url: reads
+                .queue
+                .then(|| required(env, "IMPORT_QUEUE_URL"))
+                .transpose()?,
             settings: Settings::from_env(env)?,
         })
     }
@@ -267,6 +290,7 @@ mod tests {
         sender: true,
         user_pool: true,
         sign_in_client: true,
+        queue: true,
     };
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
@@ -293,6 +317,10 @@ mod tests {
         ("PORTAL_BASE_URL", "https://portal.example.com/"),
         ("FIRM_NAME", "Kanzlei Muster"),
         ("CURSOR_KEY", "0123456789abcdef0123456789abcdef"),
+        (
+            "IMPORT_QUEUE_URL",
+            "https://sqs.eu-central-1.amazonaws.com/1/imports",
+        ),
     ];
 
     #[test]
@@ -338,11 +366,13 @@ mod tests {
             sender: false,
             user_pool: false,
             sign_in_client: false,
+            queue: false,
         };
         let all_optional = [
             "SES_FROM_ADDRESS",
             "END_USER_POOL_ID",
             "END_USER_POOL_CLIENT_ID",
+            "IMPORT_QUEUE_URL",
         ];
         let c = Config::from_env(&env(&without(&all_optional)), none).unwrap();
         assert_eq!((c.ses_from_address, c.end_user_pool), (None, None));
@@ -389,6 +419,7 @@ mod tests {
             ("SMS_COUNTRIES", " de, fr "),
             ("LIMIT_REGISTRATION_REQUESTS_PER_MINUTE", "2"),
             ("LIMIT_RESENDS_PER_ACCESS", "9"),
+            ("IMPORT_INVITATIONS_PER_SECOND", "3"),
         ]);
         let limits = Config::from_env(&env(&set), ALL).unwrap().settings.limits;
         assert_eq!(
@@ -399,6 +430,8 @@ mod tests {
                 sms_countries: vec!["DE".into(), "FR".into()],
                 registration_requests_per_minute: 2,
                 resends_per_access: 9,
+                import_invitations_per_second: 3,
+                count_invitations_per_specialist: true,
             }
         );
         for (name, bad) in [

@@ -1,6 +1,6 @@
 //! The one error type of the API: every use case returns it and it maps to problem+json.
 
-use crate::domain::FieldError;
+use crate::domain::{FieldError, RowError};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -22,13 +22,17 @@ pub enum Error {
     Conflict(String),
     #[error("gone: {0}")]
     Gone(&'static str),
-    #[error("payload too large")]
-    PayloadTooLarge,
+    /// The body is larger than the endpoint takes (the limit named here).
+    #[error("payload too large, limit {0}")]
+    PayloadTooLarge(&'static str),
     /// The body's `Content-Type` is not the one the endpoint takes (named here).
     #[error("unsupported media type, expected {0}")]
     UnsupportedMediaType(&'static str),
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// Rows of an imported file failed validation (422, each error naming its row).
+    #[error("rows failed validation")]
+    InvalidRows(Vec<RowError>),
     /// Too many wrong registration codes: the invitation is locked until it is resent.
     #[error("locked: {0}")]
     Locked(&'static str),

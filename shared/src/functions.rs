@@ -32,14 +32,23 @@ pub struct Function {
     /// Sends invitations: e-mail through SES (`ses:SendEmail`), SMS through SNS (`sns:Publish`).
     pub messaging: bool,
     pub sign_ins: SignInGrant,
+    /// Queues imports for the worker (`sqs:SendMessage` on the import queue).
+    pub queue: bool,
+}
+
+/// The customers' routes and the imports' (an import is customers created in bulk).
+fn customers_and_imports() -> Router<AppState> {
+    http::customers::router().merge(http::imports::router())
 }
 
 pub const CUSTOMERS: Function = Function {
     name: "customers",
-    routes: http::customers::router,
+    routes: customers_and_imports,
     // Creating a customer invites its first access; deleting one deletes the sign-ins.
     messaging: true,
     sign_ins: SignInGrant::Delete,
+    // `POST /imports` hands the import to the worker.
+    queue: true,
 };
 
 pub const ACCESSES: Function = Function {
@@ -47,6 +56,7 @@ pub const ACCESSES: Function = Function {
     routes: http::accesses::router,
     messaging: true,
     sign_ins: SignInGrant::None,
+    queue: false,
 };
 
 pub const AUTHORISATIONS: Function = Function {
@@ -55,6 +65,7 @@ pub const AUTHORISATIONS: Function = Function {
     // Removing an active access deletes its sign-in.
     messaging: false,
     sign_ins: SignInGrant::Delete,
+    queue: false,
 };
 
 pub const TRANSACTIONS: Function = Function {
@@ -62,6 +73,7 @@ pub const TRANSACTIONS: Function = Function {
     routes: http::transactions::router,
     messaging: false,
     sign_ins: SignInGrant::None,
+    queue: false,
 };
 
 pub const REGISTRATION: Function = Function {
@@ -69,6 +81,7 @@ pub const REGISTRATION: Function = Function {
     routes: http::registration::router,
     messaging: false,
     sign_ins: SignInGrant::Register,
+    queue: false,
 };
 
 /// Records what the mail service reports about invitation e-mails (SES events through the
@@ -78,16 +91,28 @@ pub const DELIVERIES: Function = Function {
     routes: Router::new,
     messaging: false,
     sign_ins: SignInGrant::None,
+    queue: false,
+};
+
+/// Creates the customers of queued imports and invites them (messages from the SQS import
+/// queue; it queues its own continuation when its time runs out). No HTTP routes.
+pub const IMPORTS: Function = Function {
+    name: "imports",
+    routes: Router::new,
+    messaging: true,
+    sign_ins: SignInGrant::None,
+    queue: true,
 };
 
 /// Every function of template.yaml.
-pub const FUNCTIONS: [Function; 6] = [
+pub const FUNCTIONS: [Function; 7] = [
     CUSTOMERS,
     ACCESSES,
     AUTHORISATIONS,
     TRANSACTIONS,
     REGISTRATION,
     DELIVERIES,
+    IMPORTS,
 ];
 
 impl Function {
@@ -97,6 +122,7 @@ impl Function {
             sender: self.messaging,
             user_pool: self.sign_ins != SignInGrant::None,
             sign_in_client: self.sign_ins == SignInGrant::Register,
+            queue: self.queue,
         }
     }
 
@@ -105,6 +131,9 @@ impl Function {
         if !self.messaging {
             app.mailer = Arc::new(NotGranted(self.name));
             app.sms = Arc::new(NotGranted(self.name));
+        }
+        if !self.queue {
+            app.queue = Arc::new(NotGranted(self.name));
         }
         match self.sign_ins {
             SignInGrant::None => app.identity = Arc::new(NotGranted(self.name)),
@@ -140,6 +169,29 @@ pub fn gateway(app: App) -> Router {
     http::fallbacks(merged)
 }
 
+/// The import worker inside one process (the local server, the tests): works off each
+/// message of the in-process queue on the `imports` function's grants, as SQS hands them to
+/// the function; a failed run is tried again, as SQS would after the visibility timeout.
+pub fn run_import_worker(
+    app: App,
+    mut messages: tokio::sync::mpsc::UnboundedReceiver<String>,
+) -> tokio::task::JoinHandle<()> {
+    let app = IMPORTS.restrict(app);
+    tokio::spawn(async move {
+        while let Some(body) = messages.recv().await {
+            for attempt in 1..=5u32 {
+                match crate::usecases::imports::work(&app, &body, None).await {
+                    Ok(_) => break,
+                    Err(e) => {
+                        tracing::warn!(attempt, error = %e, "import run failed; retrying");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    }
+                }
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +214,7 @@ mod tests {
                 ("transactions", false, false, false),
                 ("registration", false, true, true),
                 ("deliveries", false, false, false),
+                ("imports", true, false, false),
             ]
         );
     }

@@ -6,10 +6,11 @@ use crate::adapters::dynamo::DynamoTable;
 use crate::adapters::not_granted::NotGranted;
 use crate::adapters::ses::SesMailer;
 use crate::adapters::sns::SnsSms;
+use crate::adapters::sqs::SqsQueue;
 use crate::app::App;
 use crate::config::Config;
 use crate::functions::Function;
-use crate::ports::{Identity, Mailer, SmsSender, SystemClock};
+use crate::ports::{Identity, Mailer, Queue, SmsSender, SystemClock};
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use aws_smithy_runtime_api::client::http::{
     HttpConnectorSettings, SharedHttpClient, SharedHttpConnector, http_client_fn,
@@ -29,6 +30,7 @@ const BODY_LOGGING_CRATES: &[&str] = &[
     "aws_sdk_sesv2",
     "aws_sdk_sns",
     "aws_sdk_cognitoidentityprovider",
+    "aws_sdk_sqs",
     "hyper",
     "hyper_util",
     "h2",
@@ -105,10 +107,15 @@ pub fn shared_https_client() -> SharedHttpClient {
 /// service the function is granted (and none for the others), all of them on one HTTPS client
 /// (`shared_https_client`) and one credentials cache.
 pub async fn app_from_env(config: Config, function: &Function) -> App {
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .http_client(shared_https_client())
-        .load()
-        .await;
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(shared_https_client());
+    if function.name == crate::functions::IMPORTS.name {
+        // The worker has time to wait: SES's and SNS's throttling errors (and DynamoDB's) are
+        // retried with exponential backoff up to 8 times instead of the default 3.
+        loader =
+            loader.retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(8));
+    }
+    let sdk = loader.load().await;
     let not_granted = Arc::new(NotGranted(function.name));
     // `Config::from_env` read the sender and the pool exactly for the functions granted them.
     let (mailer, sms): (Arc<dyn Mailer>, Arc<dyn SmsSender>) = match config.ses_from_address {
@@ -128,6 +135,10 @@ pub async fn app_from_env(config: Config, function: &Function) -> App {
             pool.id,
             pool.client_id,
         )),
+        None => not_granted.clone(),
+    };
+    let queue: Arc<dyn Queue> = match config.import_queue_url {
+        Some(url) => Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), url)),
         None => not_granted,
     };
     App {
@@ -138,6 +149,7 @@ pub async fn app_from_env(config: Config, function: &Function) -> App {
         mailer,
         sms,
         identity,
+        queue,
         clock: Arc::new(SystemClock),
         settings: config.settings,
     }
@@ -178,6 +190,49 @@ pub async fn run_deliveries() -> Result<(), lambda_http::Error> {
                 .filter(|o| **o == crate::usecases::deliveries::Outcome::Recorded)
                 .count();
             Ok::<_, lambda_http::Error>(serde_json::json!({"recorded": recorded}))
+        }
+    });
+    lambda_http::lambda_runtime::run(handler).await
+}
+
+/// Time a run of the import worker leaves itself before Lambda's deadline, to finish the row
+/// at hand and queue its continuation.
+const IMPORT_MARGIN: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The bodies of an SQS event's messages.
+fn sqs_bodies(payload: &serde_json::Value) -> Vec<String> {
+    payload["Records"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["body"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The whole `main` of the `imports` function: messages of the import queue. A failed run
+/// fails the invocation, so that SQS hands the message again after the visibility timeout
+/// (and to the dead-letter queue after the redrive policy's receive count).
+pub async fn run_imports() -> Result<(), lambda_http::Error> {
+    use lambda_http::{LambdaEvent, service_fn};
+    init_tracing();
+    let function = crate::functions::IMPORTS;
+    let config = config_of(&function)?;
+    let app = Arc::new(function.restrict(app_from_env(config, &function).await));
+    let handler = service_fn(move |event: LambdaEvent<serde_json::Value>| {
+        let app = app.clone();
+        async move {
+            let left = event
+                .context
+                .deadline()
+                .duration_since(std::time::SystemTime::now());
+            let deadline = std::time::Instant::now() + left.unwrap_or_default();
+            let deadline = deadline.checked_sub(IMPORT_MARGIN);
+            for body in sqs_bodies(&event.payload) {
+                crate::usecases::imports::work(&app, &body, deadline)
+                    .await
+                    .map_err(|e| format!("import run failed: {e}"))?;
+            }
+            Ok::<_, lambda_http::Error>(serde_json::json!({}))
         }
     });
     lambda_http::lambda_runtime::run(handler).await

@@ -1,5 +1,5 @@
-//! Ports: the traits through which use cases reach storage, e-mail, SMS, sign-in identities
-//! and the clock. Adapters implement them for AWS and for local or in-memory use.
+//! Ports: the traits through which use cases reach storage, e-mail, SMS, sign-in identities,
+//! the import queue and the clock. Adapters implement them for AWS and for local or in-memory use.
 
 use crate::domain::{EmailAddress, MobileNumber, Password};
 use async_trait::async_trait;
@@ -314,6 +314,22 @@ pub trait Identity: Send + Sync {
     /// Deletes the sign-in of this e-mail address (the sign-in name, which cannot change
     /// while the sign-in exists); deleting one that does not exist succeeds.
     async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import queue
+// ---------------------------------------------------------------------------------------------
+
+/// A message could not be handed to the queue.
+#[derive(Debug, thiserror::Error)]
+#[error("queue unavailable")]
+pub struct QueueError(#[source] pub anyhow::Error);
+
+/// Hands work to the import worker (SQS in AWS, a task in the local server and the tests).
+/// A message may arrive more than once: the worker is idempotent.
+#[async_trait]
+pub trait Queue: Send + Sync {
+    async fn send(&self, body: String) -> Result<(), QueueError>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -128,7 +128,7 @@ async fn moto_data() -> Value {
 }
 
 /// The records of one moto model, e.g. `("ses", "Message")`.
-async fn moto_records(service: &str, model: &str) -> Vec<Value> {
+pub(crate) async fn moto_records(service: &str, model: &str) -> Vec<Value> {
     moto_data().await[service][model]
         .as_array()
         .cloned()

@@ -56,13 +56,13 @@ impl TemplateFunction {
             .collect()
     }
 
-    /// Every `ses:`, `sns:` and `cognito-idp:` action its policies name.
+    /// Every `ses:`, `sns:`, `cognito-idp:` and `sqs:` action its policies name.
     fn actions(&self) -> BTreeSet<String> {
         self.statements
             .iter()
             .flat_map(|s| &s.actions)
             .filter(|action| {
-                ["ses:", "sns:", "cognito-idp:"]
+                ["ses:", "sns:", "cognito-idp:", "sqs:"]
                     .iter()
                     .any(|service| action.starts_with(service))
             })
@@ -278,9 +278,13 @@ fn template_lines() -> Vec<&'static str> {
     TEMPLATE.lines().collect()
 }
 
-/// The actions a function's ports call, by adapter (`shared::adapters::{ses, sns, cognito}`).
+/// The actions a function's ports call, by adapter (`shared::adapters::{ses, sns, cognito,
+/// sqs}`).
 fn actions_needed(function: &Function) -> BTreeSet<String> {
     let mut actions = BTreeSet::new();
+    if function.queue {
+        actions.insert("sqs:SendMessage".to_string());
+    }
     if function.messaging {
         actions.insert("ses:SendEmail".to_string());
         actions.insert("sns:Publish".to_string());
@@ -440,6 +444,12 @@ fn each_function_reads_the_sender_its_configuration_set_the_end_user_pool_its_cl
         if reads.sign_in_client {
             expected.insert("END_USER_POOL_CLIENT_ID".to_string());
         }
+        if reads.queue {
+            expected.insert("IMPORT_QUEUE_URL".to_string());
+        }
+        if function.name == shared::functions::IMPORTS.name {
+            expected.insert("IMPORT_INVITATIONS_PER_SECOND".to_string());
+        }
         if template
             .routes
             .iter()
@@ -555,6 +565,51 @@ fn the_deliveries_function_is_subscribed_to_the_topic_the_mail_events_reach_and_
     // Asynchronous invocations: retried, and kept when they fail for good.
     assert_eq!(value_of(&lines, "MaximumRetryAttempts"), "2");
     assert_eq!(value_of(&section(&lines, "DeadLetterQueue"), "Type"), "SQS");
+}
+
+#[test]
+fn the_imports_function_takes_the_import_queue_one_message_at_a_time_on_one_instance_with_a_dead_letter_queue_and_its_alarm()
+ {
+    let template = template_by_binary();
+    let imports = &template["imports"];
+    assert_eq!(imports.logical_id, "ImportsFunction");
+    assert!(imports.routes.is_empty(), "{:?}", imports.routes);
+    let lines = resource(&imports.logical_id);
+    let events = section(&lines, "Events");
+    assert_eq!(value_of(&events, "Type"), "SQS", "events: {events:#?}");
+    assert_eq!(value_of(&events, "Queue"), "!GetAtt ImportQueue.Arn");
+    assert_eq!(value_of(&events, "BatchSize"), "1");
+    assert_eq!(
+        value_of(&lines, "ReservedConcurrentExecutions"),
+        "!If [HasReservedConcurrency, 1, !Ref AWS::NoValue]"
+    );
+    // Every function that sends to the queue may send to it only.
+    for function in template.values() {
+        for statement in &function.statements {
+            if statement.actions.contains("sqs:SendMessage") {
+                assert_eq!(statement.resources, ["!GetAtt ImportQueue.Arn"]);
+            }
+        }
+    }
+    let queue = resource("ImportQueue");
+    let timeout: u64 = value_of(&queue, "VisibilityTimeout").parse().unwrap();
+    assert!(
+        timeout > timeout_of(&lines),
+        "a message stays hidden while a run may take"
+    );
+    assert_eq!(
+        value_of(&queue, "deadLetterTargetArn"),
+        "!GetAtt ImportDeadLetterQueue.Arn"
+    );
+    assert_eq!(value_of(&queue, "maxReceiveCount"), "5");
+    let alarm = resource("ImportDeadLetterAlarm");
+    assert!(alarm.iter().any(|l| l.trim()
+        == "Dimensions: [{Name: QueueName, Value: !GetAtt ImportDeadLetterQueue.QueueName}]"));
+    assert!(
+        alarm
+            .iter()
+            .any(|l| l.trim() == "AlarmActions: [!Ref AlarmTopic]")
+    );
 }
 
 /// A function's `Timeout` in seconds: its own, or that of `Globals`.

@@ -55,6 +55,8 @@ pub struct TestApp {
     pub scan: Scan,
     /// The round trips of `table` so far.
     pub requests: RequestCounter,
+    /// The messages queued for the import worker, which `work_imports` works off.
+    pub imports: Arc<tokio::sync::Mutex<tokio::sync::mpsc::UnboundedReceiver<String>>>,
 }
 
 /// Reads every item of a table; each store reads its own way.
@@ -120,11 +122,13 @@ pub async fn spawn_app_with(store: Store, limits: Limits) -> TestApp {
     let outbox = Arc::new(Outbox::new(None).unwrap());
     let identity = Arc::new(LocalIdentity::new());
     let clock = Arc::new(TestClock(Mutex::new(OffsetDateTime::now_utc())));
+    let (queue, imports) = shared::adapters::in_process_queue::InProcessQueue::new();
     let app = App {
         table: table.clone(),
         mailer: outbox.clone(),
         sms: outbox.clone(),
         identity: identity.clone(),
+        queue: Arc::new(queue),
         clock: clock.clone(),
         settings: Settings {
             limits,
@@ -145,6 +149,7 @@ pub async fn spawn_app_with(store: Store, limits: Limits) -> TestApp {
         store,
         scan,
         requests,
+        imports: Arc::new(tokio::sync::Mutex::new(imports)),
     }
 }
 
@@ -252,10 +257,13 @@ impl TestApp {
         body: Vec<u8>,
         headers: &[(&str, &str)],
     ) -> TestResponse {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header("content-type", "application/json");
+        let mut req = Request::builder().method(method).uri(path);
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
+            req = req.header("content-type", "application/json");
+        }
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -336,6 +344,34 @@ impl TestApp {
         let headers = [("idempotency-key", key)];
         self.send(who, Method::POST, path, Some(body), &headers)
             .await
+    }
+
+    /// `POST /imports` (with `?dryRun=true` when `dry_run`) of a CSV file.
+    pub async fn post_import(&self, who: &Who, csv: &str, dry_run: bool) -> TestResponse {
+        let path = if dry_run {
+            "/imports?dryRun=true"
+        } else {
+            "/imports"
+        };
+        let headers = [("content-type", "text/csv; charset=utf-8")];
+        self.send_raw(who, Method::POST, path, csv.as_bytes().to_vec(), &headers)
+            .await
+    }
+
+    /// Works off every message queued for the import worker so far (and those its runs
+    /// queue), on the `imports` function's grants, as SQS would hand them to it.
+    pub async fn work_imports(&self) -> Vec<shared::usecases::imports::Worked> {
+        let app = shared::functions::IMPORTS.restrict(self.app.clone());
+        let mut queue = self.imports.lock().await;
+        let mut outcomes = Vec::new();
+        while let Ok(body) = queue.try_recv() {
+            outcomes.push(
+                shared::usecases::imports::work(&app, &body, None)
+                    .await
+                    .expect("import run"),
+            );
+        }
+        outcomes
     }
 
     /// `POST /registrations/inspect` with `token` (any JSON value, to send wrong types too).

@@ -16,6 +16,7 @@ mod faults;
 mod grants;
 mod history;
 mod identity;
+mod imports;
 mod input_rules;
 mod limits;
 mod local_server;

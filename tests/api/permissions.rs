@@ -78,6 +78,7 @@ fn normalise(path: &str) -> String {
     path.replace("{C}", "{id}")
         .replace("{A}", "{accessId}")
         .replace("{T}", "{transactionId}")
+        .replace("{I}", "{id}")
 }
 
 #[test]
@@ -105,6 +106,8 @@ struct World {
     end_user_other: String,
     /// One identity with accesses at this customer and at another.
     end_user_both: String,
+    /// An import of anna's.
+    import: String,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -155,7 +158,19 @@ async fn world(app: &TestApp) -> World {
     )
     .await
     .expect(200);
+    let import = app
+        .post_import(
+            &ANNA,
+            "type,firstName,lastName,email\nperson,Ida,Import,imp@example.com\n",
+            false,
+        )
+        .await
+        .expect(202)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     World {
+        import,
         customer,
         access: a["id"].as_str().unwrap().to_owned(),
         transaction: t,
@@ -205,6 +220,7 @@ fn fill(template: &str, w: &World) -> String {
         .replace("{T}", &w.transaction)
         .replace("{TOKEN}", &w.token)
         .replace("{CODE}", &w.code)
+        .replace("{I}", &w.import)
         .replace("{id}", "erin")
 }
 
@@ -229,13 +245,23 @@ both_stores!(every_cell_of_the_permission_matrix_holds, |app| {
                 (&fresh.0, &fresh.1)
             };
             let who = &callers(w)[caller];
-            let body: Option<Value> = row
-                .body
-                .as_ref()
-                .map(|b| serde_json::from_str(&fill(b, w)).unwrap());
-            let res = app
-                .send(who, row.method.clone(), &fill(&row.path, w), body, &[])
-                .await;
+            // A body `csv:...` is a CSV file (`\n` for line ends), sent as text/csv.
+            let path = fill(&row.path, w);
+            let res = match row.body.as_deref().and_then(|b| b.strip_prefix("csv:")) {
+                Some(csv) => {
+                    let csv = csv.replace("\\n", "\n").into_bytes();
+                    let headers = [("content-type", "text/csv")];
+                    app.send_raw(who, row.method.clone(), &path, csv, &headers)
+                        .await
+                }
+                None => {
+                    let body: Option<Value> = row
+                        .body
+                        .as_ref()
+                        .map(|b| serde_json::from_str(&fill(b, w)).unwrap());
+                    app.send(who, row.method.clone(), &path, body, &[]).await
+                }
+            };
             cells += 1;
             if res.status.as_u16() != row.expected[caller] {
                 failures.push(format!(

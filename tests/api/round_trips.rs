@@ -272,6 +272,45 @@ both_stores!(
         )
         .expect(200);
 
+        // Imports: a dry run, a queued import of 3 rows (with and without a key), its
+        // progress, and the worker's run over it.
+        let csv = "type;firstName;lastName;email\n\
+                   person;Ina;Eins;rt-i1@example.com\n\
+                   person;Ina;Zwei;rt-i2@example.com\n\
+                   person;Ina;Drei;rt-i3@example.com\n";
+        count!(
+            "`POST /imports?dryRun=true`",
+            app.post_import(&ANNA, csv, true).await
+        )
+        .expect(200);
+        let queued =
+            count!("`POST /imports`", app.post_import(&ANNA, csv, false).await).expect(202);
+        let csv_key = [("content-type", "text/csv"), ("idempotency-key", "rt-imp")];
+        let bytes = || csv.as_bytes().to_vec();
+        let post = http::Method::POST;
+        count!(
+            "`POST /imports` with `Idempotency-Key`",
+            app.send_raw(&ANNA, post.clone(), "/imports", bytes(), &csv_key)
+                .await
+        )
+        .expect(202);
+        count!(
+            "`POST /imports`, repeated key",
+            app.send_raw(&ANNA, post, "/imports", bytes(), &csv_key)
+                .await
+        )
+        .expect(202);
+        // The first import only: the others' messages are worked off uncounted.
+        let first = app.imports.lock().await.try_recv().unwrap();
+        let worker = shared::functions::IMPORTS.restrict(app.app.clone());
+        count!(
+            "`imports` (the worker, one run over an import of n rows)",
+            shared::usecases::imports::work(&worker, &first, None).await
+        )
+        .unwrap();
+        app.work_imports().await;
+        let path = format!("/imports/{}", queued["id"].as_str().unwrap());
+        count!("`GET /imports/{id}`", app.get(&ANNA, &path).await).expect(200);
         let mut wrong = Vec::new();
         for (label, cell) in &doc {
             let Some(got) = measured.get(label) else {
@@ -280,6 +319,9 @@ both_stores!(
             };
             let want = if label == "`DELETE /customers/{id}`" {
                 delete_items.div_ceil(25) + 5
+            } else if label.starts_with("`imports`") {
+                // 5n + 3 for the 3 rows of the import.
+                5 * 3 + 3
             } else if label == "`GET /me/transactions`" {
                 // 3 + n for the one customer of this end user.
                 3 + 1

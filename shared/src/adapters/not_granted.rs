@@ -4,7 +4,8 @@
 
 use crate::domain::{EmailAddress, Password};
 use crate::ports::{
-    DeliveryError, EmailMessage, Identity, IdentityError, Mailer, SmsMessage, SmsSender,
+    DeliveryError, EmailMessage, Identity, IdentityError, Mailer, Queue, QueueError, SmsMessage,
+    SmsSender,
 };
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -35,6 +36,13 @@ impl Mailer for NotGranted {
 impl SmsSender for NotGranted {
     async fn send(&self, _message: &SmsMessage) -> Result<(), DeliveryError> {
         Err(DeliveryError(self.refuse("sms")))
+    }
+}
+
+#[async_trait]
+impl Queue for NotGranted {
+    async fn send(&self, _body: String) -> Result<(), QueueError> {
+        Err(QueueError(self.refuse("import queue")))
     }
 }
 

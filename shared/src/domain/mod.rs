@@ -6,6 +6,7 @@ mod deletion;
 mod email;
 mod history;
 mod idempotency;
+mod import_file;
 mod password;
 mod phone;
 mod records;
@@ -22,6 +23,10 @@ pub use deletion::{DeletionCounts, DeletionRecord};
 pub use email::EmailAddress;
 pub use history::{Action, Actor, ActorKind, Event, SubjectKind};
 pub use idempotency::IdempotencyKey;
+pub use import_file::{
+    COLUMNS as IMPORT_COLUMNS, FileRefused, ImportFile, ImportRow, MAX_BYTES as IMPORT_MAX_BYTES,
+    MAX_ROWS as IMPORT_MAX_ROWS, RowError, read as read_import_file,
+};
 pub use password::Password;
 pub use phone::MobileNumber;
 pub use records::{
@@ -34,10 +39,10 @@ pub use secrets::{
 };
 pub use text::Text;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One failing input field: `field` is the JSON path (`firstName`, `address.postalCode`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

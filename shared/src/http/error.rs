@@ -14,10 +14,27 @@ struct Problem<'a> {
     title: &'a str,
     status: u16,
     detail: String,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    errors: &'a [crate::domain::FieldError],
+    #[serde(skip_serializing_if = "Errors::is_empty")]
+    errors: Errors<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     correlation_id: Option<String>,
+}
+
+/// The errors a problem lists: by field, or by row and field (imports).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Errors<'a> {
+    Fields(&'a [crate::domain::FieldError]),
+    Rows(&'a [crate::domain::RowError]),
+}
+
+impl Errors<'_> {
+    fn is_empty(&self) -> bool {
+        match self {
+            Errors::Fields(e) => e.is_empty(),
+            Errors::Rows(e) => e.is_empty(),
+        }
+    }
 }
 
 pub fn problem_response(
@@ -26,6 +43,24 @@ pub fn problem_response(
     title: &str,
     detail: String,
     errors: &[crate::domain::FieldError],
+    correlation_id: Option<String>,
+) -> Response {
+    problem(
+        status,
+        kind,
+        title,
+        detail,
+        Errors::Fields(errors),
+        correlation_id,
+    )
+}
+
+fn problem(
+    status: StatusCode,
+    kind: &str,
+    title: &str,
+    detail: String,
+    errors: Errors<'_>,
     correlation_id: Option<String>,
 ) -> Response {
     let body = Problem {
@@ -62,7 +97,7 @@ fn kind(e: &Error) -> (StatusCode, &'static str, &'static str) {
         Error::NotFound => (S::NOT_FOUND, "/problems/not-found", "Not found"),
         Error::Conflict(_) => (S::CONFLICT, "/problems/conflict", "Conflict"),
         Error::Gone(_) => (S::GONE, "/problems/gone", "Gone"),
-        Error::PayloadTooLarge => (
+        Error::PayloadTooLarge(_) => (
             S::PAYLOAD_TOO_LARGE,
             "/problems/payload-too-large",
             "Payload too large",
@@ -72,7 +107,7 @@ fn kind(e: &Error) -> (StatusCode, &'static str, &'static str) {
             "/problems/unsupported-media-type",
             "Unsupported media type",
         ),
-        Error::Validation(_) => (
+        Error::Validation(_) | Error::InvalidRows(_) => (
             S::UNPROCESSABLE_ENTITY,
             "/problems/validation-failed",
             "Validation failed",
@@ -109,11 +144,15 @@ fn detail(e: &Error) -> String {
         Error::TooManyRequests { detail, .. } => (*detail).into(),
         Error::NotFound => "No such resource, or it is not visible to you.".into(),
         Error::Conflict(why) => why.clone(),
-        Error::PayloadTooLarge => "The request body must not exceed 64 KiB.".into(),
+        Error::PayloadTooLarge(limit) => format!("The request body must not exceed {limit}."),
         Error::UnsupportedMediaType(expected) => {
             format!("The request body must be sent as Content-Type {expected}.")
         }
         Error::Validation(errors) => format!("{} field(s) failed validation.", errors.len()),
+        Error::InvalidRows(errors) => format!(
+            "{} error(s) in the file; nothing was imported.",
+            errors.len()
+        ),
         Error::Unavailable(_) => "A service this request depends on is busy. Please retry.".into(),
         Error::Internal(_) => "Something went wrong on our side.".into(),
     }
@@ -122,9 +161,10 @@ fn detail(e: &Error) -> String {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, kind, title) = kind(&self);
-        let errors: &[_] = match &self {
-            Error::BadRequest { errors, .. } | Error::Validation(errors) => errors,
-            _ => &[],
+        let errors = match &self {
+            Error::BadRequest { errors, .. } | Error::Validation(errors) => Errors::Fields(errors),
+            Error::InvalidRows(errors) => Errors::Rows(errors),
+            _ => Errors::Fields(&[]),
         };
         // 5xx: the cause goes to the log under an id that the body carries.
         let correlation_id = match &self {
@@ -140,7 +180,7 @@ impl IntoResponse for Error {
             }
             _ => None,
         };
-        let mut res = problem_response(status, kind, title, detail(&self), errors, correlation_id);
+        let mut res = problem(status, kind, title, detail(&self), errors, correlation_id);
         let retry_after = match self {
             Error::Unavailable(_) => Some(1),
             Error::TooManyRequests { retry_after, .. } => Some(retry_after.max(1)),

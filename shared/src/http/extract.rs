@@ -138,6 +138,21 @@ impl<S: Send + Sync> FromRequest<S> for Body {
     }
 }
 
+/// The raw bytes of a CSV file (sent as `text/csv`, else 415), of at most 2 MiB (else 413).
+pub struct CsvBody(pub bytes::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for CsvBody {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        require_media_type(req.headers(), "text/csv")?;
+        axum::body::to_bytes(req.into_body(), crate::domain::IMPORT_MAX_BYTES)
+            .await
+            .map(CsvBody)
+            .map_err(|_| Error::PayloadTooLarge("2 MiB"))
+    }
+}
+
 /// 415 unless the `Content-Type` names `expected` (a media type in lower case), with any
 /// parameters (`application/json; charset=utf-8`). Refusing other types keeps a web page of
 /// another origin from posting here with a "simple" request (`text/plain`, forms) that the
@@ -158,7 +173,7 @@ pub fn require_media_type(headers: &HeaderMap, expected: &'static str) -> Result
 async fn read_body(req: Request) -> Result<bytes::Bytes, Error> {
     axum::body::to_bytes(req.into_body(), BODY_LIMIT)
         .await
-        .map_err(|_| Error::PayloadTooLarge)
+        .map_err(|_| Error::PayloadTooLarge("64 KiB"))
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {

@@ -6,6 +6,7 @@ pub mod authorisations;
 pub mod customers;
 pub mod error;
 pub mod extract;
+pub mod imports;
 pub mod me;
 pub mod registration;
 pub mod specialists;

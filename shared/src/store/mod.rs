@@ -5,6 +5,7 @@ mod condition;
 mod deletions;
 mod export;
 mod history;
+mod imports;
 mod items;
 mod writes;
 
@@ -12,6 +13,7 @@ pub use condition::OnCondition;
 pub use deletions::*;
 pub use export::*;
 pub use history::*;
+pub use imports::*;
 pub use items::*;
 pub use writes::*;
 

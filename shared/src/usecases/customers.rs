@@ -6,7 +6,7 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{
     Access, AccessStatus, Action, Collector, Customer, CustomerData, CustomerId, CustomerInput,
-    CustomerInputError, CustomerType, FieldError, IdempotencyKey, fold_for_sorting,
+    CustomerInputError, CustomerType, FieldError, IdempotencyKey, ImportRow, fold_for_sorting,
 };
 use crate::error::{Error, Result};
 use crate::ports::{Index, Item, Key, Query, SortKey, StoreError, Write};
@@ -121,6 +121,18 @@ fn parse_input(app: &App, input: &CustomerInput) -> Result<CustomerData> {
         },
         CustomerInputError::Invalid(errors) => Error::Validation(errors),
     })
+}
+
+/// Every rule a new customer's data must meet (also for each row of an import).
+pub fn checked_input(app: &App, input: &CustomerInput) -> Result<CustomerData> {
+    let mut data = parse_input(app, input)?;
+    // The first access's SMS goes to this number.
+    if let Some(mobile) = data.mobile.take() {
+        let mobile = limits::sms_country(&app.settings.limits, mobile)
+            .map_err(|m| Error::field("mobile", m))?;
+        data.mobile = Some(mobile);
+    }
+    Ok(data)
 }
 
 /// The answer to a create: 201 with this body, or the stored first answer of a retry.
@@ -282,13 +294,7 @@ pub async fn create(
     idempotency_key: Option<&IdempotencyKey>,
 ) -> Result<Created> {
     let staff = require_staff(caller)?;
-    let mut data = parse_input(app, &input)?;
-    // The first access's SMS goes to this number.
-    if let Some(mobile) = data.mobile.take() {
-        let mobile = limits::sms_country(&app.settings.limits, mobile)
-            .map_err(|m| Error::field("mobile", m))?;
-        data.mobile = Some(mobile);
-    }
+    let data = checked_input(app, &input)?;
     let request_hash = crate::domain::secrets_hex(&Sha256::digest(raw_body));
     let record = match idempotency_key {
         None => None,
@@ -320,6 +326,28 @@ pub async fn create(
         id: customer.id.to_string(),
         body: serde_json::to_value(answer(&customer, &access)).map_err(Error::internal)?,
     })
+}
+
+/// A row of an import becomes a customer exactly as `create` makes one, for the specialist
+/// who imported it. Keyed by the import and the row, so that a retried message or a restarted
+/// worker never creates the row twice; its invitation does not count against the
+/// specialist's limit (contract).
+pub async fn create_imported(
+    app: &App,
+    specialist: &str,
+    import_id: &str,
+    row: &ImportRow,
+) -> Result<Created> {
+    let caller = Caller::Staff {
+        id: specialist.to_owned(),
+        platform_admin: false,
+    };
+    let key = IdempotencyKey::parse(format!("import-{import_id}-row-{}", row.number).as_bytes())
+        .map_err(|e| Error::internal(anyhow::anyhow!(e)))?;
+    let body = serde_json::to_vec(&row.fields).map_err(Error::internal)?;
+    let mut app = app.clone();
+    app.settings.limits.count_invitations_per_specialist = false;
+    create(&app, &caller, row.input(), &body, Some(&key)).await
 }
 
 pub async fn get(app: &App, caller: &Caller, id: &str) -> Result<CustomerView> {

@@ -65,13 +65,17 @@ pub fn for_invitation(
     now: OffsetDateTime,
 ) -> Vec<Counter> {
     let limits = &app.settings.limits;
-    let mut counters = vec![counter(
-        "INVITE",
-        sender,
-        (limits.invitations_per_specialist, DAY),
-        now,
-        "You sent as many invitations as allowed today. Please try again tomorrow.",
-    )];
+    let mut counters = Vec::with_capacity(2);
+    // Imported invitations do not count against the sender's limit (contract).
+    if limits.count_invitations_per_specialist {
+        counters.push(counter(
+            "INVITE",
+            sender,
+            (limits.invitations_per_specialist, DAY),
+            now,
+            "You sent as many invitations as allowed today. Please try again tomorrow.",
+        ));
+    }
     if let Some(mobile) = &access.mobile {
         counters.push(counter(
             "SMS",

@@ -9,6 +9,7 @@ pub mod deliveries;
 pub mod export;
 pub mod history;
 pub mod identities;
+pub mod imports;
 pub mod invitations;
 pub mod limits;
 pub mod me;
