@@ -29,6 +29,8 @@ type EnvVar = (String, String);
 pub(crate) struct Run {
     pub label: String,
     pub binary: &'static str,
+    /// Another build of `binary` than the one under test.
+    pub path: Option<PathBuf>,
     pub env: Vec<EnvVar>,
     pub throttle: Option<PathBuf>,
 }
@@ -38,6 +40,7 @@ impl Run {
         Run {
             label: label.to_owned(),
             binary,
+            path: None,
             env: Vec::new(),
             throttle: None,
         }
@@ -134,7 +137,8 @@ impl<'a> Rig<'a> {
             env.push((k.clone(), v.clone()));
         }
         let log = self.log(name);
-        runtime::start(&self.bin(name), &env, &log, run.throttle.as_deref()).await
+        let bin = run.path.clone().unwrap_or_else(|| self.bin(name));
+        runtime::start(&bin, &env, &log, run.throttle.as_deref()).await
     }
 }
 

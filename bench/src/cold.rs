@@ -16,7 +16,8 @@ use std::time::Duration;
 pub struct Cold {
     https: Option<(String, PathBuf)>,
     quota: Result<Quota, String>,
-    names: Vec<&'static str>,
+    /// (row name, binary, another build of it).
+    names: Vec<(String, &'static str, Option<PathBuf>)>,
     default_sdk_note: Option<String>,
 }
 
@@ -31,12 +32,22 @@ impl Cold {
             (true, Some(url), Some(dir)) => Some((url.clone(), dir.clone())),
             _ => None,
         };
-        let mut names: Vec<&'static str> = FUNCTIONS.iter().map(|(n, _)| *n).collect();
+        let mut names: Vec<_> = FUNCTIONS
+            .iter()
+            .map(|(n, _)| ((*n).to_owned(), *n, None))
+            .collect();
         let mut default_sdk_note = None;
         if rig.bin(DEFAULT_SDK).is_file() {
-            names.push(DEFAULT_SDK);
+            names.push((DEFAULT_SDK.to_owned(), DEFAULT_SDK, None));
         } else {
             default_sdk_note = Some(format!("{} is not built", rig.bin(DEFAULT_SDK).display()));
+        }
+        if let Some(dir) = &args.compare_bin {
+            for (n, _) in FUNCTIONS.iter().filter(|(n, _)| *n != FLOOR) {
+                if dir.join(n).is_file() {
+                    names.push((format!("{n} (compared build)"), *n, Some(dir.join(n))));
+                }
+            }
         }
         let quota = if https.is_some() {
             Quota::create(&args.cgroup_root)
@@ -60,17 +71,19 @@ impl Cold {
             ("SSL_CERT_DIR".to_owned(), dir.display().to_string()),
         ];
         let mut runs = Vec::new();
-        for name in &self.names {
+        for (name, binary, path) in &self.names {
             runs.push(Run {
                 label: label(name, false),
-                binary: name,
+                binary,
+                path: path.clone(),
                 env: env.clone(),
                 throttle: None,
             });
             if let Ok(q) = &self.quota {
                 runs.push(Run {
                     label: label(name, true),
-                    binary: name,
+                    binary,
+                    path: path.clone(),
                     env: env.clone(),
                     throttle: Some(q.procs()),
                 });
@@ -126,15 +139,15 @@ impl Cold {
             sdk_full: cold(DEFAULT_SDK, false),
             sdk_quota: cold(DEFAULT_SDK, true),
         };
-        for name in &self.names {
+        for (name, binary, _) in &self.names {
             let Some(full) = get(name, false) else {
                 continue;
             };
             let quota = get(name, true);
-            let (target, met) = refs.judge(name, full, quota);
+            let (target, met) = refs.judge(binary, full, quota);
             let file = FUNCTIONS
                 .iter()
-                .find(|(n, _)| n == name)
+                .find(|(n, _)| n == binary)
                 .map(|(_, f)| *f)
                 .unwrap_or("customers-get.json");
             table.row(
