@@ -113,10 +113,14 @@ openssl rehash "$tls/certs" 2>/dev/null
 .venv/bin/python scripts/tls_proxy.py --cert "$tls/server.pem" --key "$tls/server.key" \
     --backend "${MOTO_ENDPOINT#http://}" >"$tls/proxy.url" 2>"$tls/proxy.log" &
 proxy_pid=$!
-for _ in $(seq 50); do [[ -s "$tls/proxy.url" ]] && break; sleep 0.1; done
+for _ in $(seq 100); do [[ -s "$tls/proxy.url" ]] && break; sleep 0.1; done
 https_url="$(head -n1 "$tls/proxy.url")"
-echo "TLS terminator at $https_url, $(ls "$tls/certs" | wc -l) entries in the certificate store" >&2
-args+=(--https "$https_url" --cert-dir "$tls/certs")
+if [[ -n "$https_url" ]]; then
+    echo "TLS terminator at $https_url, $(ls "$tls/certs" | wc -l) entries in the certificate store" >&2
+    args+=(--https "$https_url" --cert-dir "$tls/certs")
+else
+    echo "TLS terminator did not start (the cold rows say skipped): $(cat "$tls/proxy.log")" >&2
+fi
 
 mkdir -p bench-results
 step "harness (builds took $((SECONDS - started)) s)"
