@@ -11,6 +11,7 @@
 #
 #   scripts/bench.sh [harness options]   # e.g. --starts 30, --scale 20000, --sections init,size
 #   BENCH_SKIP_ARM64=1 scripts/bench.sh  # x86_64 only (the arm64 build doubles the build time)
+#   BENCH_SKIP_BUILD=1 scripts/bench.sh --x86-bin DIR ...  # no builds: the binaries already built
 #
 # The table is also written to bench-results/latest.md (logs in bench-results/logs/).
 # Builds run with nice -n 10, one cargo build at a time.
@@ -41,6 +42,10 @@ for f in "${functions[@]}"; do pkgs+=(-p "$f"); done
 
 build_arch() { # target lambda-dir
     local target="$1" dir="$2"
+    if [[ "${BENCH_SKIP_BUILD:-0}" == 1 ]]; then
+        echo "builds skipped (BENCH_SKIP_BUILD=1)" >&2
+        return
+    fi
     step "cargo lambda build --release --target $target (functions)"
     nice -n 10 cargo lambda build --release --target "$target" --output-format zip \
         --lambda-dir "$dir" "${pkgs[@]}" >&2
@@ -74,8 +79,10 @@ fi
 
 # The harness, and the local server as `cargo run -p local-server` builds it (dev profile,
 # dependencies at opt-level 1): both share the test builds' dependencies.
-step "cargo build -p bench -p local-server (dev profile)"
-nice -n 10 cargo build --quiet -p bench -p local-server >&2
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+    step "cargo build -p bench -p local-server (dev profile)"
+    nice -n 10 cargo build --quiet -p bench -p local-server >&2
+fi
 args+=(--local-server "$CARGO_TARGET_DIR/debug/local-server")
 
 step "moto (a server of its own, so that no test run shares it)"
