@@ -130,6 +130,7 @@ impl<'a> Rig<'a> {
         let name = run.binary;
         if RESEED.contains(&name) {
             crate::fixtures::seed(self.table.as_ref()).await?;
+            crate::fixtures::clear_limits(&self.bench.conf, self.table.name()).await?;
         }
         let mut env = env_for(name, &self.bench.args.moto, self.table.name(), &self.pool);
         for (k, v) in &run.env {
