@@ -5,10 +5,13 @@
 #   first and warm invokes, bootstrap and zip sizes (x86_64, arm64 where that target is
 #   installed), peak RSS over 1,000 warm invokes, DynamoDB round trips per endpoint, the
 #   overview at 1,000 and 100,000 customers, deleting a customer with 1,000 business
-#   transactions, and the local server under 10 s of loopback load (wrk) per path.
+#   transactions, and the local server under 10 s of loopback load (wrk) per path;
+#   the cold request (exec to first response) with AWS over HTTPS, at full CPU and under the
+#   CPU quota of 128 MB, next to the floor and a default-SDK reference (bench/default-sdk).
 #
 #   scripts/bench.sh [harness options]   # e.g. --starts 30, --scale 20000, --sections init,size
 #   BENCH_SKIP_ARM64=1 scripts/bench.sh  # x86_64 only (the arm64 build doubles the build time)
+#   BENCH_SKIP_BUILD=1 scripts/bench.sh --x86-bin DIR ...  # no builds: the binaries already built
 #
 # The table is also written to bench-results/latest.md (logs in bench-results/logs/).
 # Builds run with nice -n 10, one cargo build at a time.
@@ -39,6 +42,10 @@ for f in "${functions[@]}"; do pkgs+=(-p "$f"); done
 
 build_arch() { # target lambda-dir
     local target="$1" dir="$2"
+    if [[ "${BENCH_SKIP_BUILD:-0}" == 1 ]]; then
+        echo "builds skipped (BENCH_SKIP_BUILD=1)" >&2
+        return
+    fi
     step "cargo lambda build --release --target $target (functions)"
     nice -n 10 cargo lambda build --release --target "$target" --output-format zip \
         --lambda-dir "$dir" "${pkgs[@]}" >&2
@@ -46,11 +53,17 @@ build_arch() { # target lambda-dir
     step "cargo lambda build --release --target $target (bench-floor)"
     nice -n 10 cargo lambda build --release --target "$target" --output-format zip \
         --lambda-dir "$dir" -p bench-floor >&2
+    # The default-SDK reference: a workspace of its own (its default features stay out of
+    # the project's builds), same target directory and release profile.
+    step "cargo lambda build --release --target $target (bench-default-sdk)"
+    nice -n 10 cargo lambda build --release --target "$target" --output-format zip \
+        --lambda-dir "$dir" --manifest-path bench/default-sdk/Cargo.toml >&2
 }
 
 x86_target=x86_64-unknown-linux-gnu
 build_arch "$x86_target" "$CARGO_TARGET_DIR/lambda-x86_64"
-args=(--x86-bin "$CARGO_TARGET_DIR/$x86_target/release" --x86-zip "$CARGO_TARGET_DIR/lambda-x86_64")
+args=(--x86-bin "$CARGO_TARGET_DIR/$x86_target/release" --x86-zip "$CARGO_TARGET_DIR/lambda-x86_64"
+    --default-sdk "$CARGO_TARGET_DIR/$x86_target/release/bench-default-sdk")
 
 arm_target=aarch64-unknown-linux-gnu
 if [[ "${BENCH_SKIP_ARM64:-0}" == 1 ]]; then
@@ -66,15 +79,55 @@ fi
 
 # The harness, and the local server as `cargo run -p local-server` builds it (dev profile,
 # dependencies at opt-level 1): both share the test builds' dependencies.
-step "cargo build -p bench -p local-server (dev profile)"
-nice -n 10 cargo build --quiet -p bench -p local-server >&2
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+    step "cargo build -p bench -p local-server (dev profile)"
+    nice -n 10 cargo build --quiet -p bench -p local-server >&2
+fi
 args+=(--local-server "$CARGO_TARGET_DIR/debug/local-server")
 
 step "moto (a server of its own, so that no test run shares it)"
 export MOTO_RUN_DIR="$root/.venv/run-bench"
 eval "$(scripts/moto.sh start)"
-trap 'scripts/moto.sh stop >/dev/null 2>&1 || true' EXIT
+tls="$(mktemp -d)"
+proxy_pid=
+cleanup() {
+    if [[ -n "$proxy_pid" ]]; then kill "$proxy_pid" 2>/dev/null || true; fi
+    rm -rf "$tls"
+    scripts/moto.sh stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
 echo "moto at $MOTO_ENDPOINT" >&2
+
+# HTTPS for the cold rows: a test CA made now, a server certificate for 127.0.0.1 and a
+# certificate store of realistic size (the system's certificates plus the test CA, with the
+# hash links OpenSSL's directory lookup uses) that the functions get as SSL_CERT_DIR, which
+# rustls-native-certs reads as on Lambda; a TLS terminator (scripts/tls_proxy.py) in front
+# of moto.
+step "TLS: test CA, certificate store, terminator in front of moto"
+ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
+openssl req -x509 "${ec[@]}" -days 2 -subj "/CN=dokumentenaustausch bench test CA" \
+    -keyout "$tls/ca.key" -out "$tls/ca.pem" -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+openssl req "${ec[@]}" -subj "/CN=127.0.0.1" -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=critical,CA:FALSE" \
+    "extendedKeyUsage=serverAuth" "keyUsage=critical,digitalSignature" >"$tls/server.ext"
+openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial \
+    -days 2 -out "$tls/server.pem" -extfile "$tls/server.ext" 2>/dev/null
+mkdir "$tls/certs"
+cp -L /etc/ssl/certs/*.pem "$tls/certs/"
+cp "$tls/ca.pem" "$tls/certs/dokumentenaustausch-bench-test-ca.pem"
+openssl rehash "$tls/certs" 2>/dev/null
+.venv/bin/python scripts/tls_proxy.py --cert "$tls/server.pem" --key "$tls/server.key" \
+    --backend "${MOTO_ENDPOINT#http://}" >"$tls/proxy.url" 2>"$tls/proxy.log" &
+proxy_pid=$!
+for _ in $(seq 100); do [[ -s "$tls/proxy.url" ]] && break; sleep 0.1; done
+https_url="$(head -n1 "$tls/proxy.url")"
+if [[ -n "$https_url" ]]; then
+    echo "TLS terminator at $https_url, $(ls "$tls/certs" | wc -l) entries in the certificate store" >&2
+    args+=(--https "$https_url" --cert-dir "$tls/certs")
+else
+    echo "TLS terminator did not start (the cold rows say skipped): $(cat "$tls/proxy.log")" >&2
+fi
 
 mkdir -p bench-results
 step "harness (builds took $((SECONDS - started)) s)"

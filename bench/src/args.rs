@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Every section, in the order of the table.
-const SECTIONS: [&str; 9] = [
-    "init", "size", "memory", "trips", "scale", "delete", "load", "rng", "import",
+const SECTIONS: [&str; 10] = [
+    "init", "cold", "size", "memory", "trips", "scale", "delete", "load", "rng", "import",
 ];
 
 pub struct Args {
@@ -17,6 +17,17 @@ pub struct Args {
     pub arm_zip: Option<PathBuf>,
     pub arm_note: Option<String>,
     pub local_server: Option<PathBuf>,
+    /// The TLS terminator in front of moto (`https://127.0.0.1:PORT`), for the cold rows.
+    pub https: Option<String>,
+    /// The certificate store the functions trust it through (`SSL_CERT_DIR`).
+    pub cert_dir: Option<PathBuf>,
+    /// The default-SDK reference's release binary.
+    pub default_sdk: Option<PathBuf>,
+    /// Another build of the functions (e.g. before a change) whose cold rows run in the same
+    /// rounds, labelled "(compared build)".
+    pub compare_bin: Option<PathBuf>,
+    /// The cgroup v1 cpu controller, under which the 128 MB quota group is made.
+    pub cgroup_root: PathBuf,
     pub starts: usize,
     pub invokes: usize,
     pub scale: usize,
@@ -38,6 +49,11 @@ impl Default for Args {
             arm_zip: None,
             arm_note: None,
             local_server: None,
+            https: None,
+            cert_dir: None,
+            default_sdk: None,
+            compare_bin: None,
+            cgroup_root: PathBuf::from("/sys/fs/cgroup/cpu"),
             starts: 20,
             invokes: 1_000,
             scale: 100_000,
@@ -73,6 +89,11 @@ pub fn parse() -> Result<Args> {
             "--arm-zip" => a.arm_zip = Some(value()?.into()),
             "--arm-note" => a.arm_note = Some(value()?),
             "--local-server" => a.local_server = Some(value()?.into()),
+            "--https" => a.https = Some(value()?),
+            "--cert-dir" => a.cert_dir = Some(value()?.into()),
+            "--default-sdk" => a.default_sdk = Some(value()?.into()),
+            "--compare-bin" => a.compare_bin = Some(value()?.into()),
+            "--cgroup-root" => a.cgroup_root = value()?.into(),
             "--starts" => a.starts = value()?.parse()?,
             "--invokes" => a.invokes = value()?.parse()?,
             "--scale" => a.scale = value()?.parse()?,

@@ -12,20 +12,45 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-const FLOOR: &str = "bench-floor";
+pub(crate) const FLOOR: &str = "bench-floor";
+/// Reference (b) of the cold rows: `bench/default-sdk`, built on its own.
+pub(crate) const DEFAULT_SDK: &str = "bench-default-sdk";
 /// Functions whose start gets freshly seeded fixtures: the accesses PATCH re-invites (and so
 /// revokes the invitation that the registration event inspects).
 const RESEED: &[&str] = &["accesses", "registration"];
 /// The extra init run of `customers` with `SSL_CERT_FILE` set to the system bundle.
 const CERT_FILE_RUN: &str = "customers with SSL_CERT_FILE";
 const CERT_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
-/// One extra environment variable (name, value).
-type EnvVar = (&'static str, &'static str);
+/// One extra environment variable (name, value); it replaces one of Lambda's of that name.
+type EnvVar = (String, String);
+
+/// One start to sample in each round: which binary, with which extra environment, and
+/// whether its invokes run under the 128 MB CPU quota (the group's `cgroup.procs`).
+pub(crate) struct Run {
+    pub label: String,
+    pub binary: &'static str,
+    /// Another build of `binary` than the one under test.
+    pub path: Option<PathBuf>,
+    pub env: Vec<EnvVar>,
+    pub throttle: Option<PathBuf>,
+}
+
+impl Run {
+    fn plain(label: &str, binary: &'static str) -> Run {
+        Run {
+            label: label.to_owned(),
+            binary,
+            path: None,
+            env: Vec::new(),
+            throttle: None,
+        }
+    }
+}
 const SES_FROM: &str = "no-reply@kanzlei.example.com";
 
 /// Each function and the event that represents it (read-only where the function has a read;
 /// the accesses function has only writes: its PATCH answers 200 again and again).
-const FUNCTIONS: &[(&str, &str)] = &[
+pub(crate) const FUNCTIONS: &[(&str, &str)] = &[
     (FLOOR, "customers-get.json"),
     ("customers", "customers-get.json"),
     ("accesses", "accesses-update.json"),
@@ -35,8 +60,8 @@ const FUNCTIONS: &[(&str, &str)] = &[
 ];
 
 /// What starting the binaries needs: their seeded table on moto, the user pool, the events.
-struct Rig<'a> {
-    bench: &'a Bench,
+pub(crate) struct Rig<'a> {
+    pub bench: &'a Bench,
     bin_dir: &'a Path,
     table: Arc<DynamoTable>,
     /// The end users' pool and its sign-in client.
@@ -68,6 +93,7 @@ impl<'a> Rig<'a> {
                 .with_context(|| format!("events/{file}"))?;
             events.insert(*name, Bytes::from(raw));
         }
+        events.insert(DEFAULT_SDK, events[FLOOR].clone());
         let rig = Rig {
             bench,
             bin_dir,
@@ -87,25 +113,33 @@ impl<'a> Rig<'a> {
         Ok(rig)
     }
 
-    fn bin(&self, name: &str) -> PathBuf {
-        self.bin_dir.join(name)
+    pub fn bin(&self, name: &str) -> PathBuf {
+        match (name, &self.bench.args.default_sdk) {
+            (DEFAULT_SDK, Some(path)) => path.clone(),
+            _ => self.bin_dir.join(name),
+        }
     }
 
     fn log(&self, name: &str) -> PathBuf {
         self.bench.work.join("logs").join(format!("{name}.log"))
     }
 
-    /// Starts `name` with Lambda's environment (and `extra`), on freshly seeded fixtures where
-    /// the function needs them.
-    async fn start(&self, name: &str, extra: Option<EnvVar>) -> Result<Started> {
+    /// Starts `run` with Lambda's environment (and its extra variables), on freshly seeded
+    /// fixtures where the function needs them.
+    async fn start(&self, run: &Run) -> Result<Started> {
+        let name = run.binary;
         if RESEED.contains(&name) {
             crate::fixtures::seed(self.table.as_ref()).await?;
+            crate::fixtures::clear_limits(&self.bench.conf, self.table.name()).await?;
         }
         let mut env = env_for(name, &self.bench.args.moto, self.table.name(), &self.pool);
-        if let Some((k, v)) = extra {
-            env.push((k.to_owned(), v.to_owned()));
+        for (k, v) in &run.env {
+            env.retain(|(name, _)| name != k);
+            env.push((k.clone(), v.clone()));
         }
-        runtime::start(&self.bin(name), &env, &self.log(name)).await
+        let log = self.log(name);
+        let bin = run.path.clone().unwrap_or_else(|| self.bin(name));
+        runtime::start(&bin, &env, &log, run.throttle.as_deref()).await
     }
 }
 
@@ -149,7 +183,7 @@ fn env_for(
 /// The "init" and "peak RSS" rows, on one seeded table.
 pub async fn init_and_memory(bench: &Bench, table: &mut Table) -> Result<()> {
     let rig = Rig::prepare(bench).await?;
-    if bench.args.on("init") {
+    if bench.args.on("init") || bench.args.on("cold") {
         init(&rig, table).await?;
     }
     if bench.args.on("memory") {
@@ -159,11 +193,15 @@ pub async fn init_and_memory(bench: &Bench, table: &mut Table) -> Result<()> {
 }
 
 #[derive(Default)]
-struct Samples {
-    init: Vec<Duration>,
-    first: Vec<Duration>,
-    warm: Vec<Duration>,
-    status: Vec<Result<u16, String>>,
+pub(crate) struct Samples {
+    pub init: Vec<Duration>,
+    pub first: Vec<Duration>,
+    pub warm: Vec<Duration>,
+    /// Exec to the first response posted.
+    pub cold: Vec<Duration>,
+    pub status: Vec<Result<u16, String>>,
+    /// Why a start was not moved into the quota group, if one was not.
+    pub not_throttled: Vec<String>,
 }
 
 /// One start: its init, first invoke, the median of five warm invokes and every answer.
@@ -171,7 +209,9 @@ struct Start {
     init: Duration,
     first: Duration,
     warm: Duration,
+    cold: Duration,
     status: Vec<Result<u16, String>>,
+    throttled: Option<Result<(), String>>,
 }
 
 async fn init(rig: &Rig<'_>, table: &mut Table) -> Result<()> {
@@ -179,52 +219,62 @@ async fn init(rig: &Rig<'_>, table: &mut Table) -> Result<()> {
         "bench: init, {} starts of each binary (interleaved, one discarded warm-up round)",
         rig.bench.args.starts
     );
-    let samples = sample_starts(rig, &init_runs()).await?;
-    init_rows(&samples, table);
+    let mut runs = if rig.bench.args.on("init") {
+        init_runs()
+    } else {
+        Vec::new()
+    };
+    let cold = crate::cold::Cold::prepare(rig);
+    runs.extend(cold.runs());
+    let samples = sample_starts(rig, &runs).await?;
+    if rig.bench.args.on("init") {
+        init_rows(&samples, table);
+    }
+    cold.rows(&samples, table);
     Ok(())
 }
 
 /// Each function, and once more `customers` with the root certificates read from one bundle
 /// file instead of the whole system directory (as on Lambda's provided.al2023, whose
 /// certificate directory holds a few bundle files): (label, binary, extra variable).
-fn init_runs() -> Vec<(&'static str, &'static str, Option<EnvVar>)> {
-    let mut runs: Vec<_> = FUNCTIONS.iter().map(|(n, _)| (*n, *n, None)).collect();
+fn init_runs() -> Vec<Run> {
+    let mut runs: Vec<_> = FUNCTIONS.iter().map(|(n, _)| Run::plain(n, n)).collect();
     if Path::new(CERT_BUNDLE).is_file() {
-        runs.push((
-            CERT_FILE_RUN,
-            "customers",
-            Some(("SSL_CERT_FILE", CERT_BUNDLE)),
-        ));
+        let mut run = Run::plain(CERT_FILE_RUN, "customers");
+        run.env
+            .push(("SSL_CERT_FILE".to_owned(), CERT_BUNDLE.to_owned()));
+        runs.push(run);
     }
     runs
 }
 
 /// Starts every run once per round, interleaved so that the machine's drift spreads over all
 /// of them; round 0 warms the caches and is left out.
-async fn sample_starts(
-    rig: &Rig<'_>,
-    runs: &[(&'static str, &'static str, Option<EnvVar>)],
-) -> Result<BTreeMap<&'static str, Samples>> {
-    let mut samples: BTreeMap<&str, Samples> = BTreeMap::new();
+async fn sample_starts(rig: &Rig<'_>, runs: &[Run]) -> Result<BTreeMap<String, Samples>> {
+    let mut samples: BTreeMap<String, Samples> = BTreeMap::new();
     for round in 0..=rig.bench.args.starts {
-        for (label, name, extra) in runs {
-            let start = start_once(rig, name, *extra).await?;
+        for run in runs {
+            let start = start_once(rig, run).await?;
             if round == 0 {
                 continue;
             }
-            let s = samples.entry(*label).or_default();
+            let s = samples.entry(run.label.clone()).or_default();
             s.init.push(start.init);
             s.first.push(start.first);
             s.warm.push(start.warm);
+            s.cold.push(start.cold);
             s.status.extend(start.status);
+            if let Some(Err(e)) = start.throttled {
+                s.not_throttled.push(e);
+            }
         }
     }
     Ok(samples)
 }
 
-async fn start_once(rig: &Rig<'_>, name: &str, extra: Option<EnvVar>) -> Result<Start> {
-    let event = &rig.events[name];
-    let mut p = rig.start(name, extra).await?;
+async fn start_once(rig: &Rig<'_>, run: &Run) -> Result<Start> {
+    let event = &rig.events[run.binary];
+    let mut p = rig.start(run).await?;
     let first = p.invoke(event).await?;
     let mut warm = Vec::new();
     let mut status = vec![first.status];
@@ -234,23 +284,30 @@ async fn start_once(rig: &Rig<'_>, name: &str, extra: Option<EnvVar>) -> Result<
         status.push(w.status);
     }
     let init = p.init;
+    let cold = first.at.duration_since(p.exec);
+    let throttled = match (&run.throttle, p.throttled()) {
+        (Some(_), None) => Some(Err("no event was handed out".to_owned())),
+        (_, t) => t,
+    };
     p.stop().await;
     Ok(Start {
         init,
         first: first.duration,
         warm: median(&warm),
+        cold,
         status,
+        throttled,
     })
 }
 
-fn init_rows(samples: &BTreeMap<&str, Samples>, table: &mut Table) {
+fn init_rows(samples: &BTreeMap<String, Samples>, table: &mut Table) {
     let floor = median(&samples[FLOOR].init);
     let mut rows: Vec<(&str, &str)> = FUNCTIONS.to_vec();
     if samples.contains_key(CERT_FILE_RUN) {
         rows.push((CERT_FILE_RUN, "customers-get.json"));
     }
     for (name, file) in &rows {
-        let s = &samples[name];
+        let s = &samples[*name];
         let init = median(&s.init);
         let ratio = init.as_secs_f64() / floor.as_secs_f64();
         let measured = format!(
@@ -293,7 +350,7 @@ async fn memory(rig: &Rig<'_>, table: &mut Table) -> Result<()> {
     eprintln!("bench: memory, 1 + {invokes} invokes of each binary");
     for (name, file) in FUNCTIONS {
         let event = &rig.events[name];
-        let mut p = rig.start(name, None).await?;
+        let mut p = rig.start(&Run::plain(name, name)).await?;
         let first = p.invoke(event).await?;
         let after_first = p.peak_rss()?;
         let mut st = vec![first.status];

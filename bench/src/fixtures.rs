@@ -36,3 +36,28 @@ pub async fn seed(table: &dyn Table) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("seeding the fixtures: {e:#}"))?;
     Ok(())
 }
+
+/// Deletes the abuse-limit counters (`LIMIT#…` items), so that the next start of a function
+/// is not refused with 429 for the starts before it (the re-invitation of `accesses` and the
+/// registration requests count against per-day and per-minute limits).
+pub async fn clear_limits(conf: &aws_config::SdkConfig, table: &str) -> Result<()> {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let client = aws_sdk_dynamodb::Client::new(conf);
+    let found = client
+        .scan()
+        .table_name(table)
+        .filter_expression("begins_with(pk, :p)")
+        .expression_attribute_values(":p", AttributeValue::S("LIMIT#".into()))
+        .projection_expression("pk, sk")
+        .send()
+        .await?;
+    for item in found.items() {
+        client
+            .delete_item()
+            .table_name(table)
+            .set_key(Some(item.clone()))
+            .send()
+            .await?;
+    }
+    Ok(())
+}

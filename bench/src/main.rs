@@ -2,20 +2,26 @@
 //! it prints one table (Markdown) with every figure of `docs/performance.md`.
 //!
 //! usage: bench --moto URL --x86-bin DIR --x86-zip DIR [--arm-bin DIR --arm-zip DIR | --arm-note TEXT]
-//!              [--local-server PATH] [--starts N] [--invokes N] [--scale N] [--scale-budget SECS]
+//!              [--local-server PATH] [--https URL --cert-dir DIR [--default-sdk PATH]]
+//!              [--compare-bin DIR] [--cgroup-root DIR] [--starts N] [--invokes N] [--scale N] [--scale-budget SECS]
 //!              [--transactions N] [--load-secs N] [--sections LIST] [--out FILE]
 //!
 //! `--x86-bin` holds the release binaries (`customers`, …, `bench-floor`), `--x86-zip` the
 //! `cargo lambda build --output-format zip` folders (`NAME/bootstrap.zip`). `--sections` is a
-//! comma-separated subset of init,size,memory,trips,scale,delete,load,rng,import (default: all).
+//! comma-separated subset of init,cold,size,memory,trips,scale,delete,load,rng,import
+//! (default: all).
+//! `cold` (exec to the first response, AWS over HTTPS through the TLS terminator at `--https`,
+//! trusted through `SSL_CERT_DIR`; at full CPU and under a 128 MB CPU quota) needs `--https`.
 
 mod args;
 mod binaries;
+mod cold;
 mod dynamo;
 mod fixtures;
 mod imports;
 mod load;
 mod probes;
+mod quota;
 mod report;
 mod runtime;
 mod sections;
@@ -29,7 +35,9 @@ use std::time::Instant;
 pub const CURSOR_KEY: &str = "bench-cursor-key-bench-cursor-key-0123456789";
 
 /// Sections that talk to moto.
-const ON_MOTO: &[&str] = &["init", "memory", "trips", "scale", "delete", "import"];
+const ON_MOTO: &[&str] = &[
+    "init", "cold", "memory", "trips", "scale", "delete", "import",
+];
 
 /// What the sections share.
 pub struct Bench {
@@ -90,7 +98,7 @@ async fn main() -> Result<()> {
 /// The chosen sections, in the order of the table.
 async fn run_sections(bench: &Bench, table: &mut Table) -> Result<()> {
     let on = |s: &str| bench.args.on(s);
-    if on("init") || on("memory") {
+    if on("init") || on("cold") || on("memory") {
         binaries::init_and_memory(bench, table).await?;
     }
     if on("size") {

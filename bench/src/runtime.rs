@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use std::collections::HashMap;
-use std::path::Path as FsPath;
+use std::path::{Path as FsPath, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -45,6 +45,21 @@ struct MockState {
     events: tokio::sync::Mutex<mpsc::Receiver<Invocation>>,
     served: Mutex<HashMap<String, Instant>>,
     outcomes: mpsc::UnboundedSender<Outcome>,
+    /// Where to move the process when its first event is handed out (a cgroup's
+    /// `cgroup.procs`), with its PID once started; taken at the first event.
+    throttle: Mutex<Option<(PathBuf, u32)>>,
+    /// Whether that move happened (or why not).
+    throttled: Mutex<Option<Result<(), String>>>,
+}
+
+/// Moves the process into the CPU-quota cgroup, once, as the first event is handed out: init
+/// runs at full CPU (as on Lambda), every invoke under the quota.
+fn throttle_now(s: &MockState) {
+    if let Some((procs, pid)) = s.throttle.lock().unwrap().take() {
+        let moved = std::fs::write(&procs, pid.to_string())
+            .map_err(|e| format!("writing PID to {}: {e}", procs.display()));
+        *s.throttled.lock().unwrap() = Some(moved);
+    }
 }
 
 async fn next(State(s): State<Arc<MockState>>) -> Response {
@@ -57,6 +72,7 @@ async fn next(State(s): State<Arc<MockState>>) -> Response {
     let Some(inv) = inv else {
         return StatusCode::GONE.into_response();
     };
+    throttle_now(&s);
     let deadline = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default()
@@ -120,6 +136,8 @@ async fn init_error(State(s): State<Arc<MockState>>, body: Bytes) -> StatusCode 
 #[derive(Debug, Clone)]
 pub struct Invoked {
     pub duration: Duration,
+    /// When the answer was posted.
+    pub at: Instant,
     /// The HTTP status in the function's API Gateway answer, or why there is none.
     pub status: Result<u16, String>,
 }
@@ -127,6 +145,8 @@ pub struct Invoked {
 /// One started function process with its own mock Runtime API.
 pub struct Started {
     pub init: Duration,
+    /// Just before exec.
+    pub exec: Instant,
     child: Child,
     events: mpsc::Sender<Invocation>,
     outcomes: mpsc::UnboundedReceiver<Outcome>,
@@ -136,8 +156,14 @@ pub struct Started {
 }
 
 /// Starts `binary` with `env` (and nothing else of this process's environment) against a new
-/// mock Runtime API, and waits until it asks for its first event.
-pub async fn start(binary: &FsPath, env: &[(String, String)], log: &FsPath) -> Result<Started> {
+/// mock Runtime API, and waits until it asks for its first event. With `throttle` (a cgroup's
+/// `cgroup.procs`), the process is moved there when its first event is handed out.
+pub async fn start(
+    binary: &FsPath,
+    env: &[(String, String)],
+    log: &FsPath,
+    throttle: Option<&FsPath>,
+) -> Result<Started> {
     let (first_tx, mut first_rx) = oneshot::channel();
     let (events_tx, events_rx) = mpsc::channel(1);
     let (outcomes_tx, outcomes_rx) = mpsc::unbounded_channel();
@@ -146,16 +172,10 @@ pub async fn start(binary: &FsPath, env: &[(String, String)], log: &FsPath) -> R
         events: tokio::sync::Mutex::new(events_rx),
         served: Mutex::new(HashMap::new()),
         outcomes: outcomes_tx,
+        throttle: Mutex::new(None),
+        throttled: Mutex::new(None),
     });
-    let app = Router::new()
-        .route("/2018-06-01/runtime/invocation/next", get(next))
-        .route(
-            "/2018-06-01/runtime/invocation/{id}/response",
-            post(response),
-        )
-        .route("/2018-06-01/runtime/invocation/{id}/error", post(error))
-        .route("/2018-06-01/runtime/init/error", post(init_error))
-        .with_state(state.clone());
+    let app = mock_app(state.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let server = tokio::spawn(async move {
@@ -177,6 +197,9 @@ pub async fn start(binary: &FsPath, env: &[(String, String)], log: &FsPath) -> R
     let mut child = cmd
         .spawn()
         .with_context(|| format!("starting {}", binary.display()))?;
+    if let Some(procs) = throttle {
+        *state.throttle.lock().unwrap() = Some((procs.to_owned(), child.id()));
+    }
     let waited = Instant::now();
     let asked = loop {
         tokio::select! {
@@ -203,6 +226,7 @@ pub async fn start(binary: &FsPath, env: &[(String, String)], log: &FsPath) -> R
     };
     Ok(Started {
         init: asked.duration_since(exec),
+        exec,
         child,
         events: events_tx,
         outcomes: outcomes_rx,
@@ -212,9 +236,28 @@ pub async fn start(binary: &FsPath, env: &[(String, String)], log: &FsPath) -> R
     })
 }
 
+/// The mock's routes: the part of the Runtime API a custom runtime calls.
+fn mock_app(state: Arc<MockState>) -> Router {
+    Router::new()
+        .route("/2018-06-01/runtime/invocation/next", get(next))
+        .route(
+            "/2018-06-01/runtime/invocation/{id}/response",
+            post(response),
+        )
+        .route("/2018-06-01/runtime/invocation/{id}/error", post(error))
+        .route("/2018-06-01/runtime/init/error", post(init_error))
+        .with_state(state)
+}
+
 impl Started {
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Whether the process was moved into the quota cgroup (`None`: not asked to, or no event
+    /// handed out yet).
+    pub fn throttled(&self) -> Option<Result<(), String>> {
+        self.state.throttled.lock().unwrap().clone()
     }
 
     /// Hands the function one event and waits for its answer.
@@ -269,6 +312,7 @@ impl Started {
         };
         Ok(Invoked {
             duration: outcome.at.duration_since(served),
+            at: outcome.at,
             status,
         })
     }
