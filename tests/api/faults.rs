@@ -15,13 +15,22 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 /// Fails the call numbered `fail_at` (0-based, counting from arming), once.
-struct FaultyTable {
+pub struct FaultyTable {
     inner: Arc<dyn Table>,
     calls: AtomicU64,
     fail_at: AtomicI64,
 }
 
 impl FaultyTable {
+    /// `inner`, whose call numbered `k` (0-based) fails, once; -1: none until armed.
+    pub fn failing_at(inner: Arc<dyn Table>, k: i64) -> Self {
+        Self {
+            inner,
+            calls: AtomicU64::new(0),
+            fail_at: AtomicI64::new(k),
+        }
+    }
+
     fn arm(&self, k: i64) {
         self.calls.store(0, Ordering::SeqCst);
         self.fail_at.store(k, Ordering::SeqCst);
@@ -115,11 +124,7 @@ struct Rig {
 
 async fn rig(store: Store) -> Rig {
     let base = spawn_app(store).await;
-    let table = Arc::new(FaultyTable {
-        inner: base.table.clone(),
-        calls: AtomicU64::new(0),
-        fail_at: AtomicI64::new(-1),
-    });
+    let table = Arc::new(FaultyTable::failing_at(base.table.clone(), -1));
     let identity = Arc::new(FaultyIdentity {
         inner: base.identity.clone(),
         fail_next: false.into(),

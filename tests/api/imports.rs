@@ -6,14 +6,12 @@
 //! through SQS as deployed.
 
 use crate::both_stores;
+use crate::faults::FaultyTable;
 use crate::helpers::*;
-use async_trait::async_trait;
 use serde_json::Value;
-use shared::ports::{Item, Key, Page, Query, StoreError, Table, Write};
 use shared::usecases::imports::Worked;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 const HEADER: &str = "type;firstName;lastName;companyName;contactFirstName;contactLastName;email;mobile;street;postalCode;city;country";
 
@@ -245,51 +243,6 @@ both_stores!(
     }
 );
 
-/// Fails the call numbered `fail_at` (0-based), once.
-struct FaultyTable {
-    inner: Arc<dyn Table>,
-    calls: AtomicU64,
-    fail_at: AtomicI64,
-}
-
-impl FaultyTable {
-    fn trip(&self) -> Result<(), StoreError> {
-        let n = self.calls.fetch_add(1, Ordering::SeqCst) as i64;
-        if n == self.fail_at.load(Ordering::SeqCst) {
-            return Err(StoreError::Unavailable(anyhow::anyhow!("injected fault")));
-        }
-        Ok(())
-    }
-}
-
-#[async_trait]
-impl Table for FaultyTable {
-    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
-        self.trip()?;
-        self.inner.get(key).await
-    }
-    async fn batch_get(&self, keys: &[Key]) -> Result<Vec<Item>, StoreError> {
-        self.trip()?;
-        self.inner.batch_get(keys).await
-    }
-    async fn query(&self, query: &Query) -> Result<Page, StoreError> {
-        self.trip()?;
-        self.inner.query(query).await
-    }
-    async fn write(&self, write: Write) -> Result<(), StoreError> {
-        self.trip()?;
-        self.inner.write(write).await
-    }
-    async fn transact(&self, writes: Vec<Write>, token: Option<String>) -> Result<(), StoreError> {
-        self.trip()?;
-        self.inner.transact(writes, token).await
-    }
-    async fn batch_delete(&self, keys: &[Key]) -> Result<(), StoreError> {
-        self.trip()?;
-        self.inner.batch_delete(keys).await
-    }
-}
-
 both_stores!(
     a_worker_that_fails_at_any_step_and_runs_again_ends_with_exactly_the_rows_of_the_file,
     |app| {
@@ -302,11 +255,7 @@ both_stores!(
                 .expect(202);
             let body = app.imports.lock().await.try_recv().unwrap();
             let mut faulty = app.app.clone();
-            faulty.table = Arc::new(FaultyTable {
-                inner: app.table.clone(),
-                calls: AtomicU64::new(0),
-                fail_at: AtomicI64::new(k),
-            });
+            faulty.table = Arc::new(FaultyTable::failing_at(app.table.clone(), k));
             let faulty = shared::functions::IMPORTS.restrict(faulty);
             // Faults in reading the identity or recording the delivery are logged, not fatal.
             let _ = shared::usecases::imports::work(&faulty, &body, None).await;
