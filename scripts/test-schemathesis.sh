@@ -37,12 +37,14 @@
 # positive_data_acceptance holds as it is except where a rule of the contract cannot be
 # written in JSON Schema; there schemathesis.toml also accepts the one status that rule answers
 # (see its comments), and the check still fails on any other rejection of schema-valid data:
-#   - listCustomers: a well-formed `cursor` that the server did not sign for this query (400);
+#   - listCustomers, listDeletions, getHistory: a well-formed `cursor` that the server did not
+#     sign for this query (400);
 #   - createCustomer, updateCustomer, createAccess, updateAccess (422): a `dateOfBirth` in the
 #     future (relative to today), a well-formed number that is not a mobile number, a `type`
 #     other than the stored one, a new `email` for an active access;
 #   - addAdministrators, addAdditionalProcessors, removeAuthorisations (422): ids that are not
-#     in the directory or not of this customer, more than 99 specialist-transaction pairs.
+#     in the directory or not of this customer, more than 99 specialist-transaction pairs;
+#   - startImport (422): a CSV body without the contract's header row, or with invalid rows.
 #
 # After the runs, scripts/schemathesis_targeted.py (hypothesis, from the same venv) sends what
 # schemathesis's generators never do: every body under other media types (415) and forged
