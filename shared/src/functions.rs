@@ -34,7 +34,12 @@ pub struct Function {
     pub sign_ins: SignInGrant,
     /// Queues imports for the worker (`sqs:SendMessage` on the import queue).
     pub queue: bool,
+    /// Attempts of each AWS call, with the SDK's standard exponential backoff between them.
+    pub aws_attempts: u32,
 }
+
+/// The SDK's default: a caller waiting on an answer gets a throttled service's error soon.
+const DEFAULT_AWS_ATTEMPTS: u32 = 3;
 
 /// The customers' routes and the imports' (an import is customers created in bulk).
 fn customers_and_imports() -> Router<AppState> {
@@ -49,6 +54,7 @@ pub const CUSTOMERS: Function = Function {
     sign_ins: SignInGrant::Delete,
     // `POST /imports` hands the import to the worker.
     queue: true,
+    aws_attempts: DEFAULT_AWS_ATTEMPTS,
 };
 
 pub const ACCESSES: Function = Function {
@@ -57,6 +63,7 @@ pub const ACCESSES: Function = Function {
     messaging: true,
     sign_ins: SignInGrant::None,
     queue: false,
+    aws_attempts: DEFAULT_AWS_ATTEMPTS,
 };
 
 pub const AUTHORISATIONS: Function = Function {
@@ -66,6 +73,7 @@ pub const AUTHORISATIONS: Function = Function {
     messaging: false,
     sign_ins: SignInGrant::Delete,
     queue: false,
+    aws_attempts: DEFAULT_AWS_ATTEMPTS,
 };
 
 pub const TRANSACTIONS: Function = Function {
@@ -74,6 +82,7 @@ pub const TRANSACTIONS: Function = Function {
     messaging: false,
     sign_ins: SignInGrant::None,
     queue: false,
+    aws_attempts: DEFAULT_AWS_ATTEMPTS,
 };
 
 pub const REGISTRATION: Function = Function {
@@ -82,6 +91,7 @@ pub const REGISTRATION: Function = Function {
     messaging: false,
     sign_ins: SignInGrant::Register,
     queue: false,
+    aws_attempts: DEFAULT_AWS_ATTEMPTS,
 };
 
 /// Records what the mail service reports about invitation e-mails (SES events through the
@@ -92,6 +102,7 @@ pub const DELIVERIES: Function = Function {
     messaging: false,
     sign_ins: SignInGrant::None,
     queue: false,
+    aws_attempts: DEFAULT_AWS_ATTEMPTS,
 };
 
 /// Creates the customers of queued imports and invites them (messages from the SQS import
@@ -102,6 +113,8 @@ pub const IMPORTS: Function = Function {
     messaging: true,
     sign_ins: SignInGrant::None,
     queue: true,
+    // The worker has time to wait: throttled SES, SNS and DynamoDB calls are retried longer.
+    aws_attempts: 8,
 };
 
 /// Every function of template.yaml.

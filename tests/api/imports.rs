@@ -281,14 +281,7 @@ both_stores!(
 
 /// An SQS queue on moto for one test.
 async fn moto_queue() -> (aws_sdk_sqs::Client, String) {
-    let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region("eu-central-1")
-        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
-            "test", "test", None, None, "moto",
-        ))
-        .endpoint_url(crate::moto::endpoint())
-        .load()
-        .await;
+    let conf = crate::moto::sdk_config().await;
     let client = aws_sdk_sqs::Client::new(&conf);
     let name = format!("imports-{}", uuid::Uuid::new_v4().simple());
     let url = client
@@ -308,14 +301,7 @@ async fn moto_queue() -> (aws_sdk_sqs::Client, String) {
 
 /// SES on moto, with a sender it knows.
 async fn moto_mailer() -> Arc<dyn shared::ports::Mailer> {
-    let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region("eu-central-1")
-        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
-            "test", "test", None, None, "moto",
-        ))
-        .endpoint_url(crate::moto::endpoint())
-        .load()
-        .await;
+    let conf = crate::moto::sdk_config().await;
     let ses = aws_sdk_sesv2::Client::new(&conf);
     let sender = "imports@kanzlei.example.com";
     shared::adapters::ses::ensure_identity(&ses, sender)

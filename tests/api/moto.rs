@@ -10,7 +10,6 @@ use shared::adapters::dynamo::{DynamoTable, counting_client, ensure_table};
 use shared::ports::Table;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -30,7 +29,7 @@ pub fn endpoint() -> &'static str {
 /// Starts `moto_server` from the project venv on a free port. A small shell wrapper watches
 /// this process and stops moto when it is gone, since a Rust test binary has no hook at exit.
 fn start_moto() -> String {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = crate::helpers::project_root();
     let moto_server = root.join(".venv/bin/moto_server");
     let python = root.join(".venv/bin/python");
     // Requests one at a time, as DynamoDB applies them atomically: see the script.
@@ -97,7 +96,7 @@ fn answers(addr: SocketAddr) -> bool {
 
 /// The SDK configuration for moto, built once per process. It holds no HTTP client: each
 /// `Client` built from it gets its own connection pool, on the runtime of its own test.
-async fn sdk_config() -> aws_config::SdkConfig {
+pub async fn sdk_config() -> aws_config::SdkConfig {
     static CONFIG: tokio::sync::OnceCell<aws_config::SdkConfig> =
         tokio::sync::OnceCell::const_new();
     CONFIG

@@ -6,6 +6,7 @@ pub mod cognito;
 #[cfg(feature = "testing")]
 pub mod counting;
 pub mod dynamo;
+pub mod https;
 pub mod in_process_queue;
 pub mod local_identity;
 pub mod memory;

@@ -29,6 +29,8 @@ pub const TX_PREFIX: &str = "TX#";
 /// accesses and its grants, but not its business transactions.
 pub const VIEW_END: &str = "GRANT#~";
 pub const SPECIALISTS_PK: &str = "SPECIALISTS";
+/// DynamoDB's limit on the writes of one `TransactWriteItems`.
+pub const MAX_TRANSACTION_WRITES: usize = 100;
 /// Partition of the overview index (all customers) and prefix of the per-type partitions.
 pub const OVERVIEW_PK: &str = "CUSTOMER";
 

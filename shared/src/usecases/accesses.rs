@@ -125,8 +125,14 @@ pub async fn create(
     // Position 2: the membership, which fails when the address holds an access here already.
     writes.extend(store::join_identity(&access));
     writes.push(issued.put());
-    let event = (Action::AccessCreated, access.id.as_str());
-    writes.push(history::record(app, &cid, &staff.actor(), event.0, event.1));
+    let actor = staff.actor();
+    writes.push(history::record(
+        app,
+        &cid,
+        &actor,
+        Action::AccessCreated,
+        &access.id,
+    ));
     let counted = limits::append(
         &mut writes,
         limits::for_invitation(app, staff.id, &access, now),

@@ -15,8 +15,6 @@ use std::collections::BTreeMap;
 
 /// Ids per list in one request.
 const MAX_IDS: usize = 50;
-/// DynamoDB's limit on writes in one transaction.
-const MAX_WRITES: usize = 100;
 
 async fn read_view_range(app: &App, id: &crate::domain::CustomerId) -> Result<Partition> {
     let items = app
@@ -223,12 +221,12 @@ fn processor_ids(input: &ProcessorsInput) -> Result<(Vec<String>, Vec<String>)> 
             ));
         }
     };
-    if specialists.len() * transactions.len() > MAX_WRITES - 1 {
+    if specialists.len() * transactions.len() > store::MAX_TRANSACTION_WRITES - 1 {
         return Err(Error::field(
             "transactionIds",
             format!(
                 "at most {} specialist-transaction pairs per request",
-                MAX_WRITES - 1
+                store::MAX_TRANSACTION_WRITES - 1
             ),
         ));
     }
@@ -298,7 +296,7 @@ fn grant_writes(
 
 /// 422 on `field` when a change needs more writes than one transaction takes.
 fn too_large(writes: &[Write], field: &str, advice: &str) -> Result<()> {
-    if writes.len() > MAX_WRITES {
+    if writes.len() > store::MAX_TRANSACTION_WRITES {
         return Err(Error::field(
             field,
             format!("the selection is too large for one change; {advice}"),

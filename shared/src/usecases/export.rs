@@ -6,7 +6,7 @@ use super::{customer_id, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::error::{Error, Result};
-use crate::ports::{Item, Query, SortKey};
+use crate::ports::{Item, SortKey};
 use crate::store::{self, Partition};
 use crate::views::{CustomerView, EventView, ts};
 use serde::Serialize;
@@ -36,8 +36,7 @@ pub struct ExportAuthorisations {
 pub async fn export(app: &App, caller: &Caller, id: &str) -> Result<ExportView> {
     let staff = require_staff(caller)?;
     let id = customer_id(id)?;
-    let query = Query::partition(store::customer_pk(&id), SortKey::All);
-    let items = app.table.query_all(&query).await?;
+    let items = super::partition_items(app, &id, SortKey::All).await?;
     let partition = Partition::from_items(&items)?;
     let customer = partition.customer.as_ref().ok_or(Error::NotFound)?;
     if !staff.platform_admin && !partition.is_admin(staff.id) {

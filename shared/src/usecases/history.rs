@@ -1,7 +1,7 @@
 //! A customer's history: the events that every change writes in its own transaction, and
 //! `GET /customers/{id}/history`, newest first, for its administrators and platform admins.
 
-use super::{Staff, customer_id, find, paging, require_staff};
+use super::{customer_id, paging, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Action, Actor, Collector, CustomerId, Event};
@@ -96,28 +96,6 @@ pub struct HistoryQuery {
     pub cursor: Option<String>,
 }
 
-/// 404 for a customer that does not exist (or is being deleted), 403 for a specialist who
-/// is not its administrator: one BatchGetItem.
-pub async fn require_admin(
-    app: &App,
-    staff: &Staff<'_>,
-    id: &CustomerId,
-    what: &'static str,
-) -> Result<()> {
-    let (ckey, akey) = (store::customer_key(id), store::admin_key(id, staff.id));
-    let items = app.table.batch_get(&[ckey.clone(), akey.clone()]).await?;
-    let customer = find(&items, &ckey)
-        .map(store::customer_from_item)
-        .transpose()?;
-    if customer.flatten().is_none() {
-        return Err(Error::NotFound);
-    }
-    if !staff.platform_admin && find(&items, &akey).is_none() {
-        return Err(Error::Forbidden(what));
-    }
-    Ok(())
-}
-
 /// One page of the customer's history, newest first: the access check, then one Query of
 /// the partition's events, one more than asked (which tells whether a next page exists).
 pub async fn list(
@@ -135,13 +113,8 @@ pub async fn list(
     // A cursor is bound to the history of one customer.
     let scope = format!("history:{id}");
     let start_after = paging::start_after(app, &scope, query.cursor.as_deref())?;
-    require_admin(
-        app,
-        &staff,
-        &id,
-        "Only the customer's administrators may read its history.",
-    )
-    .await?;
+    let why = "Only the customer's administrators may read its history.";
+    super::customer_for_admin(app, &staff, &id, &[], why).await?;
     let page = app
         .table
         .query(&Query {

@@ -8,9 +8,6 @@ use crate::error::{Error, Result};
 use crate::ports::{Item, Key, Query, SortKey, Write};
 use crate::store::{self, IdentityItem, MembershipItem, from_item};
 
-/// Most writes one transaction holds.
-const BATCH: usize = 100;
-
 /// What is known of an identity: the accesses it holds and its sign-in, if it registered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Known {
@@ -142,28 +139,14 @@ fn missing_identity() -> anyhow::Error {
     anyhow::anyhow!("a membership without its identity record")
 }
 
-/// Commits write groups in as few transactions as fit (a group never splits), in order.
+/// Commits the identities' write groups in as few transactions as fit, in order.
 pub async fn commit_groups(app: &App, groups: Vec<Vec<Write>>) -> Result<()> {
-    let mut batch: Vec<Write> = Vec::new();
-    for group in groups {
-        if batch.len() + group.len() > BATCH && !batch.is_empty() {
-            commit(app, std::mem::take(&mut batch)).await?;
-        }
-        batch.extend(group);
-    }
-    if !batch.is_empty() {
-        commit(app, batch).await?;
-    }
-    Ok(())
-}
-
-async fn commit(app: &App, writes: Vec<Write>) -> Result<()> {
-    use crate::store::OnCondition;
-    app.table.transact(writes, None).await.on_condition(|_| {
+    super::commit_groups(app, groups, || {
         Error::Conflict(
             "The accesses of this address were changed at the same time. Try again.".into(),
         )
     })
+    .await
 }
 
 /// Deletes the sign-ins that [`plan`] found ending (after their identities were ended).

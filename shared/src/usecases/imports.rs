@@ -17,8 +17,6 @@ use std::time::{Duration, Instant};
 
 /// A stored answer to `POST /imports` is replayed for as long as one to `POST /customers`.
 const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
-/// Writes per transaction when storing the rows (DynamoDB's limit).
-const ROWS_PER_TRANSACTION: usize = 100;
 
 /// The answer to a dry run: how many rows, how many of them valid, and every error.
 #[derive(Debug, Serialize)]
@@ -156,7 +154,8 @@ pub async fn start(
     };
     let id = crate::ids::new_id("imp");
     let now = app.now().unix_timestamp();
-    for chunk in store::new_import_rows(&id, &file.rows, now).chunks(ROWS_PER_TRANSACTION) {
+    for chunk in store::new_import_rows(&id, &file.rows, now).chunks(store::MAX_TRANSACTION_WRITES)
+    {
         app.table.transact(chunk.to_vec(), None).await?;
     }
     let queued = Queued {

@@ -68,9 +68,15 @@ pub async fn partition_with_history(app: &App, id: &CustomerId) -> Result<store:
 }
 
 async fn partition(app: &App, id: &CustomerId, sk: SortKey) -> Result<store::Partition> {
+    Ok(store::Partition::from_items(
+        &partition_items(app, id, sk).await?,
+    )?)
+}
+
+/// The items of a customer's partition as stored (one Query per MB).
+pub async fn partition_items(app: &App, id: &CustomerId, sk: SortKey) -> Result<Vec<Item>> {
     let query = crate::ports::Query::partition(store::customer_pk(id), sk);
-    let items = app.table.query_all(&query).await?;
-    Ok(store::Partition::from_items(&items)?)
+    Ok(app.table.query_all(&query).await?)
 }
 
 /// The actor of a change made by a specialist or platform admin.
@@ -95,6 +101,20 @@ pub async fn customer_for_change(
     id: &CustomerId,
     extra: &[crate::ports::Key],
 ) -> Result<(Customer, Vec<Item>)> {
+    let why = "Only the customer's administrators may change this.";
+    customer_for_admin(app, staff, id, extra, why).await
+}
+
+/// The customer, for its administrators and platform admins only, with the items of `extra`,
+/// in one BatchGetItem: 404 when it does not exist (or is being deleted), 403 (`why`) for
+/// any other specialist.
+pub async fn customer_for_admin(
+    app: &App,
+    staff: &Staff<'_>,
+    id: &CustomerId,
+    extra: &[crate::ports::Key],
+    why: &'static str,
+) -> Result<(Customer, Vec<Item>)> {
     let ckey = store::customer_key(id);
     let akey = store::admin_key(id, staff.id);
     let mut keys = vec![ckey.clone(), akey.clone()];
@@ -105,11 +125,37 @@ pub async fn customer_for_change(
         None => return Err(Error::NotFound),
     };
     if !staff.platform_admin && find(&items, &akey).is_none() {
-        return Err(Error::Forbidden(
-            "Only the customer's administrators may change this.",
-        ));
+        return Err(Error::Forbidden(why));
     }
     Ok((customer, items))
+}
+
+/// Commits write groups in as few transactions as fit (a group never splits), in order; a
+/// failed condition is `on_conflict`.
+pub async fn commit_groups(
+    app: &App,
+    groups: Vec<Vec<crate::ports::Write>>,
+    on_conflict: fn() -> Error,
+) -> Result<()> {
+    use crate::store::OnCondition;
+    let mut batch = Vec::new();
+    for group in groups {
+        if batch.len() + group.len() > store::MAX_TRANSACTION_WRITES && !batch.is_empty() {
+            let writes = std::mem::take(&mut batch);
+            app.table
+                .transact(writes, None)
+                .await
+                .on_condition(|_| on_conflict())?;
+        }
+        batch.extend(group);
+    }
+    if !batch.is_empty() {
+        app.table
+            .transact(batch, None)
+            .await
+            .on_condition(|_| on_conflict())?;
+    }
+    Ok(())
 }
 
 /// Parses a list of ids from a request, naming the failing entries.

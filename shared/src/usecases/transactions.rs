@@ -1,7 +1,7 @@
 //! Business transactions of a customer, visible to its administrators and platform admins in
 //! full, to additional processors as far as assigned, and to its end users.
 
-use super::{customer_id, find, identities, plausible_id, require_staff};
+use super::{customer_id, find, plausible_id, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Action, BusinessTransaction, Text};
@@ -11,9 +11,6 @@ use crate::store::{self, OnCondition, TransactionItem, from_item, to_item};
 use crate::usecases::history;
 use crate::views::{Items, TransactionView};
 use serde::Deserialize;
-
-/// The most writes one DynamoDB transaction takes.
-const MAX_WRITES: usize = 100;
 
 pub async fn list(app: &App, caller: &Caller, customer: &str) -> Result<Items<TransactionView>> {
     let staff = require_staff(caller)?;
@@ -156,11 +153,17 @@ pub async fn delete(app: &App, caller: &Caller, customer: &str, transaction: &st
             ),
         ]
     });
-    for pair in pairs.by_ref().take((MAX_WRITES - first.len()) / 2) {
+    for pair in pairs
+        .by_ref()
+        .take((store::MAX_TRANSACTION_WRITES - first.len()) / 2)
+    {
         first.extend(pair);
     }
     app.table.transact(first, None).await?;
-    identities::commit_groups(app, pairs.collect()).await?;
+    super::commit_groups(app, pairs.collect(), || {
+        Error::Conflict("The business transaction was changed at the same time. Try again.".into())
+    })
+    .await?;
     tracing::info!(transaction_id = %t.id, "business transaction deleted");
     Ok(())
 }
