@@ -46,7 +46,7 @@ BIN=$(local_server_bin)
 
 PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close();})")
 BASE_URL="http://127.0.0.1:$PORT"
-PORTAL_BASE_URL="$BASE_URL" "$BIN" --port "$PORT" --outbox "$WORK/outbox" >"$WORK/server.log" 2>&1 &
+PORTAL_BASE_URL="$BASE_URL" "$BIN" --port "$PORT" --outbox "$WORK/outbox" --web "$ROOT/web" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 
 # Wait until it answers (config.json is a static file the server always has).

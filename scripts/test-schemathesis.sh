@@ -86,7 +86,7 @@ BIN=$(local_server_bin)
 
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 BASE_URL="http://127.0.0.1:$PORT"
-PORTAL_BASE_URL="$BASE_URL" RUST_LOG=warn "$BIN" --port "$PORT" --outbox "$WORK/outbox" >"$WORK/server.log" 2>&1 &
+PORTAL_BASE_URL="$BASE_URL" RUST_LOG=warn "$BIN" --port "$PORT" --outbox "$WORK/outbox" --web "$ROOT/web" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 
 # 3. Sign-ins and seed data, through the API itself (stdlib Python from the venv).

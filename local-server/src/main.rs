@@ -32,6 +32,16 @@ struct Args {
     table: String,
 }
 
+/// The project's `web/`: under `cargo run` that of the checkout being run, else that of the
+/// checkout the binary was built from (a target directory shared by two checkouts would
+/// otherwise serve the other one's console).
+fn project_web_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+        .join("../web")
+}
+
 fn parse_args() -> anyhow::Result<Args> {
     let mut args = Args {
         port: match std::env::var("LOCAL_SERVER_PORT") {
@@ -43,7 +53,7 @@ fn parse_args() -> anyhow::Result<Args> {
         host: "127.0.0.1".into(),
         allow_remote: false,
         outbox: PathBuf::from("outbox"),
-        web: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../web")),
+        web: project_web_dir(),
         aws_endpoint: None,
         table: "customers-local".into(),
     };

@@ -62,7 +62,7 @@ async fn deliver(app: &TestApp, raw: &str, file: &str) -> u16 {
 }
 
 fn events_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events")
+    crate::helpers::project_root().join("events")
 }
 
 /// The fixtures the events use (`shared::fixtures`): the customer `cus_example` with an

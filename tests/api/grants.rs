@@ -316,13 +316,12 @@ fn the_template_has_exactly_the_functions_of_the_code() {
     let in_code: BTreeSet<String> = FUNCTIONS.iter().map(|f| f.name.to_string()).collect();
     assert_eq!(in_template, in_code);
     for function in FUNCTIONS {
-        let manifest = format!(
-            "{}/../functions/{}/Cargo.toml",
-            env!("CARGO_MANIFEST_DIR"),
-            function.name
-        );
+        let manifest = crate::helpers::project_root()
+            .join("functions")
+            .join(function.name)
+            .join("Cargo.toml");
         assert!(
-            std::path::Path::new(&manifest).is_file(),
+            manifest.is_file(),
             "{} has no package at functions/{}",
             function.name,
             function.name

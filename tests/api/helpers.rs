@@ -18,6 +18,19 @@ use shared::config::{Limits, Settings};
 use shared::ports::{Clock, Item, Table};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// The project's root directory, read when the tests run (cargo sets `CARGO_MANIFEST_DIR` for
+/// them), so that a test binary built from another checkout sharing the target directory, and
+/// judged fresh by cargo, still reads this checkout's files.
+pub fn project_root() -> std::path::PathBuf {
+    let tests = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    tests
+        .parent()
+        .expect("the tests package sits in the workspace")
+        .to_path_buf()
+}
 use time::OffsetDateTime;
 use tower::ServiceExt;
 

@@ -377,7 +377,7 @@ async fn local_router() -> axum::Router {
         aws_endpoint: None,
         table: String::new(),
         outbox_dir: None,
-        web_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web"),
+        web_dir: crate::helpers::project_root().join("web"),
     })
     .await
     .unwrap()

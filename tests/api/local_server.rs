@@ -51,7 +51,7 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
         aws_endpoint,
         table: format!("local-{}", uuid::Uuid::new_v4().simple()),
         outbox_dir: None,
-        web_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web"),
+        web_dir: crate::helpers::project_root().join("web"),
     })
     .await
     .unwrap();
@@ -222,7 +222,7 @@ async fn the_console_is_served_with_content_types_and_validators() {
         aws_endpoint: None,
         table: String::new(),
         outbox_dir: None,
-        web_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web"),
+        web_dir: crate::helpers::project_root().join("web"),
     })
     .await
     .unwrap();

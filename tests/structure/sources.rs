@@ -5,9 +5,13 @@ use std::path::{Path, PathBuf};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Meta, Token};
 
-/// The workspace root (this package lives in `tests/`).
+/// The workspace root (this package lives in `tests/`), read when the tests run (cargo sets
+/// `CARGO_MANIFEST_DIR` for them): a binary built from another checkout that shares the target
+/// directory, and that cargo judged fresh, still reads this checkout.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
         .parent()
         .expect("the tests package sits in the workspace")
         .to_path_buf()

@@ -62,6 +62,10 @@ export async function renderTransactions(ctx) {
     if (!ok) return;
     try {
       await api(`/customers/${seg(id)}/transactions/${seg(tr.id)}`, { method: 'DELETE' });
+      // The row goes before the message, so that the page never announces a deletion while
+      // still listing the deleted transaction; the reload then brings in others' changes.
+      items = items.filter((x) => x.id !== tr.id);
+      render();
       showMessage(msg, { kind: 'success', key: 'transactions.deleted', args: { title: tr.title } });
       await load();
       titleField.input.focus();
@@ -78,6 +82,8 @@ export async function renderTransactions(ctx) {
     try {
       const { data } = await api(`/customers/${seg(id)}/transactions`, { method: 'POST', body: { title: titleField.input.value.trim() } });
       titleField.input.value = '';
+      items = [...items.filter((x) => x.id !== data.id), data];
+      render();
       showMessage(msg, { kind: 'success', key: 'transactions.created', args: { title: data.title } });
       await load();
       titleField.input.focus();
