@@ -23,9 +23,9 @@ pub struct Args {
     pub cert_dir: Option<PathBuf>,
     /// The default-SDK reference's release binary.
     pub default_sdk: Option<PathBuf>,
-    /// Another build of the functions (e.g. before a change) whose cold rows run in the same
-    /// rounds, labelled "(compared build)".
-    pub compare_bin: Option<PathBuf>,
+    /// Other builds of the functions (e.g. before a change, or with another TLS library) whose
+    /// cold rows run in the same rounds, each labelled with its directory's name.
+    pub compare_bin: Vec<PathBuf>,
     /// The cgroup v1 cpu controller, under which the 128 MB quota group is made.
     pub cgroup_root: PathBuf,
     pub starts: usize,
@@ -52,7 +52,7 @@ impl Default for Args {
             https: None,
             cert_dir: None,
             default_sdk: None,
-            compare_bin: None,
+            compare_bin: Vec::new(),
             cgroup_root: PathBuf::from("/sys/fs/cgroup/cpu"),
             starts: 20,
             invokes: 1_000,
@@ -92,7 +92,7 @@ pub fn parse() -> Result<Args> {
             "--https" => a.https = Some(value()?),
             "--cert-dir" => a.cert_dir = Some(value()?.into()),
             "--default-sdk" => a.default_sdk = Some(value()?.into()),
-            "--compare-bin" => a.compare_bin = Some(value()?.into()),
+            "--compare-bin" => a.compare_bin.push(value()?.into()),
             "--cgroup-root" => a.cgroup_root = value()?.into(),
             "--starts" => a.starts = value()?.parse()?,
             "--invokes" => a.invokes = value()?.parse()?,

@@ -42,10 +42,12 @@ impl Cold {
         } else {
             default_sdk_note = Some(format!("{} is not built", rig.bin(DEFAULT_SDK).display()));
         }
-        if let Some(dir) = &args.compare_bin {
+        for dir in &args.compare_bin {
+            let label = dir.file_name().map(|d| d.to_string_lossy().into_owned());
+            let label = label.unwrap_or_else(|| "compared build".into());
             for (n, _) in FUNCTIONS.iter().filter(|(n, _)| *n != FLOOR) {
                 if dir.join(n).is_file() {
-                    names.push((format!("{n} (compared build)"), *n, Some(dir.join(n))));
+                    names.push((format!("{n} ({label})"), *n, Some(dir.join(n))));
                 }
             }
         }

@@ -3,7 +3,7 @@
 //!
 //! usage: bench --moto URL --x86-bin DIR --x86-zip DIR [--arm-bin DIR --arm-zip DIR | --arm-note TEXT]
 //!              [--local-server PATH] [--https URL --cert-dir DIR [--default-sdk PATH]]
-//!              [--compare-bin DIR] [--cgroup-root DIR] [--starts N] [--invokes N] [--scale N] [--scale-budget SECS]
+//!              [--compare-bin DIR]...  [--cgroup-root DIR] [--starts N] [--invokes N] [--scale N] [--scale-budget SECS]
 //!              [--transactions N] [--load-secs N] [--sections LIST] [--out FILE]
 //!
 //! `--x86-bin` holds the release binaries (`customers`, …, `bench-floor`), `--x86-zip` the
