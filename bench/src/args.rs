@@ -74,7 +74,7 @@ impl Args {
     }
 }
 
-/// Reads the arguments; `--help` and the probes (`--probe-rng`, `--probe-phone`) answer and
+/// Reads the arguments; `--help` and the probes (`--probe-rng`, `--probe-phone`, `--probe-sdk-*`) answer and
 /// exit here.
 pub fn parse() -> Result<Args> {
     let mut a = Args::default();
@@ -105,6 +105,8 @@ pub fn parse() -> Result<Args> {
             "--root" => a.root = value()?.into(),
             "--probe-rng" => exit_after(crate::probes::rng),
             "--probe-phone" => exit_after(crate::probes::phone),
+            "--probe-sdk-default" => exit_after(|| crate::probes::sdk(false)),
+            "--probe-sdk-lambda" => exit_after(|| crate::probes::sdk(true)),
             "-h" | "--help" => exit_after(print_help),
             other => bail!("unknown argument {other} (see --help)"),
         }

@@ -1,5 +1,6 @@
 //! One-off costs of a process, measured in fresh processes of this harness (`--probe-rng`,
-//! `--probe-phone`): aws-lc's first random bytes and the first parsed mobile number.
+//! `--probe-phone`, `--probe-sdk-default`, `--probe-sdk-lambda`): the TLS library's first random
+//! bytes, the first parsed mobile number, and the SDK configuration at init.
 
 use crate::report::{Table, ms};
 use anyhow::Result;
@@ -11,7 +12,10 @@ use std::time::{Duration, Instant};
 fn probe<const N: usize>(exe: &Path, flag: &str) -> Result<[Duration; N]> {
     let mut samples: [Vec<Duration>; N] = std::array::from_fn(|_| Vec::new());
     for _ in 0..5 {
-        let out = std::process::Command::new(exe).arg(flag).output()?;
+        let out = std::process::Command::new(exe)
+            .arg(flag)
+            .envs(LAMBDA_VARS)
+            .output()?;
         let text = String::from_utf8_lossy(&out.stdout);
         let v: Vec<u64> = text
             .split_whitespace()
@@ -51,6 +55,49 @@ pub fn rng() {
     );
 }
 
+/// What Lambda sets for the SDK (the region and the role's credentials), for every probe.
+const LAMBDA_VARS: [(&str, &str); 5] = [
+    ("AWS_LAMBDA_FUNCTION_NAME", "customers"),
+    ("AWS_REGION", "eu-central-1"),
+    ("AWS_ACCESS_KEY_ID", "ASIAPROBE"),
+    ("AWS_SECRET_ACCESS_KEY", "secret"),
+    ("AWS_SESSION_TOKEN", "token"),
+];
+
+/// Runs in a process of its own (`--probe-sdk-default` or `--probe-sdk-lambda`): what the
+/// function's SDK configuration costs at init, through aws-config's default chain (as before)
+/// or straight from Lambda's variables (as the functions do now).
+pub fn sdk(from_lambda_env: bool) {
+    // The harness's `main` already runs on a runtime: this one gets a thread of its own.
+    let elapsed = std::thread::spawn(move || sdk_on_own_runtime(from_lambda_env))
+        .join()
+        .expect("probe thread");
+    println!("{}", elapsed.as_nanos());
+}
+
+fn sdk_on_own_runtime(from_lambda_env: bool) -> Duration {
+    use shared::adapters::https::HttpsConnector;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let retries = aws_config::retry::RetryConfig::standard();
+    let t0 = Instant::now();
+    let sdk = runtime.block_on(async {
+        if from_lambda_env {
+            shared::adapters::sdk::sdk_config(&HttpsConnector::default(), retries).await
+        } else {
+            aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .http_client(HttpsConnector::default().client())
+                .retry_config(retries)
+                .load()
+                .await
+        }
+    });
+    let _client = aws_sdk_dynamodb::Client::new(&sdk);
+    t0.elapsed()
+}
+
 /// Runs in a process of its own (`--probe-phone`): the first mobile number a process parses
 /// loads the `phonenumber` metadata.
 pub fn phone() {
@@ -72,6 +119,15 @@ pub fn section(table: &mut Table) -> Result<()> {
         "TLS entropy",
         "aws-lc first random bytes in a process (CPU-jitter seeding; paid at the first TLS handshake)",
         format!("first {} · next {} · first on a new thread {} (median of 5 processes)", ms(first), ms(next), ms(thread)),
+        "—",
+        "—",
+    );
+    let [default] = probe::<1>(&exe, "--probe-sdk-default")?;
+    let [lambda] = probe::<1>(&exe, "--probe-sdk-lambda")?;
+    table.row(
+        "SDK configuration",
+        "init: the SdkConfig and a DynamoDB client, through aws-config's default chain against straight from Lambda's variables (harness build)",
+        format!("default chain {} · from the Lambda environment {} (median of 5 processes)", ms(default), ms(lambda)),
         "—",
         "—",
     );

@@ -81,11 +81,7 @@ pub async fn app_from_env(config: Config, function: &Function) -> App {
     let https = HttpsConnector::default();
     let retries =
         aws_config::retry::RetryConfig::standard().with_max_attempts(function.aws_attempts);
-    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .http_client(https.client())
-        .retry_config(retries)
-        .load()
-        .await;
+    let sdk = crate::adapters::sdk::sdk_config(&https, retries).await;
     // A prototype until measured in a build of its own (docs/performance.md, "cold request").
     #[cfg(feature = "warm-init")]
     https.warm_up(&sdk).await;

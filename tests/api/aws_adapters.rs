@@ -729,3 +729,75 @@ async fn an_end_user_sign_in_for_a_specialists_address_leaves_the_staff_pools_us
         .await
         .expect("the staff user is still there");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The SDK configuration a function builds from Lambda's environment
+
+#[tokio::test]
+async fn the_sdk_configuration_built_from_lambdas_variables_reaches_dynamodb_and_signs_with_its_credentials()
+ {
+    use shared::adapters::https::HttpsConnector;
+    use shared::adapters::sdk::LambdaEnvironment;
+    let endpoint = crate::moto::endpoint();
+    let vars = [
+        ("AWS_LAMBDA_FUNCTION_NAME", "customers"),
+        ("AWS_REGION", REGION),
+        ("AWS_ACCESS_KEY_ID", "ASIALAMBDAROLE"),
+        ("AWS_SECRET_ACCESS_KEY", "secret"),
+        ("AWS_SESSION_TOKEN", "session"),
+        ("AWS_ENDPOINT_URL", endpoint),
+    ];
+    let lambda = LambdaEnvironment::from_vars(|name| {
+        vars.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string())
+    })
+    .expect("a Lambda environment");
+    let sdk = lambda.sdk_config(
+        &HttpsConnector::default(),
+        aws_sdk_dynamodb::config::retry::RetryConfig::standard(),
+    );
+    let headers = SignedHeaders::default();
+    let conf = aws_sdk_dynamodb::config::Builder::from(&sdk)
+        .interceptor(headers.clone())
+        .build();
+    aws_sdk_dynamodb::Client::from_conf(conf)
+        .list_tables()
+        .send()
+        .await
+        .expect("moto answers ListTables");
+    let (authorization, token) = headers
+        .0
+        .lock()
+        .unwrap()
+        .clone()
+        .expect("a request was sent");
+    assert!(
+        authorization.contains("Credential=ASIALAMBDAROLE/")
+            && authorization.contains("/eu-central-1/dynamodb/aws4_request"),
+        "{authorization}"
+    );
+    assert_eq!(token, "session");
+}
+
+/// The signature and session-token headers of the last request, as they left the SDK.
+#[derive(Debug, Clone, Default)]
+struct SignedHeaders(Arc<Mutex<Option<(String, String)>>>);
+
+impl Intercept for SignedHeaders {
+    fn name(&self) -> &'static str {
+        "SignedHeaders"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let headers = context.request().headers();
+        let header = |name: &str| headers.get(name).unwrap_or_default().to_owned();
+        *self.0.lock().unwrap() = Some((header("authorization"), header("x-amz-security-token")));
+        Ok(())
+    }
+}

@@ -12,6 +12,7 @@ pub mod local_identity;
 pub mod memory;
 pub mod not_granted;
 pub mod outbox;
+pub mod sdk;
 pub mod ses;
 pub mod sns;
 pub mod sqs;
