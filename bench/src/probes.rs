@@ -117,7 +117,7 @@ pub fn section(table: &mut Table) -> Result<()> {
     let [first, next, thread] = probe::<3>(&exe, "--probe-rng")?;
     table.row(
         "TLS entropy",
-        "aws-lc first random bytes in a process (CPU-jitter seeding; paid at the first TLS handshake)",
+        "aws-lc first random bytes in a process (paid at the first TLS handshake; getrandom only: .cargo/config.toml turns CPU-jitter seeding off)",
         format!("first {} · next {} · first on a new thread {} (median of 5 processes)", ms(first), ms(next), ms(thread)),
         "—",
         "—",
