@@ -7,6 +7,7 @@ mod email;
 mod history;
 mod idempotency;
 mod import_file;
+mod numbering_plans;
 mod password;
 mod phone;
 mod records;
