@@ -65,6 +65,16 @@ mod tests {
         assert!(parsed.number.is_valid_with(parsed.plans));
     }
 
+    /// Fails when the crate's metadata changes and the extract was not written again from it.
+    #[test]
+    fn the_extract_is_the_crates_own_metadata_of_its_three_countries() {
+        for id in ["DE", "AT", "CH"] {
+            let ours = format!("{:?}", DACH.by_id(id).expect(id));
+            let crates = format!("{:?}", DATABASE.by_id(id).expect(id));
+            assert_eq!(ours, crates, "{id}");
+        }
+    }
+
     #[test]
     fn the_extract_holds_exactly_germany_austria_and_switzerland() {
         let mut ids: Vec<&str> = DACH.iter().map(|m| m.id()).collect();
