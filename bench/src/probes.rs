@@ -83,15 +83,12 @@ fn sdk_on_own_runtime(from_lambda_env: bool) -> Duration {
         .expect("runtime");
     let retries = aws_config::retry::RetryConfig::standard();
     let t0 = Instant::now();
+    let https = HttpsConnector::default();
     let sdk = runtime.block_on(async {
         if from_lambda_env {
-            shared::adapters::sdk::sdk_config(&HttpsConnector::default(), retries).await
+            shared::adapters::sdk::sdk_config(&https, retries).await
         } else {
-            aws_config::defaults(aws_config::BehaviorVersion::latest())
-                .http_client(HttpsConnector::default().client())
-                .retry_config(retries)
-                .load()
-                .await
+            shared::adapters::sdk::default_chain(&https, retries).await
         }
     });
     let _client = aws_sdk_dynamodb::Client::new(&sdk);

@@ -37,14 +37,30 @@ fn credentials() -> Credentials {
     Credentials::new("test", "test", None, None, "moto")
 }
 
-/// The bodies of the requests a client sent, as they left the SDK: moto does not keep
-/// everything it is sent (the text part of an e-mail, the SMS type).
+/// The requests a client sent, as they left the SDK: moto does not keep everything it is sent
+/// (the text part of an e-mail, the SMS type), nor the signature a request carried.
 #[derive(Debug, Clone, Default)]
-struct Wire(Arc<Mutex<Vec<String>>>);
+struct Wire(Arc<Mutex<Vec<Sent>>>);
+
+/// One request: its body (when it had one in memory) and its signing headers.
+#[derive(Debug, Clone)]
+struct Sent {
+    body: Option<String>,
+    authorization: String,
+    security_token: String,
+}
 
 impl Wire {
     fn bodies(&self) -> Vec<String> {
-        self.0.lock().unwrap().clone()
+        let sent = self.0.lock().unwrap();
+        sent.iter().filter_map(|s| s.body.clone()).collect()
+    }
+
+    /// The `authorization` and `x-amz-security-token` headers of the last request.
+    fn last_signature(&self) -> Option<(String, String)> {
+        let sent = self.0.lock().unwrap();
+        sent.last()
+            .map(|s| (s.authorization.clone(), s.security_token.clone()))
     }
 }
 
@@ -59,12 +75,16 @@ impl Intercept for Wire {
         _: &RuntimeComponents,
         _: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if let Some(bytes) = context.request().body().bytes() {
-            self.0
-                .lock()
-                .unwrap()
-                .push(String::from_utf8_lossy(bytes).into_owned());
-        }
+        let request = context.request();
+        let header = |name: &str| request.headers().get(name).unwrap_or_default().to_owned();
+        self.0.lock().unwrap().push(Sent {
+            body: request
+                .body()
+                .bytes()
+                .map(|bytes| String::from_utf8_lossy(bytes).into_owned()),
+            authorization: header("authorization"),
+            security_token: header("x-amz-security-token"),
+        });
         Ok(())
     }
 }
@@ -757,47 +777,20 @@ async fn the_sdk_configuration_built_from_lambdas_variables_reaches_dynamodb_and
         &HttpsConnector::default(),
         aws_sdk_dynamodb::config::retry::RetryConfig::standard(),
     );
-    let headers = SignedHeaders::default();
+    let wire = Wire::default();
     let conf = aws_sdk_dynamodb::config::Builder::from(&sdk)
-        .interceptor(headers.clone())
+        .interceptor(wire.clone())
         .build();
     aws_sdk_dynamodb::Client::from_conf(conf)
         .list_tables()
         .send()
         .await
         .expect("moto answers ListTables");
-    let (authorization, token) = headers
-        .0
-        .lock()
-        .unwrap()
-        .clone()
-        .expect("a request was sent");
+    let (authorization, token) = wire.last_signature().expect("a request was sent");
     assert!(
         authorization.contains("Credential=ASIALAMBDAROLE/")
             && authorization.contains("/eu-central-1/dynamodb/aws4_request"),
         "{authorization}"
     );
     assert_eq!(token, "session");
-}
-
-/// The signature and session-token headers of the last request, as they left the SDK.
-#[derive(Debug, Clone, Default)]
-struct SignedHeaders(Arc<Mutex<Option<(String, String)>>>);
-
-impl Intercept for SignedHeaders {
-    fn name(&self) -> &'static str {
-        "SignedHeaders"
-    }
-
-    fn read_before_transmit(
-        &self,
-        context: &BeforeTransmitInterceptorContextRef<'_>,
-        _: &RuntimeComponents,
-        _: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        let headers = context.request().headers();
-        let header = |name: &str| headers.get(name).unwrap_or_default().to_owned();
-        *self.0.lock().unwrap() = Some((header("authorization"), header("x-amz-security-token")));
-        Ok(())
-    }
 }

@@ -52,8 +52,8 @@ impl HttpsConnector {
     /// Does at init what the first request would otherwise pay under the invoke's CPU share
     /// (at 128 MB about 7 % of a core, while Lambda runs init at full speed;
     /// `docs/performance.md`): builds the connector (reads and parses the root certificates),
-    /// seeds the TLS library's random generator (aws-lc's CPU-jitter entropy, once per process)
-    /// and opens one HTTPS connection to DynamoDB with an unsigned `GET /`, which DynamoDB
+    /// seeds the TLS library's random generator (from `getrandom`: the project builds aws-lc
+    /// without CPU-jitter entropy) and opens one HTTPS connection to DynamoDB with an unsigned `GET /`, which DynamoDB
     /// answers with its health line and which needs neither a permission nor capacity. The
     /// connection stays in the pool for the first request. Best effort: a failure or a timeout
     /// (`WARM_UP_TIMEOUT`) leaves the first request to connect as before.

@@ -76,14 +76,18 @@ fn default_timeouts() -> TimeoutConfig {
 pub async fn sdk_config(https: &HttpsConnector, retries: RetryConfig) -> SdkConfig {
     match LambdaEnvironment::from_vars(|name| std::env::var(name).ok()) {
         Some(lambda) => lambda.sdk_config(https, retries),
-        None => {
-            aws_config::defaults(BehaviorVersion::latest())
-                .http_client(https.client())
-                .retry_config(retries)
-                .load()
-                .await
-        }
+        None => default_chain(https, retries).await,
     }
+}
+
+/// The SDK configuration through aws-config's default chain (profiles, SSO, container and
+/// instance roles), with the one HTTPS connector and `retries`.
+pub async fn default_chain(https: &HttpsConnector, retries: RetryConfig) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https.client())
+        .retry_config(retries)
+        .load()
+        .await
 }
 
 #[cfg(test)]
