@@ -37,18 +37,21 @@ if ! command -v wrk >/dev/null; then
     fi
 fi
 
-pkgs=()
-for f in "${functions[@]}"; do pkgs+=(-p "$f"); done
-
 build_arch() { # target lambda-dir
     local target="$1" dir="$2"
     if [[ "${BENCH_SKIP_BUILD:-0}" == 1 ]]; then
         echo "builds skipped (BENCH_SKIP_BUILD=1)" >&2
         return
     fi
-    step "cargo lambda build --release --target $target (functions)"
-    nice -n 10 cargo lambda build --release --target "$target" --output-format zip \
-        --lambda-dir "$dir" "${pkgs[@]}" >&2
+    # One function per build, as `sam build` does (each in its own package): cargo unifies
+    # features over the packages of one build, and each function enables on `shared` only the
+    # SDK clients of its grants.
+    local f
+    for f in "${functions[@]}"; do
+        step "cargo lambda build --release --target $target -p $f"
+        nice -n 10 cargo lambda build --release --target "$target" --output-format zip \
+            --lambda-dir "$dir" -p "$f" >&2
+    done
     # The floor on its own, so that no feature of the functions' dependencies leaks into it.
     step "cargo lambda build --release --target $target (bench-floor)"
     nice -n 10 cargo lambda build --release --target "$target" --output-format zip \

@@ -74,7 +74,7 @@ impl Args {
     }
 }
 
-/// Reads the arguments; `--help` and the probes (`--probe-rng`, `--probe-phone`, `--probe-sdk-*`) answer and
+/// Reads the arguments; `--help` and the probes (`--probe-rng`, `--probe-roots`, `--probe-phone`, `--probe-sdk-*`) answer and
 /// exit here.
 pub fn parse() -> Result<Args> {
     let mut a = Args::default();
@@ -104,6 +104,7 @@ pub fn parse() -> Result<Args> {
             "--out" => a.out = Some(value()?.into()),
             "--root" => a.root = value()?.into(),
             "--probe-rng" => exit_after(crate::probes::rng),
+            "--probe-roots" => exit_after(crate::probes::roots),
             "--probe-phone" => exit_after(crate::probes::phone),
             "--probe-sdk-default" => exit_after(|| crate::probes::sdk(false)),
             "--probe-sdk-lambda" => exit_after(|| crate::probes::sdk(true)),

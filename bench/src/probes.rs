@@ -1,6 +1,7 @@
 //! One-off costs of a process, measured in fresh processes of this harness (`--probe-rng`,
-//! `--probe-phone`, `--probe-sdk-default`, `--probe-sdk-lambda`): the TLS library's first random
-//! bytes, the first parsed mobile number, and the SDK configuration at init.
+//! `--probe-roots`, `--probe-phone`, `--probe-sdk-default`, `--probe-sdk-lambda`): the TLS
+//! library's first random bytes, the root certificates, the first parsed mobile number, and
+//! the SDK configuration at init.
 
 use crate::report::{Table, ms};
 use anyhow::Result;
@@ -53,6 +54,22 @@ pub fn rng() {
         second.as_nanos(),
         thread.as_nanos()
     );
+}
+
+/// Runs in a process of its own (`--probe-roots`): what the SDK's HTTPS client pays for the
+/// native root certificates at its first connection (aws-smithy-http-client reads them with
+/// `rustls_native_certs::load_native_certs` and parses them into a `RootCertStore`), with the
+/// environment the harness was given (no `SSL_CERT_*`: the system's bundle and directory, as
+/// on `provided.al2023`). Prints the reading, the parsing and the number of roots kept.
+pub fn roots() {
+    let t0 = Instant::now();
+    let found = rustls_native_certs::load_native_certs();
+    let read = t0.elapsed();
+    let t1 = Instant::now();
+    let mut store = rustls::RootCertStore::empty();
+    let (kept, _) = store.add_parsable_certificates(found.certs);
+    let parsed = t1.elapsed();
+    println!("{} {} {kept}", read.as_nanos(), parsed.as_nanos());
 }
 
 /// What Lambda sets for the SDK (the region and the role's credentials), for every probe.
@@ -116,6 +133,19 @@ pub fn section(table: &mut Table) -> Result<()> {
         "TLS entropy",
         "aws-lc first random bytes in a process (paid at the first TLS handshake; getrandom only: .cargo/config.toml turns CPU-jitter seeding off)",
         format!("first {} · next {} · first on a new thread {} (median of 5 processes)", ms(first), ms(next), ms(thread)),
+        "—",
+        "—",
+    );
+    let [read, parsed, kept] = probe::<3>(&exe, "--probe-roots")?;
+    table.row(
+        "root certificates",
+        "the native store as the SDK's HTTPS client loads it at its first connection (rustls-native-certs: the system's bundle file and certificate directory), read and parsed into a rustls RootCertStore",
+        format!(
+            "read {} · parsed {} · {} roots kept (median of 5 processes)",
+            ms(read),
+            ms(parsed),
+            kept.as_nanos()
+        ),
         "—",
         "—",
     );

@@ -1,28 +1,41 @@
 //! `--aws-endpoint`: the same product on DynamoDB, SES, SNS and Cognito at one endpoint (for
 //! example moto), creating the table, the sender identity and the end users' pool with its sign-in client
-//! when missing.
+//! when missing. Built with the feature `aws` only (`cargo run -p local-server --features aws`),
+//! so that the default build compiles no AWS SDK.
 
 use anyhow::Context;
-use aws_config::BehaviorVersion;
-use aws_sdk_dynamodb::config::Credentials;
-use shared::adapters::cognito::{CognitoIdentity, ensure_sign_in_client, ensure_user_pool};
-use shared::adapters::dynamo::{DynamoTable, ensure_table};
 use shared::adapters::outbox::OutboxEntry;
-use shared::adapters::ses::{SesMailer, ensure_configuration_set, ensure_identity};
-use shared::adapters::sns::SnsSms;
 use shared::app::App;
 use shared::config::Settings;
-use shared::ports::SystemClock;
-use std::sync::Arc;
 
 pub const SENDER: &str = "no-reply@kanzlei.example.com";
+#[cfg(feature = "aws")]
 const POOL: &str = "dokumentenaustausch-local";
+#[cfg(feature = "aws")]
 const CLIENT: &str = "local-server";
 /// The SES configuration set of invitation e-mails (template.yaml's `MailEvents`).
+#[cfg(feature = "aws")]
 const MAIL_EVENTS: &str = "dokumentenaustausch-mail-events";
 
+/// Without the feature `aws` there is nothing to connect with: says how to build it.
+#[cfg(not(feature = "aws"))]
+pub async fn connect(endpoint: &str, _: &str, _: Settings) -> anyhow::Result<App> {
+    anyhow::bail!(
+        "--aws-endpoint {endpoint} needs the AWS SDK, which this build leaves out: \
+         cargo run -p local-server --features aws -- --aws-endpoint {endpoint}"
+    )
+}
+
+#[cfg(feature = "aws")]
 pub async fn connect(endpoint: &str, table: &str, settings: Settings) -> anyhow::Result<App> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).endpoint_url(endpoint);
+    use aws_sdk_dynamodb::config::Credentials;
+    use shared::adapters::cognito::{CognitoIdentity, ensure_sign_in_client, ensure_user_pool};
+    use shared::adapters::dynamo::{DynamoTable, ensure_table};
+    use shared::adapters::ses::{SesMailer, ensure_configuration_set, ensure_identity};
+    use shared::adapters::sns::SnsSms;
+    use std::sync::Arc;
+    let mut loader =
+        aws_config::defaults(aws_config::BehaviorVersion::latest()).endpoint_url(endpoint);
     if std::env::var_os("AWS_REGION").is_none() && std::env::var_os("AWS_DEFAULT_REGION").is_none()
     {
         loader = loader.region("eu-central-1");
@@ -65,7 +78,7 @@ pub async fn connect(endpoint: &str, table: &str, settings: Settings) -> anyhow:
         identity: Arc::new(CognitoIdentity::new(cognito, pool_id, Some(client_id))),
         // Replaced by the in-process queue of the import worker (`build`).
         queue: Arc::new(shared::adapters::not_granted::NotGranted("local-server")),
-        clock: Arc::new(SystemClock),
+        clock: Arc::new(shared::ports::SystemClock),
         settings,
     };
     Ok(app)

@@ -19,7 +19,8 @@ usage: local-server [--port N] [--host ADDR [--allow-remote]] [--outbox DIR] [--
   --outbox DIR        folder for one file per outgoing message (default ./outbox)
   --web DIR           folder of the web console (default: the project's web/)
   --aws-endpoint URL  use DynamoDB, SES, SNS and Cognito at URL (e.g. moto) instead of
-                      the embedded store, outbox and local sign-ins
+                      the embedded store, outbox and local sign-ins (a build with
+                      `--features aws`)
   --table NAME        DynamoDB table with --aws-endpoint (default customers-local)";
 
 struct Args {
@@ -84,7 +85,7 @@ fn parse_args() -> anyhow::Result<Args> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(shared::lambda::log_filter(
+        .with_env_filter(shared::logging::log_filter(
             &std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
         ))
         .with_target(false)

@@ -23,7 +23,10 @@ pub enum SignInGrant {
     Register,
 }
 
-/// One Lambda function: its binary's name, its router and its grants beyond the table.
+/// One Lambda function: its binary's name, its router and its grants beyond the table. Its
+/// binary links the SDK clients of these grants only: `functions/<name>/Cargo.toml` enables
+/// the matching features of this crate (`aws-messaging`, `aws-sign-ins`, `aws-queue`, or `aws`
+/// alone), which `tests/structure/features.rs` holds to this definition.
 #[derive(Clone, Copy, Debug)]
 pub struct Function {
     /// The binary, `functions/<name>`, and `Binary` in template.yaml.

@@ -14,7 +14,9 @@ pub mod fixtures;
 pub mod functions;
 pub mod http;
 pub mod ids;
+#[cfg(feature = "aws")]
 pub mod lambda;
+pub mod logging;
 pub mod messages;
 pub mod ports;
 pub mod store;

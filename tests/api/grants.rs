@@ -24,6 +24,8 @@ struct TemplateFunction {
     logical_id: String,
     /// `Metadata.BuildProperties.Binary`.
     binary: String,
+    /// `Properties.CodeUri`: where `sam build` runs `cargo lambda build`.
+    code_uri: String,
     /// The statements of its inline policies.
     statements: Vec<Statement>,
     /// Its HttpApi events as `METHOD /path`.
@@ -154,6 +156,9 @@ fn parse_function(block: &[&str]) -> TemplateFunction {
             trimmed.contains("StaffUserPool") || trimmed.contains("StaffConsoleClient");
         if let Some(binary) = trimmed.strip_prefix("Binary:") {
             function.binary = binary.trim().to_string();
+        }
+        if let Some(uri) = trimmed.strip_prefix("CodeUri:") {
+            function.code_uri = uri.trim().to_string();
         }
         if let Some(kind) = trimmed.strip_prefix("Type:") {
             if let Some(done) = event.take() {
@@ -325,6 +330,22 @@ fn the_template_has_exactly_the_functions_of_the_code() {
             "{} has no package at functions/{}",
             function.name,
             function.name
+        );
+    }
+}
+
+/// cargo resolves the features of `shared` over the packages a build selects: in a member's
+/// directory that is the member alone, at the workspace root every member, the tests' and the
+/// local server's features included. So each function is built in its own directory, and links
+/// the SDK clients its own `Cargo.toml` asks for and no others.
+#[test]
+fn sam_builds_each_function_in_its_own_package_so_that_it_links_only_its_own_sdk_clients() {
+    for function in template_functions() {
+        assert_eq!(
+            function.code_uri,
+            format!("functions/{}", function.binary),
+            "{}: CodeUri",
+            function.logical_id
         );
     }
 }

@@ -28,7 +28,7 @@ fn captured() -> &'static Captured {
         let c = Captured::default();
         let writer = c.clone();
         // The functions' own subscriber, as an operator who turns everything up gets it.
-        let subscriber = shared::lambda::subscriber("trace", move || writer.clone());
+        let subscriber = shared::logging::subscriber("trace", move || writer.clone());
         tracing::subscriber::set_global_default(subscriber).expect("one subscriber per process");
         c
     })

@@ -28,7 +28,7 @@ const LAYERS: [(&str, &[&str], &[&str]); 8] = [
     ("http", &["http"], &["domain", "context", "use cases"]),
     (
         "functions",
-        &["functions", "lambda"],
+        &["functions", "lambda", "logging"],
         &[
             "domain",
             "ports",

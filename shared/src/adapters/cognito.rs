@@ -1,7 +1,7 @@
 //! End users' sign-ins in an Amazon Cognito user pool: the `Identity` port for AWS, and the
 //! pool that the local server creates on moto.
 
-use super::ses::sdk_error;
+use super::aws_errors::sdk_error;
 use crate::domain::{EmailAddress, Password};
 use crate::ports::{Identity, IdentityError};
 use anyhow::Context;

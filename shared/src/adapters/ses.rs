@@ -1,15 +1,14 @@
 //! E-mail through Amazon SES (API v2): the `Mailer` port for AWS, and the sender identity
 //! that the local server creates on moto.
 
+use super::aws_errors::sdk_error;
 use crate::ports::{DeliveryError, EmailMessage, Mailer};
 use anyhow::{Context, anyhow};
 use async_trait::async_trait;
-use aws_sdk_sesv2::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_sesv2::operation::RequestId;
+use aws_sdk_sesv2::error::ProvideErrorMetadata;
 use aws_sdk_sesv2::operation::create_email_identity::CreateEmailIdentityError;
 use aws_sdk_sesv2::operation::get_email_identity::GetEmailIdentityError;
 use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
-use aws_smithy_runtime_api::http::Response as HttpResponse;
 
 pub struct SesMailer {
     client: aws_sdk_sesv2::Client,
@@ -140,32 +139,4 @@ pub async fn ensure_identity(client: &aws_sdk_sesv2::Client, address: &str) -> a
         Err(e) => Err(sdk_error("SES CreateEmailIdentity", e)),
     }
     .context("ensuring the SES sender identity")
-}
-
-/// Describes a failed AWS call for errors and logs without the service's message: services
-/// echo what they were sent (SES names the refused addresses, Cognito the user name), and
-/// that is personal data. The error code, HTTP status and request id are enough to find the
-/// call in AWS's own logs. Used by the SNS and Cognito adapters too.
-pub(crate) fn sdk_error<E>(operation: &str, err: SdkError<E, HttpResponse>) -> anyhow::Error
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    let code = err.code().unwrap_or("unknown error").to_owned();
-    let request_id = err.request_id().unwrap_or("none").to_owned();
-    match err {
-        SdkError::ServiceError(ctx) => anyhow!(
-            "{operation}: {code} (HTTP {}, request id {request_id})",
-            ctx.raw().status().as_u16()
-        ),
-        // Transport errors carry no payload, and their cause (refused, reset, DNS) matters.
-        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
-            anyhow::Error::new(err).context(format!("{operation}: service not reachable"))
-        }
-        SdkError::ResponseError(ctx) => anyhow!(
-            "{operation}: unreadable response (HTTP {})",
-            ctx.raw().status().as_u16()
-        ),
-        SdkError::ConstructionFailure(_) => anyhow!("{operation}: request could not be built"),
-        _ => anyhow!("{operation}: failed"),
-    }
 }

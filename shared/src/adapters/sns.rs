@@ -1,6 +1,6 @@
 //! SMS through Amazon SNS: the `SmsSender` port for AWS.
 
-use super::ses::sdk_error;
+use super::aws_errors::sdk_error;
 use crate::ports::{DeliveryError, SmsMessage, SmsSender};
 use async_trait::async_trait;
 use aws_sdk_sns::types::MessageAttributeValue;

@@ -1,6 +1,6 @@
 //! The import queue on Amazon SQS: the `Queue` port for AWS.
 
-use super::ses::sdk_error;
+use super::aws_errors::sdk_error;
 use crate::ports::{Queue, QueueError};
 use async_trait::async_trait;
 
