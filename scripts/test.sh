@@ -19,7 +19,7 @@ export CARGO_TERM_COLOR=never
 started=$SECONDS
 summary=()
 
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== %s (at %d s)\n' "$*" "$((SECONDS - started))"; }
 
 step "setup: Python venv"
 scripts/setup-venv.sh

@@ -41,7 +41,7 @@ pub async fn app_from_env(config: Config, function: &Function) -> Result<App, No
     let not_granted = Arc::new(NotGranted(function.name));
     // `Config::from_env` read the sender, the pool and the queue exactly for the functions
     // granted them.
-    let (mailer, sms): (Arc<dyn Mailer>, Arc<dyn SmsSender>) = match config.ses_from_address {
+    let (mailer, sms): Messaging = match config.ses_from_address {
         Some(from) => messaging(&sdk, from, config.ses_configuration_set, function)?,
         None => (not_granted.clone(), not_granted.clone()),
     };
@@ -150,6 +150,9 @@ fn not_compiled(function: &Function, service: &'static str, feature: &'static st
 /// Builds the application of `function`, failing fast when its build lacks a granted service.
 async fn app_of(function: &Function) -> Result<App, lambda_http::Error> {
     let config = config_of(function)?;
+    if function.warm_up_phone_numbers {
+        crate::domain::MobileNumber::warm_up();
+    }
     Ok(app_from_env(config, function).await?)
 }
 
