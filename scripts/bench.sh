@@ -75,6 +75,13 @@ if [[ "${BENCH_SKIP_ARM64:-0}" == 1 ]]; then
     echo "arm64: skipped (BENCH_SKIP_ARM64=1)" >&2
     args+=(--arm-note "arm64: skipped (BENCH_SKIP_ARM64=1)")
 elif rustup target list --installed 2>/dev/null | grep -qx "$arm_target"; then
+    # The deployed build first (sam build, as scripts/release.sh runs it before a deploy): its
+    # zip sizes are the ones the table's targets judge; the harness's own arm64 builds below
+    # then reuse its compiled units.
+    if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+        step "release build (scripts/release.sh: sam build, arm64)"
+        nice -n 10 scripts/release.sh --skip-lint >&2
+    fi
     build_arch "$arm_target" "$CARGO_TARGET_DIR/lambda-arm64"
     args+=(--arm-bin "$CARGO_TARGET_DIR/$arm_target/release" --arm-zip "$CARGO_TARGET_DIR/lambda-arm64")
 else

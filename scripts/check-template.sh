@@ -4,6 +4,7 @@
 # generates, so an invalid action in a function's inline policy would otherwise pass).
 #   scripts/check-template.sh           # lint only
 #   scripts/check-template.sh --build   # also `sam build` (cargo lambda, cross-compiles to arm64)
+#   scripts/check-template.sh --build-only   # `sam build` without the lint
 # Needs the venv (scripts/setup-venv.sh). Quiet on success, except for the build's summary.
 set -euo pipefail
 
@@ -11,11 +12,16 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 build=false
+lint=true
 for arg in "$@"; do
     case "$arg" in
         --build) build=true ;;
+        --build-only)
+            build=true
+            lint=false
+            ;;
         *)
-            echo "usage: $0 [--build]" >&2
+            echo "usage: $0 [--build | --build-only]" >&2
             exit 2
             ;;
     esac
@@ -44,11 +50,12 @@ run() {
     fi
 }
 
-run cfn-lint template.yaml
-run sam validate --lint --template-file template.yaml
-# The SMS protect configuration blocks every ISO 3166-1 country (249 codes) except the default
-# SmsCountries, and exists only while SmsCountries is that default.
-run python - template.yaml <<'PY'
+if "$lint"; then
+    run cfn-lint template.yaml
+    run sam validate --lint --template-file template.yaml
+    # The SMS protect configuration blocks every ISO 3166-1 country (249 codes) except the default
+    # SmsCountries, and exists only while SmsCountries is that default.
+    run python - template.yaml <<'PY'
 import sys
 
 from samtranslator.yaml_helper import yaml_parse
@@ -70,9 +77,9 @@ both = set(allowed.split(",")) & set(blocked)
 if both or len(blocked) + len(allowed.split(",")) != 249:
     sys.exit(f"SmsProtectConfiguration blocks {len(blocked)} countries (allowed ones: {both}); want 249 minus {allowed}")
 PY
-# The translator needs S3 code locations; the parameter defaults are resolved into the CORS
-# block, so W2001 (unused parameter) is expected there.
-run python - template.yaml "$translated" <<'PY'
+    # The translator needs S3 code locations; the parameter defaults are resolved into the CORS
+    # block, so W2001 (unused parameter) is expected there.
+    run python - template.yaml "$translated" <<'PY'
 import json
 import sys
 
@@ -93,7 +100,8 @@ for resource in template.get("Resources", {}).values():
 with open(sys.argv[2], "w", encoding="utf-8") as f:
     json.dump(transform(template, {}, NoManagedPolicies()), f)
 PY
-run cfn-lint --ignore-checks W2001 -- "$translated"
+    run cfn-lint --ignore-checks W2001 -- "$translated"
+fi
 if "$build"; then
     if ! compgen -G "functions/*/Cargo.toml" >/dev/null; then
         echo "check-template: no functions/*/Cargo.toml yet; nothing to build" >&2

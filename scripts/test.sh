@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
-# Runs every test of the project on a fresh machine of this kind: installs what the tests need
-# (Python venv with moto, SAM CLI, cargo-lambda, cfn-lint, schemathesis; a venv with checkov;
-# cargo-deny in ~/.cache/dokumentenaustausch/tools; Chromium and the browser test packages),
-# starts moto, and runs
-#   formatting and lint checks, the dependency audit (cargo-deny, offline advisory database),
-#   the Rust unit and integration tests (in-memory and moto),
-#   the template checks (cfn-lint, sam validate, sam build of every function for arm64, checkov),
-#   the browser tests, and schemathesis against openapi.yaml on the
-#   local server.
-# Prints each runner's summary line and fails on any failure.
+# Runs every test of the project, on a fresh machine of this kind as after a one-line change:
+# installs what the tests need (Python venv with moto, SAM CLI, cargo-lambda, cfn-lint,
+# schemathesis; a venv with checkov; cargo-deny in ~/.cache/dokumentenaustausch/tools;
+# Chromium and the browser test packages), starts moto, and runs the steps below. Prints each
+# step's output in order, the summary, and a table of each step's seconds; fails on any failure.
+#
+# Every run (what a change can break):
+#   fmt, clippy over all targets, the dependency audit, the template lint (cfn-lint, sam
+#   validate, checkov), the Rust unit and API tests (in-memory and moto), the arm64 check of
+#   every function with its own features (unless the release build runs: it proves more), the
+#   browser tests, schemathesis on a per-run budget (fixed seed, every operation, role and
+#   check) and its targeted properties.
+# When their inputs change (a content hash of them, kept in ~/.cache/dokumentenaustausch/stamps;
+# a fresh machine has none, so there they always run):
+#   the release build (`scripts/release.sh`: sam build, fat LTO, arm64, zip sizes): Cargo.lock,
+#     every Cargo.toml, template.yaml, .cargo/config.toml, the toolchain and build tools;
+#   schemathesis's full run: openapi.yaml, shared/src/http/, its settings and scripts.
+# The audit, the template lint and checkov use one core or none: they run beside the Rust build;
+# the arm64 check, or the release build where it runs, runs beside the tests and schemathesis;
+# the browser tests run last, on a quiet machine.
+#
+# Environment: TEST_FULL=1 runs every gated step whatever its stamps say.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,81 +28,105 @@ cd "$root"
 # A target directory outside the clone keeps builds warm across clones.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/dokumentenaustausch/target}"
 export CARGO_TERM_COLOR=never
-started=$SECONDS
-summary=()
+STEPS_CACHE="${DOKUMENTENAUSTAUSCH_CACHE:-$HOME/.cache/dokumentenaustausch}"
+# shellcheck source=scripts/lib/steps.sh
+. scripts/lib/steps.sh
+trap 'steps_exit $?' EXIT
 
-step() { printf '\n== %s (at %d s)\n' "$*" "$((SECONDS - started))"; }
+moto_env="$STEPS_LOGS/moto.env"
+start_moto() { scripts/moto.sh start | tee "$moto_env"; }
+stop_moto() { scripts/moto.sh stop >/dev/null 2>&1 || true; }
 
-step "setup: Python venv"
-scripts/setup-venv.sh
+# The test binaries, and the local server as `cargo run -p local-server` builds it (the browser
+# tests and schemathesis run it).
+cargo_test_build() {
+    cargo test --workspace --no-run --quiet
+    cargo build --quiet -p local-server
+}
 
-step "setup: moto (AWS API emulator)"
-eval "$(scripts/moto.sh start)"
-trap 'scripts/moto.sh stop >/dev/null 2>&1 || true' EXIT
-echo "moto at $MOTO_ENDPOINT"
+cargo_test() {
+    local log status
+    log="$(mktemp)"
+    set +e
+    cargo test --workspace 2>&1 | tee "$log" | grep -E '^(test result|running [0-9]+ tests|error|failures:|---- )'
+    set -e
+    if grep -qE '^test result: FAILED|^error(\[|:)' "$log"; then
+        grep -E -A 30 '^failures:' "$log" | head -200 || true
+        rm -f "$log"
+        return 1
+    fi
+    status=$(grep -E '^test result:' "$log" | awk '{p += $4; f += $6} END {print p " passed, " f " failed"}')
+    rm -f "$log"
+    echo "cargo test: $status"
+}
 
-step "cargo fmt --check"
-cargo fmt --all -- --check
-summary+=("fmt: clean")
+# The release build's inputs, as the issue of fast feedback names them, and the tools that read
+# them (a new SAM CLI or cargo-lambda comes through requirements-dev.txt).
+release_inputs() {
+    inputs_hash Cargo.lock $(git ls-files '*Cargo.toml') template.yaml .cargo/config.toml \
+        requirements-dev.txt scripts/release.sh scripts/check-template.sh \
+        "=$(rustc -Vv)" "=$(cargo -V)"
+}
 
-step "cargo clippy --all-targets -- -D warnings"
-cargo clippy --workspace --all-targets --quiet -- -D warnings
-summary+=("clippy: clean")
+schemathesis_inputs() {
+    inputs_hash openapi.yaml shared/src/http schemathesis.toml scripts/test-schemathesis.sh \
+        scripts/schemathesis_seed.py scripts/schemathesis_summary.py scripts/schemathesis_targeted.py \
+        requirements-dev.txt
+}
 
-step "dependency audit (cargo-deny: advisories, licences, bans, sources)"
-log="$(mktemp)"
-if ! scripts/audit.sh 2>&1 | tee "$log"; then
-    echo "dependency audit failed" >&2
-    exit 1
+run_step "setup: Python venv" scripts/setup-venv.sh
+run_step "setup: moto (AWS API emulator)" start_moto
+eval "$(cat "$moto_env")"
+trap 'status=$?; stop_moto; steps_exit $status' EXIT
+
+start_step "dependency audit (cargo-deny)" --summary '^audit: ' scripts/audit.sh
+start_step "template lint (cfn-lint, sam validate)" scripts/check-template.sh
+start_step "checkov on template.yaml" --summary '^checkov: ' scripts/checkov.sh
+
+run_step "cargo fmt --check" cargo fmt --all -- --check
+run_step "cargo clippy --all-targets" cargo clippy --workspace --all-targets --quiet -- -D warnings
+run_step "cargo test: build" cargo_test_build
+# The browser tests and schemathesis run this binary, so they need no cargo of their own while
+# a build runs beside them.
+export LOCAL_SERVER_BIN="$CARGO_TARGET_DIR/debug/local-server"
+
+# From here a build runs beside the tests, which leave a core to it (moto serves one request at
+# a time; schemathesis runs one worker). The release build proves what the arm64 check does and
+# more (it links each function for arm64 with its own features): when it runs, the check does
+# not.
+release_hash=$(release_inputs)
+if [[ "${TEST_FULL:-0}" == 1 ]] || gate release "$release_hash"; then
+    [[ "${TEST_FULL:-0}" != 1 ]] || STEP_MODE_OF[release]="TEST_FULL=1"
+    beside=release
+    start_step release --summary '^release: ' scripts/release.sh --skip-lint
+else
+    beside="arm64 check of each function"
+    start_step "$beside" --summary '^arm64: ' scripts/check-arm64.sh
 fi
-summary+=("$(grep -E '^audit: ' "$log" | tail -n 1)")
-rm -f "$log"
 
-step "cargo test (unit tests, API on memory and on DynamoDB via moto)"
-log="$(mktemp)"
-if ! cargo test --workspace 2>&1 | tee "$log" | grep -E '^(test result|running [0-9]+ tests|error|failures:|---- )'; then
-    :
+run_step "cargo test: run" --summary '^cargo test: ' cargo_test
+
+finish_step "dependency audit (cargo-deny)"
+finish_step "template lint (cfn-lint, sam validate)"
+finish_step "checkov on template.yaml"
+
+schemathesis_hash=$(schemathesis_inputs)
+if [[ "${TEST_FULL:-0}" == 1 ]] || gate schemathesis "$schemathesis_hash"; then
+    STEP_MODE_OF[schemathesis]="full: inputs changed ($schemathesis_hash)"
+    [[ "${TEST_FULL:-0}" != 1 ]] || STEP_MODE_OF[schemathesis]="full: TEST_FULL=1"
+    run_step schemathesis --summary '^(schemathesis|targeted): ' scripts/test-schemathesis.sh --full
+    pass_gate schemathesis "$schemathesis_hash"
+else
+    STEP_MODE_OF[schemathesis]="budget: inputs unchanged ($schemathesis_hash)"
+    run_step schemathesis --summary '^(schemathesis|targeted): ' scripts/test-schemathesis.sh --budget
 fi
-if grep -qE '^test result: FAILED|^error(\[|:)' "$log"; then
-    grep -E -A 30 '^failures:' "$log" | head -200 || true
-    echo "cargo test failed" >&2
-    exit 1
+
+finish_step "$beside"
+if [[ "$beside" == release ]]; then
+    pass_gate release "$release_hash"
+else
+    skip_step release "its inputs are unchanged since it passed" "$release_hash"
 fi
-passed=$(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | paste -sd+ | bc)
-failed=$(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) failed.*/\1/' | paste -sd+ | bc)
-summary+=("cargo test: $passed passed, $failed failed")
-rm -f "$log"
 
-step "template checks (cfn-lint, sam validate --lint, sam build)"
-log="$(mktemp)"
-if ! scripts/check-template.sh --build 2>&1 | tee "$log"; then
-    echo "template checks failed" >&2
-    exit 1
-fi
-summary+=("template: cfn-lint and sam validate clean; $(grep -E '^check-template: sam build ok' "$log" | sed 's/^check-template: //')")
-rm -f "$log"
-
-step "checkov on template.yaml"
-log="$(mktemp)"
-if ! scripts/checkov.sh 2>&1 | tee "$log"; then
-    echo "checkov found failed checks" >&2
-    exit 1
-fi
-summary+=("$(grep -E '^checkov: ' "$log" | tail -n 1)")
-rm -f "$log"
-
-step "browser tests (Chromium, Playwright)"
-scripts/test-browser.sh
-summary+=("browser tests: passed")
-
-step "schemathesis against openapi.yaml (specialist, administrator, platform admin, end user)"
-log="$(mktemp)"
-if ! scripts/test-schemathesis.sh 2>&1 | tee "$log"; then
-    echo "schemathesis found failures" >&2
-    exit 1
-fi
-summary+=("$(grep -E '^schemathesis: ' "$log" | tail -n 1)")
-rm -f "$log"
-
-step "summary ($((SECONDS - started)) s)"
-printf '%s\n' "${summary[@]}"
+# Last, on a quiet machine: the browser tests wait for what the page shows.
+run_step "browser tests (Chromium, Playwright)" --summary '^# (pass|fail) ' scripts/test-browser.sh

@@ -10,7 +10,7 @@ use http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use shared::adapters::counting::{CountingTable, RequestCounter};
-use shared::adapters::local_identity::LocalIdentity;
+use shared::adapters::local_identity::{Cost, LocalIdentity};
 use shared::adapters::memory::MemoryTable;
 use shared::adapters::outbox::{Outbox, OutboxEntry};
 use shared::app::App;
@@ -133,7 +133,8 @@ pub async fn spawn_app_with(store: Store, limits: Limits) -> TestApp {
         Store::Dynamo => crate::moto::fresh_table().await,
     };
     let outbox = Arc::new(Outbox::new(None).unwrap());
-    let identity = Arc::new(LocalIdentity::new());
+    // Hundreds of end users register in this suite: their local hashes at minimal cost.
+    let identity = Arc::new(LocalIdentity::with_cost(Cost::Minimal));
     let clock = Arc::new(TestClock(Mutex::new(OffsetDateTime::now_utc())));
     let (queue, imports) = shared::adapters::in_process_queue::InProcessQueue::new();
     let app = App {

@@ -17,11 +17,44 @@ struct Entry {
 #[derive(Default)]
 pub struct LocalIdentity {
     users: Mutex<HashMap<String, Entry>>,
+    /// Cost of the hashes it makes; a hash keeps its own, so a check needs none.
+    cost: Cost,
+}
+
+/// How much work a local password hash costs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Cost {
+    /// argon2id at the crate's defaults (19 MiB, 2 passes): the local server's sign-ins.
+    #[default]
+    Default,
+    /// argon2id at its minimum (8 KiB, 1 pass), for test suites that register hundreds of end
+    /// users and prove the flows, not the hash (in AWS, Cognito hashes). The stored hash names
+    /// its parameters, so a check reads them from there.
+    Minimal,
 }
 
 impl LocalIdentity {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    pub fn with_cost(cost: Cost) -> Self {
+        Self {
+            cost,
+            ..Self::default()
+        }
+    }
+
+    fn hasher(&self) -> Argon2<'static> {
+        match self.cost {
+            Cost::Default => Argon2::default(),
+            Cost::Minimal => Argon2::new(
+                argon2::Algorithm::Argon2id,
+                argon2::Version::V0x13,
+                argon2::Params::new(argon2::Params::MIN_M_COST, 1, 1, None)
+                    .expect("argon2's minimum parameters are valid"),
+            ),
+        }
     }
 
     /// The subject of the sign-in when the password is right.
@@ -68,7 +101,8 @@ impl Identity for LocalIdentity {
             return Err(IdentityError::Exists);
         }
         let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
-        let hash = Argon2::default()
+        let hash = self
+            .hasher()
             .hash_password(password.expose().as_bytes(), &salt)
             .map_err(|e| IdentityError::Unavailable(anyhow::anyhow!("argon2: {e}")))?
             .to_string();
@@ -128,5 +162,17 @@ mod tests {
             id.check("erika@example.com", "richtig-langes-Passwort"),
             None
         );
+    }
+
+    #[tokio::test]
+    async fn a_minimal_cost_hash_names_its_parameters_and_verifies_only_with_its_password() {
+        let id = LocalIdentity::with_cost(Cost::Minimal);
+        let email = EmailAddress::parse("max@example.com").unwrap();
+        let pw = Password::parse("richtig-langes-Passwort", &email).unwrap();
+        let sub = id.create(&email, &pw).await.unwrap();
+        let hash = id.users.lock().unwrap()["max@example.com"].hash.clone();
+        assert!(hash.starts_with("$argon2id$v=19$m=8,t=1,p=1$"), "{hash}");
+        assert_eq!(id.check("max@example.com", "richtig-langes-Passwort"), Some(sub));
+        assert_eq!(id.check("max@example.com", "falsches-Passwort!"), None);
     }
 }

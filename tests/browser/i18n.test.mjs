@@ -1,0 +1,70 @@
+// The texts of web/i18n.js, read from its source: German and English have the same keys, and
+// each text has the same placeholders ({name}) in both languages, so that no screen shows a
+// key or drops a value in one language only.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parse } from 'acorn';
+
+const SOURCE = readFileSync(new URL('../../web/i18n.js', import.meta.url), 'utf8');
+
+/** The TEXTS object of i18n.js as { lang: { key: text } }. */
+export function textsOf(source) {
+  const program = parse(source, { ecmaVersion: 'latest', sourceType: 'module' });
+  const declarator = program.body
+    .filter((node) => node.type === 'VariableDeclaration')
+    .flatMap((node) => node.declarations)
+    .find((d) => d.id.name === 'TEXTS');
+  assert.ok(declarator, 'i18n.js declares TEXTS');
+  const value = (node) => {
+    if (node.type === 'Literal') return String(node.value);
+    if (node.type === 'TemplateLiteral') return node.quasis.map((q) => q.value.cooked).join('${}');
+    throw new Error(`a text that is not a string at offset ${node.start}`);
+  };
+  const keyOf = (prop) => (prop.key.type === 'Identifier' ? prop.key.name : String(prop.key.value));
+  return Object.fromEntries(
+    declarator.init.properties.map((lang) => [
+      keyOf(lang),
+      Object.fromEntries(lang.value.properties.map((p) => [keyOf(p), value(p.value)])),
+    ]),
+  );
+}
+
+/** The placeholders of a text, sorted: "{rows} of {valid}" -> ["rows", "valid"]. */
+export function placeholders(text) {
+  return [...text.matchAll(/\{([A-Za-z0-9_$]+)\}/g)].map((m) => m[1]).sort();
+}
+
+/** Keys in one language only, and keys whose placeholders differ. */
+export function mismatches(texts) {
+  const [first, ...others] = Object.keys(texts);
+  const problems = [];
+  for (const other of others) {
+    for (const [a, b] of [[first, other], [other, first]]) {
+      for (const key of Object.keys(texts[a])) {
+        if (!(key in texts[b])) problems.push(`${key}: in ${a}, not in ${b}`);
+      }
+    }
+    for (const key of Object.keys(texts[first])) {
+      if (!(key in texts[other])) continue;
+      const [p, q] = [placeholders(texts[first][key]), placeholders(texts[other][key])];
+      if (p.join() !== q.join()) problems.push(`${key}: ${first} has {${p}}, ${other} has {${q}}`);
+    }
+  }
+  return problems;
+}
+
+test('German and English have the same keys and the same placeholders in every text', () => {
+  const texts = textsOf(SOURCE);
+  assert.deepEqual(Object.keys(texts).sort(), ['de', 'en']);
+  assert.ok(Object.keys(texts.de).length > 100, 'the texts were found');
+  assert.deepEqual(mismatches(texts), []);
+});
+
+test('a key in one language only and a placeholder missing in the other are both reported', () => {
+  const texts = textsOf(`const TEXTS = {
+    de: { 'a.b': 'Zeile {row} von {rows}', 'only.de': 'x' },
+    en: { 'a.b': 'Row {row}' },
+  };`);
+  assert.deepEqual(mismatches(texts), ['only.de: in de, not in en', 'a.b: de has {row,rows}, en has {row}']);
+});
