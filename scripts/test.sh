@@ -37,11 +37,11 @@ moto_env="$STEPS_LOGS/moto.env"
 start_moto() { scripts/moto.sh start | tee "$moto_env"; }
 stop_moto() { scripts/moto.sh stop >/dev/null 2>&1 || true; }
 
-# The test binaries, and the local server as `cargo run -p local-server` builds it (the browser
-# tests and schemathesis run it).
+# The test binaries and, in the same build with the same features, every binary: the browser
+# tests and schemathesis run its local server (`cargo build -p local-server` would compile the
+# library a second time, without the features the tests enable).
 cargo_test_build() {
-    cargo test --workspace --no-run --quiet
-    cargo build --quiet -p local-server
+    cargo build --workspace --all-targets --quiet
 }
 
 cargo_test() {
