@@ -172,7 +172,10 @@ mod tests {
         let sub = id.create(&email, &pw).await.unwrap();
         let hash = id.users.lock().unwrap()["max@example.com"].hash.clone();
         assert!(hash.starts_with("$argon2id$v=19$m=8,t=1,p=1$"), "{hash}");
-        assert_eq!(id.check("max@example.com", "richtig-langes-Passwort"), Some(sub));
+        assert_eq!(
+            id.check("max@example.com", "richtig-langes-Passwort"),
+            Some(sub)
+        );
         assert_eq!(id.check("max@example.com", "falsches-Passwort!"), None);
     }
 }
