@@ -98,7 +98,7 @@ fi
 args+=(--local-server "$CARGO_TARGET_DIR/debug/local-server")
 
 step "moto (a server of its own, so that no test run shares it)"
-export MOTO_RUN_DIR="$root/.venv/run-bench"
+export MOTO_RUN_DIR="$root/.run/moto-bench"
 eval "$(scripts/moto.sh start)"
 tls="$(mktemp -d)"
 proxy_pid=

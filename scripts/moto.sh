@@ -3,11 +3,11 @@
 #   eval "$(scripts/moto.sh start)"   # exports MOTO_ENDPOINT=http://127.0.0.1:PORT
 #   scripts/moto.sh stop
 #   scripts/moto.sh status            # prints the export line if it is running
-# Run dir (PID, URL, log): ${MOTO_RUN_DIR:-.venv/run}.
+# Run dir (PID, URL, log): ${MOTO_RUN_DIR:-.run/moto} (the venv is shared by every clone).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-run_dir="${MOTO_RUN_DIR:-$root/.venv/run}"
+run_dir="${MOTO_RUN_DIR:-$root/.run/moto}"
 pid_file="$run_dir/moto.pid"
 url_file="$run_dir/moto.url"
 log_file="$run_dir/moto.log"

@@ -30,13 +30,23 @@ if [ ! -x "$CHROMIUM" ]; then
   [ -x "$CHROMIUM" ] || fail "chromium is not at $CHROMIUM after installing it"
 fi
 
-# 2. npm packages (playwright-core, and acorn for the function length check), from the committed
-# lock file.
-if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/acorn-walk ] \
-  || [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
-  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) >"$WORK/npm.log" 2>&1 \
-    || fail "npm ci in tests/browser failed" "$WORK/npm.log"
+# 2. npm packages (playwright-core, and acorn for the source checks), from the committed lock
+# file, installed once per lock file into ~/.cache/dokumentenaustausch/npm/ and linked into the
+# clone as tests/browser/node_modules (a fresh clone on this machine finds them ready).
+npm_cache="${DOKUMENTENAUSTAUSCH_CACHE:-$HOME/.cache/dokumentenaustausch}/npm"
+npm_dir="$npm_cache/browser-$(sha256sum <tests/browser/package-lock.json | cut -c1-16)"
+if [ ! -f "$npm_dir/.installed" ]; then
+  rm -rf "$npm_dir"
+  mkdir -p "$npm_dir"
+  cp tests/browser/package.json tests/browser/package-lock.json "$npm_dir/"
+  (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error) >"$WORK/npm.log" 2>&1 \
+    || fail "npm ci for tests/browser failed" "$WORK/npm.log"
+  touch "$npm_dir/.installed"
 fi
+if [ -d tests/browser/node_modules ] && [ ! -L tests/browser/node_modules ]; then
+  rm -rf tests/browser/node_modules
+fi
+ln -sfn "$npm_dir/node_modules" tests/browser/node_modules
 
 # 3. No function of the web console over 80 lines (prints a one-line summary).
 node tests/browser/function-length.mjs || fail "function length check of web/ failed (see above)"

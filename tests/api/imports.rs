@@ -394,5 +394,9 @@ async fn two_hundred_rows_on_moto_go_through_sqs_each_created_once_and_invited()
         "import of {rows} rows on moto through SQS: {:.1} s wall time, {round_trips} DynamoDB round trips by the worker ({per_row:.2} per row)",
         wall.as_secs_f64()
     );
-    assert!(per_row <= 5.01, "{per_row} round trips per row");
+    // docs/data-model.md: 5 per row and 3 for the job.
+    assert!(
+        round_trips <= 5 * rows as u64 + 3,
+        "{round_trips} round trips for {rows} rows ({per_row:.3} per row)"
+    );
 }
