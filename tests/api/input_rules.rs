@@ -102,6 +102,97 @@ both_stores!(
 );
 
 both_stores!(
+    names_of_default_ignorable_or_blank_characters_are_refused_everywhere_they_are_typed,
+    |app| {
+        let res = app
+            .post(
+                &ANNA,
+                "/customers",
+                with(
+                    person("blank@example.com"),
+                    json!({"firstName": "\u{3164}", "lastName": "Mus\u{034F}ter", "title": "\u{2800}"}),
+                ),
+            )
+            .await;
+        assert_eq!(res.status, 422, "{}", res.body);
+        assert_eq!(res.field_errors(), vec!["title", "firstName", "lastName"]);
+        let res = app
+            .post(
+                &ANNA,
+                "/customers",
+                with(
+                    company("blank-co@example.com"),
+                    json!({"companyName": "\u{FFA0}\u{FFA0}", "contactFirstName": "\u{115F}\u{1160}"}),
+                ),
+            )
+            .await;
+        assert_eq!(res.status, 422, "{}", res.body);
+        assert_eq!(res.field_errors(), vec!["companyName", "contactFirstName"]);
+        let created = app.create_customer(&ANNA, person("ok@example.com")).await;
+        let id = created["id"].as_str().unwrap();
+        let res = app
+            .post(
+                &ANNA,
+                &format!("/customers/{id}/accesses"),
+                json!({"firstName": "Max\u{2800}", "lastName": "\u{3164}", "email": "max@example.com"}),
+            )
+            .await;
+        assert_eq!(res.field_errors(), vec!["firstName", "lastName"]);
+        let access = created["accesses"][0]["id"].as_str().unwrap();
+        let res = app
+            .patch(
+                &ANNA,
+                &format!("/customers/{id}/accesses/{access}"),
+                json!({"lastName": "\u{3164}"}),
+            )
+            .await;
+        assert_eq!(res.field_errors(), vec!["lastName"]);
+        let res = app
+            .send(
+                &ROOT,
+                http::Method::PUT,
+                "/specialists/neu",
+                Some(json!({"name": "\u{3164}", "email": "neu@kanzlei.example.com"})),
+                &[],
+            )
+            .await;
+        assert_eq!(res.field_errors(), vec!["name"]);
+    }
+);
+
+both_stores!(personal_and_premium_numbers_are_refused_as_mobiles, |app| {
+    for number in ["+49 700 12345678", "+41 878 123 456", "+49 900 1234567"] {
+        let res = app
+            .post(
+                &ANNA,
+                "/customers",
+                with(person("p@example.com"), json!({"mobile": number})),
+            )
+            .await;
+        assert_eq!(res.status, 422, "{number}: {}", res.body);
+        assert_eq!(res.field_errors(), vec!["mobile"], "{number}");
+        assert_eq!(
+            res.body["errors"][0]["message"], "is not a mobile phone number",
+            "{number}"
+        );
+    }
+    let created = app.create_customer(&ANNA, person("m@example.com")).await;
+    let id = created["id"].as_str().unwrap();
+    let access = created["accesses"][0]["id"].as_str().unwrap();
+    let res = app
+        .patch(
+            &ANNA,
+            &format!("/customers/{id}/accesses/{access}"),
+            json!({"mobile": "+49 700 12345678"}),
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert_eq!(res.field_errors(), vec!["mobile"]);
+    let sms = app.outbox().iter().filter(|m| m.channel == "sms").count();
+    assert_eq!(sms, 1, "only the real mobile got an SMS");
+});
+
+both_stores!(
     a_name_without_a_letter_is_refused_but_a_company_name_of_digits_is_taken,
     |app| {
         let res = app
@@ -441,6 +532,31 @@ async fn the_local_server_answers_only_requests_addressed_to_a_loopback_host() {
         let (status, body) = with_host(&router, "POST", "/dev/login", host).await;
         assert_eq!(status, 200, "{host}: {body}");
         assert_eq!(with_host(&router, "GET", "/dev/outbox", host).await.0, 200);
+    }
+}
+
+#[tokio::test]
+async fn the_local_server_answers_a_request_without_host_with_400() {
+    let router = local_router().await;
+    for (method, path) in [
+        ("POST", "/dev/login"),
+        ("GET", "/dev/outbox"),
+        ("GET", "/"),
+        ("GET", "/customers"),
+        ("POST", "/registrations/inspect"),
+    ] {
+        let req = http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/json")
+            .body(Body::from(json!({"specialistId": "anna"}).to_string()))
+            .unwrap();
+        let res = router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), 400, "{method} {path}");
+        let headers = res.headers();
+        assert_eq!(headers["content-type"], "application/problem+json");
+        assert_eq!(headers["cache-control"], "no-store");
+        assert_eq!(headers["x-content-type-options"], "nosniff");
     }
 }
 
