@@ -327,6 +327,38 @@ async fn page_or_400(app: &TestApp, query: &str, cursor: &str) -> u16 {
 }
 
 both_stores!(
+    a_cursor_says_nothing_of_the_names_on_the_page_before,
+    |app| {
+        use base64::Engine;
+        for last_name in ["Zyxwabc", "Qwertzuiop", "Yodelheim"] {
+            let mut p = person(&format!("{}@example.com", last_name.to_lowercase()));
+            p["lastName"] = json!(last_name);
+            app.create_customer(&ANNA, p).await;
+        }
+        let mut cursor: Option<String> = None;
+        for _ in 0..2 {
+            let query = match &cursor {
+                None => "limit=1".to_owned(),
+                Some(c) => format!("limit=1&cursor={}", query_encode(c)),
+            };
+            let page = app
+                .get(&ANNA, &format!("/customers?{query}"))
+                .await
+                .expect(200);
+            let next = page["nextCursor"].as_str().unwrap().to_owned();
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(&next)
+                .expect("a cursor is base64url");
+            let text = String::from_utf8_lossy(&bytes).to_lowercase();
+            for name in ["qwertzuiop", "yodelheim", "zyxwabc", "erika", "customer"] {
+                assert!(!text.contains(name), "{name} in the cursor {next}");
+            }
+            cursor = Some(next);
+        }
+    }
+);
+
+both_stores!(
     a_forged_or_changed_cursor_is_400_and_never_a_server_error,
     |app| {
         for email in ["a@example.com", "b@example.com", "c@example.com"] {
@@ -335,16 +367,17 @@ both_stores!(
         let first = app.get(&ANNA, "/customers?limit=1").await.expect(200);
         let issued = first["nextCursor"].as_str().unwrap().to_owned();
         assert_eq!(page_or_400(&app, "limit=1", &issued).await, 200);
-        // The report's forgery: `{}` with a one-byte tag; and the issued tag, cut short.
-        let (payload, tag) = issued.split_once('.').unwrap();
+        // The first report's forgery (`{}` with a one-byte tag), the second version's signed
+        // plain last key, and the issued cursor cut short, grown or split.
+        let plain_last_key = "eyJwayI6IkMjMSIsInNrIjoiI0NVU1RPTUVSIn0";
         for forged in [
             "e30.vw".to_owned(),
-            format!("e30.{tag}"),
-            format!("{payload}.{}", &tag[..2]),
-            format!("{payload}.{}", &tag[..tag.len() - 1]),
-            format!("{payload}.{tag}AA"),
-            format!("{payload}."),
-            format!(".{tag}"),
+            format!("{plain_last_key}.AAAAAAAAAAAAAAAAAAAAAA"),
+            issued[..32].to_owned(),
+            issued[..issued.len() - 1].to_owned(),
+            format!("{issued}AA"),
+            format!("{issued}."),
+            format!("{}.{}", &issued[..20], &issued[20..]),
         ] {
             assert_eq!(page_or_400(&app, "limit=1", &forged).await, 400, "{forged}");
         }
