@@ -13,9 +13,12 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
+/// The parameters an operation takes: the field names of the type that parses its query.
+type Parameters = fn() -> &'static [&'static str];
+
 /// The operations that take a query string, with the type that parses it: the type's field
 /// names are the parameters accepted. Every other operation accepts no parameter at all.
-const QUERIES: &[(Method, &str, fn() -> &'static [&'static str])] = &[
+const QUERIES: &[(Method, &str, Parameters)] = &[
     (
         Method::GET,
         "/customers",
