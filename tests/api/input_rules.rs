@@ -569,6 +569,35 @@ async fn the_local_server_answers_only_requests_addressed_to_a_loopback_host() {
 }
 
 #[tokio::test]
+async fn the_local_servers_api_and_dev_answers_say_no_store_and_nosniff() {
+    let router = local_router().await;
+    for (method, path, status) in [
+        ("POST", "/dev/login", 200),
+        ("GET", "/dev/outbox", 200),
+        ("GET", "/customers", 401),
+        ("GET", "/customers?dryrun=true", 400),
+        ("PUT", "/customers", 405),
+    ] {
+        let req = http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", "localhost:3000")
+            .header("content-type", "application/json")
+            .body(Body::from(json!({"specialistId": "anna"}).to_string()))
+            .unwrap();
+        let res = router.clone().oneshot(req).await.unwrap();
+        let header = |name| res.headers().get(name).and_then(|v| v.to_str().ok());
+        assert_eq!(res.status(), status, "{method} {path}");
+        assert_eq!(header("cache-control"), Some("no-store"), "{method} {path}");
+        assert_eq!(
+            header("x-content-type-options"),
+            Some("nosniff"),
+            "{method} {path}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_local_server_answers_a_request_without_host_with_400() {
     let router = local_router().await;
     for (method, path) in [
