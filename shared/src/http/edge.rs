@@ -117,7 +117,7 @@ fn unknown_parameter(method: &Method, route: &str, query: &str) -> Result<(), Er
 
 /// The field names (after serde's renames) that the derived `Deserialize` of a struct asks
 /// for: what serde hands to `deserialize_struct`. Empty for anything that is no struct.
-pub fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
     let mut names = None;
     let _ = T::deserialize(FieldNames(&mut names));
     names.unwrap_or_default()
