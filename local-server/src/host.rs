@@ -49,26 +49,45 @@ pub fn check_bind(addr: IpAddr, allow_remote: bool) -> anyhow::Result<()> {
     )
 }
 
-/// 421 (misdirected request) for a request whose `Host` (or, without one, the URI's
-/// authority) is not a loopback name. A request that names no host at all goes on: browsers,
-/// the only clients a rebinding page can use, always send one, and any other client could
-/// send whatever host it liked.
+/// 421 (misdirected request) for a request whose `Host` is not a loopback name, and 400 for
+/// one without `Host`: HTTP/1.1 requires it (RFC 9112, section 3.2, tells servers to answer
+/// 400), browsers always send it, and a request that names no host would otherwise pass the
+/// check unseen. A URI authority (absolute form) must name a loopback host as well. The
+/// refusals carry the same headers as every API answer.
 pub async fn only_loopback(req: Request, next: Next) -> Response {
-    let host = match req.headers().get(axum::http::header::HOST) {
-        Some(v) => Some(v.to_str().unwrap_or_default().to_owned()),
-        None => req.uri().authority().map(|a| a.as_str().to_owned()),
+    let mut res = match refusal(&req) {
+        None => return next.run(req).await,
+        Some(res) => res,
     };
-    if host.as_deref().is_none_or(is_loopback) {
-        return next.run(req).await;
+    shared::http::edge::secure(res.headers_mut());
+    res
+}
+
+/// The answer to a request that names no host or another host than this machine.
+fn refusal(req: &Request) -> Option<Response> {
+    let Some(host) = req.headers().get(axum::http::header::HOST) else {
+        return Some(shared::http::error::problem_response(
+            StatusCode::BAD_REQUEST,
+            "/problems/bad-request",
+            "Bad request",
+            "The request has no Host header.".into(),
+            &[],
+            None,
+        ));
+    };
+    let authority = req.uri().authority().map(|a| a.as_str());
+    let host = host.to_str().unwrap_or_default();
+    if is_loopback(host) && authority.is_none_or(is_loopback) {
+        return None;
     }
-    shared::http::error::problem_response(
+    Some(shared::http::error::problem_response(
         StatusCode::MISDIRECTED_REQUEST,
         "/problems/misdirected-request",
         "Misdirected request",
         "The local server answers only requests to localhost, 127.0.0.1 or [::1].".into(),
         &[],
         None,
-    )
+    ))
 }
 
 #[cfg(test)]
@@ -102,6 +121,39 @@ mod tests {
         assert!(check_bind(any, false).is_err());
         assert!(check_bind(lan, false).is_err());
         assert!(check_bind(any, true).is_ok());
+    }
+
+    fn request(host: Option<&str>, uri: &str) -> Request {
+        let mut req = axum::http::Request::get(uri);
+        if let Some(h) = host {
+            req = req.header(axum::http::header::HOST, h);
+        }
+        req.body(axum::body::Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn a_request_without_host_is_a_bad_request() {
+        for uri in ["/me", "http://localhost/me"] {
+            let res = refusal(&request(None, uri)).expect("refused");
+            assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{uri}");
+        }
+    }
+
+    #[test]
+    fn a_request_is_refused_when_host_or_authority_is_not_loopback() {
+        assert!(refusal(&request(Some("localhost:3000"), "/me")).is_none());
+        assert!(refusal(&request(Some("[::1]"), "http://127.0.0.1/me")).is_none());
+        for (host, uri) in [
+            ("evil.example.com", "/me"),
+            ("localhost", "http://evil.example.com/me"),
+        ] {
+            let res = refusal(&request(Some(host), uri)).expect("refused");
+            assert_eq!(
+                res.status(),
+                StatusCode::MISDIRECTED_REQUEST,
+                "{host} {uri}"
+            );
+        }
     }
 
     #[test]

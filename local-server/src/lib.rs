@@ -66,7 +66,12 @@ pub fn router(app: App, dev: Dev, options: Options) -> Router {
         .route("/dev/outbox", get(dev::outbox))
         .route("/dev/mail-events", post(dev::mail_event))
         .route("/dev/specialists", get(dev::specialists))
-        .with_state((state, dev.clone()));
+        .with_state((state, dev.clone()))
+        // Tokens and sent messages: kept by no cache, as the API's answers (which the
+        // gateway's edge covers).
+        .layer(axum::middleware::from_fn(
+            shared::http::edge::security_headers,
+        ));
     let web = web::router(options.web_dir);
     shared::functions::gateway(app)
         .merge(dev_routes)

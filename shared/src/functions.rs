@@ -185,9 +185,10 @@ impl Function {
         (self.routes)().with_state(Arc::new(self.restrict(app)))
     }
 
-    /// The function as deployed: its routes on its grants, with the problem+json fallbacks.
+    /// The function as deployed: its routes on its grants, with the problem+json fallbacks,
+    /// inside the edge that every answer passes.
     pub fn router(&self, app: App) -> Router {
-        http::fallbacks(self.routes_on(app))
+        http::compose(self.routes_on(app))
     }
 }
 
@@ -198,7 +199,7 @@ pub fn gateway(app: App) -> Router {
     let merged = FUNCTIONS.iter().fold(Router::new(), |router, function| {
         router.merge(function.routes_on(app.clone()))
     });
-    http::fallbacks(merged)
+    http::compose(merged)
 }
 
 /// The import worker inside one process (the local server, the tests): works off each

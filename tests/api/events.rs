@@ -1,7 +1,8 @@
 //! Every API Gateway event in `events/` goes through its function's router on that function's
 //! grants, as the Lambda runtime would hand it over (`lambda_http::request::from_str`),
 //! against fixtures with the ids the events use. A new event file without an expectation here
-//! fails the test.
+//! fails the test. Every answer carries the headers of the edge, and the same event with a
+//! query parameter its operation does not take is 400 from the function as deployed.
 
 use crate::both_stores;
 use crate::helpers::*;
@@ -124,10 +125,23 @@ both_stores!(
             let mut deployed = app.app.clone();
             deployed.settings.issuers = shared::fixtures::event_issuers();
             let router = function.router(deployed);
-            let res = router.oneshot(req).await.unwrap();
+            let res = router.clone().oneshot(req).await.unwrap();
             let got = res.status().as_u16();
+            let headers = res.headers().clone();
             let bytes = res.into_body().collect().await.unwrap().to_bytes();
             assert_eq!(got, *status, "{file}: {}", String::from_utf8_lossy(&bytes));
+            assert_eq!(headers["cache-control"], "no-store", "{file}");
+            assert_eq!(headers["x-content-type-options"], "nosniff", "{file}");
+            // The same event with a query parameter its operation does not take: 400 from the
+            // function as deployed, before anything is done.
+            let (mut parts, body) = lambda_http::request::from_str(&raw).unwrap().into_parts();
+            let uri = parts.uri.to_string();
+            let joiner = if uri.contains('?') { '&' } else { '?' };
+            parts.uri = format!("{uri}{joiner}unknownParameter=1").parse().unwrap();
+            let req = ::http::Request::from_parts(parts, axum::body::Body::from(body.to_vec()));
+            let res = router.oneshot(req).await.unwrap();
+            assert_eq!(res.status(), 400, "{file} with an unknown parameter");
+            assert_eq!(res.headers()["cache-control"], "no-store", "{file}");
         }
     }
 );

@@ -85,6 +85,51 @@ both_stores!(
 );
 
 both_stores!(
+    an_update_that_changes_nothing_writes_no_event_keeps_the_version_and_sends_nothing,
+    |app| {
+        let id = new_person(&app, "gleich@example.com").await;
+        let path = format!("/customers/{id}");
+        let read = app.get(&ANNA, &path).await.expect(200);
+        let before = history(&app, &id).await.len();
+        let outbox = app.outbox().len();
+        app.clock.advance(std::time::Duration::from_secs(60));
+        let saved = app.put(&ANNA, &path, read.clone()).await.expect(200);
+        assert_eq!(saved, read, "the same version and updatedAt");
+        let mut renormalised = read.clone();
+        renormalised["firstName"] = json!(" Erika ");
+        renormalised["mobile"] = json!("0170 1234567");
+        app.put(&ANNA, &path, renormalised).await.expect(200);
+        assert_eq!(app.get(&ANNA, &path).await.expect(200), read);
+        let empty = app.put(&ANNA, &path, json!({})).await;
+        assert_eq!(
+            empty.status, 422,
+            "a body that changes nothing is still validated"
+        );
+
+        let authorisations = app.authorisations(&ANNA, &id).await.expect(200);
+        let access = &authorisations["accesses"][0];
+        let access_path = format!("{path}/accesses/{}", access["id"].as_str().unwrap());
+        let same = json!({"firstName": access["firstName"], "email": access["email"], "mobile": access["mobile"]});
+        let patched = app.patch(&ANNA, &access_path, same).await.expect(200);
+        assert_eq!(
+            patched["invitedAt"], access["invitedAt"],
+            "not invited again"
+        );
+        app.patch(&ANNA, &access_path, json!({})).await.expect(200);
+
+        assert_eq!(history(&app, &id).await.len(), before, "no event");
+        assert_eq!(app.outbox().len(), outbox, "nothing sent");
+        let mut changed = read.clone();
+        changed["lastName"] = json!("Musterfrau");
+        let saved = app.put(&ANNA, &path, changed).await.expect(200);
+        assert_eq!(saved["version"], 2, "a real change moves the version");
+        let events = history(&app, &id).await;
+        assert_eq!(events.len(), before + 1);
+        assert_eq!(events[0]["fields"], json!(["lastName"]));
+    }
+);
+
+both_stores!(
     access_and_authorisation_changes_are_recorded_each_by_its_subject,
     |app| {
         let id = new_person(&app, "zugang@example.com").await;

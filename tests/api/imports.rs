@@ -400,3 +400,32 @@ async fn two_hundred_rows_on_moto_go_through_sqs_each_created_once_and_invited()
         "{round_trips} round trips for {rows} rows ({per_row:.3} per row)"
     );
 }
+
+both_stores!(
+    an_import_with_the_dry_run_parameter_misspelt_is_400_and_queues_nothing,
+    |app| {
+        let csv = file("misspelt", 2);
+        let headers = [("content-type", "text/csv")];
+        for (query, unknown) in [
+            ("dryrun=true", "dryrun"),
+            ("DryRun=true", "DryRun"),
+            ("dryRun=true&dryrun=true", "dryrun"),
+        ] {
+            let uri = format!("/imports?{query}");
+            let res = app
+                .send_raw(
+                    &ANNA,
+                    http::Method::POST,
+                    &uri,
+                    csv.clone().into_bytes(),
+                    &headers,
+                )
+                .await;
+            assert_eq!(res.status, 400, "{query}: {}", res.body);
+            assert_eq!(res.field_errors(), [unknown], "{query}");
+        }
+        assert!(app.work_imports().await.is_empty(), "nothing was queued");
+        assert!(customers_by_email(&app).await.is_empty());
+        assert!(app.outbox().is_empty());
+    }
+);

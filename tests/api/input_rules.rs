@@ -102,6 +102,97 @@ both_stores!(
 );
 
 both_stores!(
+    names_of_default_ignorable_or_blank_characters_are_refused_everywhere_they_are_typed,
+    |app| {
+        let res = app
+            .post(
+                &ANNA,
+                "/customers",
+                with(
+                    person("blank@example.com"),
+                    json!({"firstName": "\u{3164}", "lastName": "Mus\u{034F}ter", "title": "\u{2800}"}),
+                ),
+            )
+            .await;
+        assert_eq!(res.status, 422, "{}", res.body);
+        assert_eq!(res.field_errors(), vec!["title", "firstName", "lastName"]);
+        let res = app
+            .post(
+                &ANNA,
+                "/customers",
+                with(
+                    company("blank-co@example.com"),
+                    json!({"companyName": "\u{FFA0}\u{FFA0}", "contactFirstName": "\u{115F}\u{1160}"}),
+                ),
+            )
+            .await;
+        assert_eq!(res.status, 422, "{}", res.body);
+        assert_eq!(res.field_errors(), vec!["companyName", "contactFirstName"]);
+        let created = app.create_customer(&ANNA, person("ok@example.com")).await;
+        let id = created["id"].as_str().unwrap();
+        let res = app
+            .post(
+                &ANNA,
+                &format!("/customers/{id}/accesses"),
+                json!({"firstName": "Max\u{2800}", "lastName": "\u{3164}", "email": "max@example.com"}),
+            )
+            .await;
+        assert_eq!(res.field_errors(), vec!["firstName", "lastName"]);
+        let access = created["accesses"][0]["id"].as_str().unwrap();
+        let res = app
+            .patch(
+                &ANNA,
+                &format!("/customers/{id}/accesses/{access}"),
+                json!({"lastName": "\u{3164}"}),
+            )
+            .await;
+        assert_eq!(res.field_errors(), vec!["lastName"]);
+        let res = app
+            .send(
+                &ROOT,
+                http::Method::PUT,
+                "/specialists/neu",
+                Some(json!({"name": "\u{3164}", "email": "neu@kanzlei.example.com"})),
+                &[],
+            )
+            .await;
+        assert_eq!(res.field_errors(), vec!["name"]);
+    }
+);
+
+both_stores!(personal_and_premium_numbers_are_refused_as_mobiles, |app| {
+    for number in ["+49 700 12345678", "+41 878 123 456", "+49 900 1234567"] {
+        let res = app
+            .post(
+                &ANNA,
+                "/customers",
+                with(person("p@example.com"), json!({"mobile": number})),
+            )
+            .await;
+        assert_eq!(res.status, 422, "{number}: {}", res.body);
+        assert_eq!(res.field_errors(), vec!["mobile"], "{number}");
+        assert_eq!(
+            res.body["errors"][0]["message"], "is not a mobile phone number",
+            "{number}"
+        );
+    }
+    let created = app.create_customer(&ANNA, person("m@example.com")).await;
+    let id = created["id"].as_str().unwrap();
+    let access = created["accesses"][0]["id"].as_str().unwrap();
+    let res = app
+        .patch(
+            &ANNA,
+            &format!("/customers/{id}/accesses/{access}"),
+            json!({"mobile": "+49 700 12345678"}),
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert_eq!(res.field_errors(), vec!["mobile"]);
+    let sms = app.outbox().iter().filter(|m| m.channel == "sms").count();
+    assert_eq!(sms, 1, "only the real mobile got an SMS");
+});
+
+both_stores!(
     a_name_without_a_letter_is_refused_but_a_company_name_of_digits_is_taken,
     |app| {
         let res = app
@@ -236,6 +327,38 @@ async fn page_or_400(app: &TestApp, query: &str, cursor: &str) -> u16 {
 }
 
 both_stores!(
+    a_cursor_says_nothing_of_the_names_on_the_page_before,
+    |app| {
+        use base64::Engine;
+        for last_name in ["Zyxwabc", "Qwertzuiop", "Yodelheim"] {
+            let mut p = person(&format!("{}@example.com", last_name.to_lowercase()));
+            p["lastName"] = json!(last_name);
+            app.create_customer(&ANNA, p).await;
+        }
+        let mut cursor: Option<String> = None;
+        for _ in 0..2 {
+            let query = match &cursor {
+                None => "limit=1".to_owned(),
+                Some(c) => format!("limit=1&cursor={}", query_encode(c)),
+            };
+            let page = app
+                .get(&ANNA, &format!("/customers?{query}"))
+                .await
+                .expect(200);
+            let next = page["nextCursor"].as_str().unwrap().to_owned();
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(&next)
+                .expect("a cursor is base64url");
+            let text = String::from_utf8_lossy(&bytes).to_lowercase();
+            for name in ["qwertzuiop", "yodelheim", "zyxwabc", "erika", "customer"] {
+                assert!(!text.contains(name), "{name} in the cursor {next}");
+            }
+            cursor = Some(next);
+        }
+    }
+);
+
+both_stores!(
     a_forged_or_changed_cursor_is_400_and_never_a_server_error,
     |app| {
         for email in ["a@example.com", "b@example.com", "c@example.com"] {
@@ -244,16 +367,17 @@ both_stores!(
         let first = app.get(&ANNA, "/customers?limit=1").await.expect(200);
         let issued = first["nextCursor"].as_str().unwrap().to_owned();
         assert_eq!(page_or_400(&app, "limit=1", &issued).await, 200);
-        // The report's forgery: `{}` with a one-byte tag; and the issued tag, cut short.
-        let (payload, tag) = issued.split_once('.').unwrap();
+        // The first report's forgery (`{}` with a one-byte tag), the second version's signed
+        // plain last key, and the issued cursor cut short, grown or split.
+        let plain_last_key = "eyJwayI6IkMjMSIsInNrIjoiI0NVU1RPTUVSIn0";
         for forged in [
             "e30.vw".to_owned(),
-            format!("e30.{tag}"),
-            format!("{payload}.{}", &tag[..2]),
-            format!("{payload}.{}", &tag[..tag.len() - 1]),
-            format!("{payload}.{tag}AA"),
-            format!("{payload}."),
-            format!(".{tag}"),
+            format!("{plain_last_key}.AAAAAAAAAAAAAAAAAAAAAA"),
+            issued[..32].to_owned(),
+            issued[..issued.len() - 1].to_owned(),
+            format!("{issued}AA"),
+            format!("{issued}."),
+            format!("{}.{}", &issued[..20], &issued[20..]),
         ] {
             assert_eq!(page_or_400(&app, "limit=1", &forged).await, 400, "{forged}");
         }
@@ -441,6 +565,60 @@ async fn the_local_server_answers_only_requests_addressed_to_a_loopback_host() {
         let (status, body) = with_host(&router, "POST", "/dev/login", host).await;
         assert_eq!(status, 200, "{host}: {body}");
         assert_eq!(with_host(&router, "GET", "/dev/outbox", host).await.0, 200);
+    }
+}
+
+#[tokio::test]
+async fn the_local_servers_api_and_dev_answers_say_no_store_and_nosniff() {
+    let router = local_router().await;
+    for (method, path, status) in [
+        ("POST", "/dev/login", 200),
+        ("GET", "/dev/outbox", 200),
+        ("GET", "/customers", 401),
+        ("GET", "/customers?dryrun=true", 400),
+        ("PUT", "/customers", 405),
+    ] {
+        let req = http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", "localhost:3000")
+            .header("content-type", "application/json")
+            .body(Body::from(json!({"specialistId": "anna"}).to_string()))
+            .unwrap();
+        let res = router.clone().oneshot(req).await.unwrap();
+        let header = |name| res.headers().get(name).and_then(|v| v.to_str().ok());
+        assert_eq!(res.status(), status, "{method} {path}");
+        assert_eq!(header("cache-control"), Some("no-store"), "{method} {path}");
+        assert_eq!(
+            header("x-content-type-options"),
+            Some("nosniff"),
+            "{method} {path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_local_server_answers_a_request_without_host_with_400() {
+    let router = local_router().await;
+    for (method, path) in [
+        ("POST", "/dev/login"),
+        ("GET", "/dev/outbox"),
+        ("GET", "/"),
+        ("GET", "/customers"),
+        ("POST", "/registrations/inspect"),
+    ] {
+        let req = http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/json")
+            .body(Body::from(json!({"specialistId": "anna"}).to_string()))
+            .unwrap();
+        let res = router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), 400, "{method} {path}");
+        let headers = res.headers();
+        assert_eq!(headers["content-type"], "application/problem+json");
+        assert_eq!(headers["cache-control"], "no-store");
+        assert_eq!(headers["x-content-type-options"], "nosniff");
     }
 }
 

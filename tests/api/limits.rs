@@ -289,7 +289,7 @@ with_limits!(
         let id = created["id"].as_str().unwrap();
         let access_id = created["accesses"][0]["id"].as_str().unwrap();
         let path = format!("/customers/{id}/accesses/{access_id}/invitation");
-        // Creation sent the first of three; eight resends at once may add at most two.
+        // Creation's invitation is no resend; eight resends at once may add at most three.
         for _ in 0..4 {
             let answers = join_all((0..8).map(|_| {
                 let (app, path) = (&app, &path);
@@ -306,7 +306,57 @@ with_limits!(
             .iter()
             .filter(|m| m.to == "r@example.com")
             .count();
-        assert_eq!(mails, 3, "the creation's invitation and two resends");
+        assert_eq!(mails, 4, "the creation's invitation and three resends");
         assert_limited(&app.post(&ANNA, &path, json!({})).await);
+    }
+);
+
+/// `POST /registrations/inspect` from `address`, as API Gateway gives it (`sourceIp`).
+async fn inspect_from(app: &TestApp, token: &str, address: &str) -> u16 {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut context = request_context(&Who::Anonymous);
+    if let lambda_http::request::RequestContext::ApiGatewayV2(ctx) = &mut context {
+        ctx.http.source_ip = Some(address.to_owned());
+    }
+    let mut req = http::Request::post("/registrations/inspect")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(json!({"token": token}).to_string()))
+        .unwrap();
+    req.extensions_mut().insert(context);
+    let res = app.router.clone().oneshot(req).await.unwrap();
+    let status = res.status().as_u16();
+    let _ = res.into_body().collect().await;
+    status
+}
+
+with_limits!(
+    ipv6_clients_are_counted_per_64_and_ipv4_clients_per_address,
+    limits(|l| l.registration_requests_per_minute = 3),
+    |app| {
+        app.create_customer(&ANNA, without_mobile("v6@example.com"))
+            .await;
+        let token = app.token_for("v6@example.com");
+        // Three addresses of one /64: one client, one bucket.
+        for address in ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::3"] {
+            assert_eq!(inspect_from(&app, &token, address).await, 200, "{address}");
+        }
+        assert_eq!(inspect_from(&app, &token, "2001:db8:1:2::4").await, 429);
+        assert_eq!(
+            inspect_from(&app, &token, "2001:db8:1:3::1").await,
+            200,
+            "the next /64 is another client"
+        );
+        // IPv4 addresses next to each other are different clients.
+        for address in ["192.0.2.1", "192.0.2.1", "192.0.2.1"] {
+            assert_eq!(inspect_from(&app, &token, address).await, 200);
+        }
+        assert_eq!(inspect_from(&app, &token, "192.0.2.1").await, 429);
+        assert_eq!(inspect_from(&app, &token, "192.0.2.2").await, 200);
+        assert_eq!(
+            inspect_from(&app, &token, "::ffff:192.0.2.1").await,
+            429,
+            "an IPv4 address written as IPv6 is the same client"
+        );
     }
 );

@@ -20,6 +20,7 @@ async fn call(
     let mut req = ::http::Request::builder()
         .method(method)
         .uri(path)
+        .header("host", "localhost:3000")
         .header("content-type", "application/json");
     if let Some(t) = token {
         req = req.header("authorization", format!("Bearer {t}"));
@@ -233,7 +234,12 @@ async fn the_console_is_served_with_content_types_and_validators() {
     ] {
         let res = router
             .clone()
-            .oneshot(::http::Request::get(path).body(Body::empty()).unwrap())
+            .oneshot(
+                ::http::Request::get(path)
+                    .header("host", "localhost:3000")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
             .await
             .unwrap();
         assert_eq!(res.status(), 200, "{path}");
@@ -244,6 +250,7 @@ async fn the_console_is_served_with_content_types_and_validators() {
             .clone()
             .oneshot(
                 ::http::Request::get(path)
+                    .header("host", "localhost:3000")
                     .header("if-none-match", etag)
                     .body(Body::empty())
                     .unwrap(),
@@ -256,6 +263,7 @@ async fn the_console_is_served_with_content_types_and_validators() {
         .clone()
         .oneshot(
             ::http::Request::get("/../Cargo.toml")
+                .header("host", "localhost:3000")
                 .body(Body::empty())
                 .unwrap(),
         )

@@ -14,14 +14,22 @@ use serde_json::{Value, json};
 
 const CALLERS: usize = 10;
 
-struct Row {
-    method: Method,
-    path: String,
-    body: Option<String>,
+pub struct Row {
+    pub method: Method,
+    pub path: String,
+    /// The body template: JSON, or `csv:` and a CSV file.
+    pub body: Option<String>,
     expected: [u16; CALLERS],
 }
 
-fn rows() -> Vec<Row> {
+impl Row {
+    /// The JSON body template, if the operation takes a JSON body.
+    pub fn json_body(&self) -> Option<&str> {
+        self.body.as_deref().filter(|b| !b.starts_with("csv:"))
+    }
+}
+
+pub fn rows() -> Vec<Row> {
     let raw = include_str!("../permissions.tsv");
     let mut lines = raw.lines().filter(|l| !l.trim().is_empty());
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
@@ -224,6 +232,42 @@ fn fill(template: &str, w: &World) -> String {
         .replace("{id}", "erin")
 }
 
+/// Sends the row's request (its body, or `body` instead) as `who` in world `w`.
+async fn send_row(
+    app: &TestApp,
+    row: &Row,
+    who: &Who,
+    w: &World,
+    query: &str,
+    body: Option<Vec<u8>>,
+) -> TestResponse {
+    let path = format!("{}{query}", fill(&row.path, w));
+    // A body `csv:...` is a CSV file (`\n` for line ends), sent as text/csv.
+    if let Some(csv) = row.body.as_deref().and_then(|b| b.strip_prefix("csv:")) {
+        let csv = csv.replace("\\n", "\n").into_bytes();
+        let headers = [("content-type", "text/csv")];
+        return app
+            .send_raw(who, row.method.clone(), &path, csv, &headers)
+            .await;
+    }
+    let body = body.unwrap_or_else(|| {
+        row.body
+            .as_ref()
+            .map(|b| fill(b, w).into_bytes())
+            .unwrap_or_default()
+    });
+    app.send_raw(who, row.method.clone(), &path, body, &[])
+        .await
+}
+
+/// What every API answer carries, errors included (contract v3).
+pub fn storage_headers_missing(res: &TestResponse) -> Option<String> {
+    let header = |name| res.headers.get(name).and_then(|v| v.to_str().ok());
+    let ok = header("cache-control") == Some("no-store")
+        && header("x-content-type-options") == Some("nosniff");
+    (!ok).then(|| format!("headers {:?}", res.headers))
+}
+
 both_stores!(every_cell_of_the_permission_matrix_holds, |app| {
     let rows = rows();
     let mut failures = Vec::new();
@@ -245,29 +289,16 @@ both_stores!(every_cell_of_the_permission_matrix_holds, |app| {
                 (&fresh.0, &fresh.1)
             };
             let who = &callers(w)[caller];
-            // A body `csv:...` is a CSV file (`\n` for line ends), sent as text/csv.
-            let path = fill(&row.path, w);
-            let res = match row.body.as_deref().and_then(|b| b.strip_prefix("csv:")) {
-                Some(csv) => {
-                    let csv = csv.replace("\\n", "\n").into_bytes();
-                    let headers = [("content-type", "text/csv")];
-                    app.send_raw(who, row.method.clone(), &path, csv, &headers)
-                        .await
-                }
-                None => {
-                    let body: Option<Value> = row
-                        .body
-                        .as_ref()
-                        .map(|b| serde_json::from_str(&fill(b, w)).unwrap());
-                    app.send(who, row.method.clone(), &path, body, &[]).await
-                }
-            };
+            let res = send_row(app, row, who, w, "", None).await;
             cells += 1;
             if res.status.as_u16() != row.expected[caller] {
                 failures.push(format!(
                     "{} {} as caller #{caller} ({who:?}): expected {}, got {} {}",
                     row.method, row.path, row.expected[caller], res.status, res.body
                 ));
+            }
+            if let Some(missing) = storage_headers_missing(&res) {
+                failures.push(format!("{} {} as {who:?}: {missing}", row.method, row.path));
             }
         }
     }
@@ -278,4 +309,102 @@ both_stores!(every_cell_of_the_permission_matrix_holds, |app| {
         failures.len(),
         failures.join("\n")
     );
+});
+
+both_stores!(
+    every_answer_of_every_endpoint_says_no_store_and_nosniff_errors_included,
+    |app| {
+        let w = world(&app).await;
+        let mut failures = Vec::new();
+        let mut check = |what: String, res: TestResponse| {
+            if let Some(missing) = storage_headers_missing(&res) {
+                failures.push(format!("{what} ({}): {missing}", res.status));
+            }
+        };
+        for row in rows() {
+            let what = format!("{} {}", row.method, row.path);
+            for who in [Who::Anonymous, Who::Specialist("erin"), ROOT] {
+                let res = send_row(&app, &row, &who, &w, "", None).await;
+                check(format!("{what} as {who:?}"), res);
+            }
+            let res = send_row(&app, &row, &ROOT, &w, "?unknown=1", None).await;
+            check(format!("{what} with an unknown parameter"), res);
+        }
+        let big = vec![b' '; 70 * 1024];
+        let probes = [
+            ("GET", "/no-such-route", Vec::new(), "application/json"),
+            ("PATCH", "/customers", Vec::new(), "application/json"),
+            ("POST", "/customers", b"{".to_vec(), "application/json"),
+            ("POST", "/customers", b"{}".to_vec(), "text/plain"),
+            ("POST", "/customers", big, "application/json"),
+        ];
+        for (method, path, body, media) in probes {
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            let headers = [("content-type", media)];
+            let res = app
+                .send_raw(&ANNA, method.clone(), path, body, &headers)
+                .await;
+            check(format!("{method} {path} as {media}"), res);
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+);
+
+both_stores!(
+    every_endpoint_answers_an_unknown_query_parameter_with_400_and_changes_nothing,
+    |app| {
+        let w = world(&app).await;
+        let before = app.outbox().len();
+        let customer_path = format!("/customers/{}", w.customer);
+        let customer = app.get(&ROOT, &customer_path).await.expect(200);
+        let mut failures = Vec::new();
+        for row in rows() {
+            for (query, name) in [("?dryrun=true", "dryrun"), ("?Limit=5", "Limit")] {
+                // A caller who may do it, so that only the parameter is wrong.
+                let who = if row.path.starts_with("/me") {
+                    Who::EndUser(w.end_user_this.clone())
+                } else {
+                    ROOT
+                };
+                let res = send_row(&app, &row, &who, &w, query, None).await;
+                let named = res.field_errors() == [name];
+                if res.status != 400 || !named {
+                    failures.push(format!(
+                        "{} {}{query}: {} {}",
+                        row.method, row.path, res.status, res.body
+                    ));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        assert_eq!(app.outbox().len(), before, "nothing was sent");
+        let after = app.get(&ROOT, &customer_path).await.expect(200);
+        assert_eq!(after, customer, "nothing was changed");
+    }
+);
+
+both_stores!(every_json_body_followed_by_text_is_400, |app| {
+    let w = world(&app).await;
+    let customer_path = format!("/customers/{}", w.customer);
+    let customer = app.get(&ROOT, &customer_path).await.expect(200);
+    let mut failures = Vec::new();
+    let rows = rows();
+    let with_json: Vec<&Row> = rows.iter().filter(|r| r.json_body().is_some()).collect();
+    assert_eq!(with_json.len(), 11, "every operation with a JSON body");
+    for row in with_json {
+        for junk in [" xyz", "}", "{}", "\n,", " null", "\u{0}"] {
+            let body = format!("{}{junk}", fill(row.json_body().unwrap(), &w));
+            let res = send_row(&app, row, &ROOT, &w, "", Some(body.into_bytes())).await;
+            let detail = res.body["detail"].as_str().unwrap_or_default();
+            if res.status != 400 || !detail.contains("after the JSON value") {
+                failures.push(format!(
+                    "{} {} + {junk:?}: {} {}",
+                    row.method, row.path, res.status, res.body
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let after = app.get(&ROOT, &customer_path).await.expect(200);
+    assert_eq!(after, customer, "nothing was changed");
 });

@@ -201,14 +201,19 @@ both_stores!(resends_are_rate_limited_per_access, |app| {
         "/customers/{id}/accesses/{}/invitation",
         view["accesses"][0]["id"].as_str().unwrap()
     );
-    for _ in 0..4 {
+    // The creation's invitation is no resend: five resends, then 429.
+    for _ in 0..5 {
         app.post(&ANNA, &resend, json!({})).await.expect(202);
     }
-    assert_eq!(
-        app.post(&ANNA, &resend, json!({})).await.status,
-        429,
-        "creation plus four resends in 24 hours"
-    );
+    let refused = app.post(&ANNA, &resend, json!({})).await;
+    assert_eq!(refused.status, 429, "five resends in 24 hours");
+    assert!(refused.headers.contains_key("retry-after"));
+    let mails = app
+        .outbox()
+        .iter()
+        .filter(|m| m.to == "limit@example.com")
+        .count();
+    assert_eq!(mails, 6, "the first invitation and five resends");
     app.clock.advance(Duration::from_secs(24 * 3600 + 60));
     app.post(&ANNA, &resend, json!({})).await.expect(202);
 });
@@ -401,6 +406,7 @@ both_stores!(
             "0170 2222222",
             "0170 3333333",
             "0170 4444444",
+            "0170 6666666",
         ];
         for n in numbers {
             app.patch(&ANNA, &path, json!({"mobile": n}))
@@ -412,7 +418,7 @@ both_stores!(
             .await;
         assert_eq!(
             res.status, 429,
-            "creation plus four re-invitations in 24 hours"
+            "five re-invitations in 24 hours (the creation's invitation is none)"
         );
         assert_eq!(
             app.post(&ANNA, &format!("{path}/invitation"), json!({}))

@@ -23,10 +23,8 @@ impl MobileNumber {
         if !number.is_valid_with(plans) {
             return Err("is not a valid phone number".into());
         }
-        use phonenumber::Type;
-        match number.number_type(plans) {
-            Type::Mobile | Type::FixedLineOrMobile | Type::PersonalNumber => {}
-            _ => return Err("is not a mobile phone number".into()),
+        if !is_mobile(number.number_type(plans)) {
+            return Err("is not a mobile phone number".into());
         }
         // E.164 as the crate's formatter writes it, without the formatter: it compiles every
         // national format pattern of the country first (about 100 ms for Germany), which E.164
@@ -79,6 +77,19 @@ impl MobileNumber {
             .map(|(i, c)| if i < 3 || i >= keep { *c } else { '*' })
             .collect()
     }
+}
+
+/// Whether a number of this type is a mobile that an SMS reaches. Personal numbers (German
+/// 0700, Swiss 0878: forwarded to wherever their owner says, at the sender's cost), premium
+/// rate, shared cost, VoIP, pager, UAN, voicemail and fixed lines are not. `FixedLineOrMobile`
+/// is the type libphonenumber gives the mobiles of plans that do not tell the two apart (the
+/// North American plan): refusing it would refuse every mobile of those countries, and
+/// `SMS_COUNTRIES` decides whether they get SMS at all. No DACH number has that type.
+fn is_mobile(kind: phonenumber::Type) -> bool {
+    matches!(
+        kind,
+        phonenumber::Type::Mobile | phonenumber::Type::FixedLineOrMobile
+    )
 }
 
 impl fmt::Display for MobileNumber {
@@ -134,10 +145,39 @@ mod tests {
             ("abc", "letters"),
             ("0170", "too short"),
             ("+49 30 1234567", "Berlin landline is not mobile"),
+            ("+49 700 12345678", "German personal number"),
+            ("+41 878 123 456", "Swiss personal number"),
+            ("+49 900 1234567", "German premium rate"),
+            ("+49 32 12345678", "German VoIP (national subscriber)"),
             ("0170 1234567 1234567 1234567 1234567", "too long"),
         ];
         for (raw, why) in cases {
             assert!(MobileNumber::parse(raw).is_err(), "{why}: {raw}");
+        }
+    }
+
+    #[test]
+    fn personal_premium_shared_cost_voip_and_pager_numbers_are_no_mobiles() {
+        use phonenumber::Type;
+        for (raw, kind) in [
+            ("+49 700 12345678", Type::PersonalNumber),
+            ("+41 878 123 456", Type::PersonalNumber),
+            ("+49 900 1234567", Type::PremiumRate),
+            ("+41 840 123 456", Type::SharedCost),
+            ("+43 780 123456", Type::Voip),
+            ("+49 1641234567", Type::Pager),
+        ] {
+            let parsed = crate::domain::numbering_plans::parse(raw).unwrap();
+            assert!(
+                parsed.number.is_valid_with(parsed.plans),
+                "{raw} is a valid number"
+            );
+            assert_eq!(parsed.number.number_type(parsed.plans), kind, "{raw}");
+            assert_eq!(
+                MobileNumber::parse(raw).unwrap_err(),
+                "is not a mobile phone number",
+                "{raw}"
+            );
         }
     }
 
@@ -186,6 +226,8 @@ mod tests {
                 "0[1-9][0-9 /]{3,14}",
                 "(\\+|00)(49|43|41)1[5-7][0-9]{6,11}",
                 "(\\+|00)(43 ?6[5-9]|41 ?7[5-9])[0-9 ]{6,11}",
+                // Personal, premium-rate, shared-cost and VoIP ranges of the three plans.
+                "(\\+|00)(49 ?(700|900|180|32)|41 ?(878|90|84)|43 ?(9|78|81))[0-9 ]{5,10}",
                 "\\+(4[0-9]|3[0-9]|2[0-9]{2}|1)[ 0-9]{5,12}",
                 "[+0-9 ()/-]{0,24}",
             ]
@@ -215,7 +257,7 @@ mod tests {
         }
         use phonenumber::Type;
         match number.number_type(&DATABASE) {
-            Type::Mobile | Type::FixedLineOrMobile | Type::PersonalNumber => {}
+            Type::Mobile | Type::FixedLineOrMobile => {}
             _ => return Err("is not a mobile phone number".into()),
         }
         Ok(MobileNumber(

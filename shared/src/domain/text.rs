@@ -2,6 +2,8 @@
 //! control or invisible formatting characters. Every text field of every input (customers,
 //! accesses, specialists, transactions, imports) is parsed here.
 
+use icu_properties::CodePointSetData;
+use icu_properties::props::DefaultIgnorableCodePoint;
 use std::fmt;
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
@@ -12,10 +14,14 @@ pub struct Text(String);
 
 /// Characters that are invisible or change how the text around them is shown: controls (Cc),
 /// formatting characters (Cf: bidirectional overrides and isolates, zero-width spaces and
-/// joiners, the BOM, soft hyphens), surrogates and private-use characters (Cs, Co), and line
-/// and paragraph separators (Zl, Zp). A name such as `Max\u{202E}exe.fdp` would otherwise be
-/// shown reversed in a console or an e-mail, and two zero-width spaces would pass as filled in.
-/// Unassigned code points stay allowed: Unicode assigns new letters every year.
+/// joiners, the BOM, soft hyphens), surrogates and private-use characters (Cs, Co), line and
+/// paragraph separators (Zl, Zp), Unicode's `Default_Ignorable_Code_Point` set (characters a
+/// renderer shows as nothing: the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, which are
+/// letters (Lo) by category, the combining grapheme joiner U+034F, variation selectors, tags),
+/// and the blanks that no Unicode property names. A name such as `Max\u{202E}exe.fdp` would
+/// otherwise be shown reversed in a console or an e-mail, and two zero-width spaces or one
+/// Hangul filler would pass as filled in. Unassigned code points stay allowed: Unicode assigns
+/// new letters every year.
 pub(crate) fn is_invisible(c: char) -> bool {
     matches!(
         c.general_category(),
@@ -25,12 +31,21 @@ pub(crate) fn is_invisible(c: char) -> bool {
             | GeneralCategory::PrivateUse
             | GeneralCategory::LineSeparator
             | GeneralCategory::ParagraphSeparator
-    )
+    ) || CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
+        || GLYPHLESS.contains(&c)
 }
 
-/// A letter of any script (general category L*).
+/// Characters drawn as blank space that are not `Default_Ignorable_Code_Point`, not
+/// `White_Space` and not in a category the rule above refuses, so that no Unicode property
+/// covers them: U+2800 BRAILLE PATTERN BLANK (General_Category So), the one the probe found.
+/// (The Hangul fillers it found are `Default_Ignorable_Code_Point` in DerivedCoreProperties.txt
+/// and come from the Unicode data above.)
+const GLYPHLESS: [char; 1] = ['\u{2800}'];
+
+/// A letter of any script (general category L*) that is also visible: a Hangul filler is a
+/// letter by category and still never counts as one.
 pub(crate) fn is_letter(c: char) -> bool {
-    c.general_category_group() == GeneralCategoryGroup::Letter
+    c.general_category_group() == GeneralCategoryGroup::Letter && !is_invisible(c)
 }
 
 pub(crate) const INVISIBLE: &str = "must not contain control or invisible formatting characters";
@@ -163,9 +178,31 @@ mod tests {
             ("Mus\u{2029}ter", "paragraph separator"),
             ("Mus\u{E000}ter", "private use"),
             ("Mus\u{0085}ter", "next line (C1 control)"),
+            ("\u{3164}", "Hangul filler (Lo, default ignorable)"),
+            ("Erika\u{3164}", "Hangul filler after a name"),
+            ("\u{FFA0}Erika", "halfwidth Hangul filler"),
+            ("\u{115F}\u{1160}", "Hangul choseong and jungseong fillers"),
+            ("Er\u{034F}ika", "combining grapheme joiner"),
+            ("Erika\u{FE0F}", "variation selector"),
+            ("Erika\u{E0041}", "tag character"),
+            ("Mus\u{2800}ter", "braille pattern blank"),
+            ("\u{2800}", "braille pattern blank alone"),
         ];
         for (raw, why) in cases {
             assert_eq!(Text::parse(raw, 100).unwrap_err(), INVISIBLE, "{why}");
+        }
+    }
+
+    #[test]
+    fn default_ignorable_and_blank_characters_never_count_as_letters() {
+        for c in [
+            '\u{3164}', '\u{FFA0}', '\u{115F}', '\u{1160}', '\u{034F}', '\u{2800}',
+        ] {
+            assert!(is_invisible(c), "{:04X} is invisible", c as u32);
+            assert!(!is_letter(c), "{:04X} is no letter", c as u32);
+        }
+        for c in ['E', 'ß', '李', 'Д', 'ㄱ', '한'] {
+            assert!(is_letter(c), "{c} is a letter");
         }
     }
 
@@ -217,6 +254,14 @@ mod tests {
                     "a lone combining mark",
                 ),
                 ("\u{200B}\u{200B}", 100, Err(INVISIBLE), "zero-width only"),
+                ("\u{3164}", 100, Err(INVISIBLE), "Hangul filler only"),
+                (
+                    "\u{3164}\u{FFA0}",
+                    100,
+                    Err(INVISIBLE),
+                    "Hangul fillers only",
+                ),
+                ("\u{2800}", 100, Err(INVISIBLE), "braille blank only"),
                 ("  ", 100, Err("is required"), "blank"),
             ],
         );

@@ -65,7 +65,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     }
 }
 
-/// A JSON body of at most 64 KiB. Not JSON, or wrong JSON types: 400 naming the field.
+/// A JSON body of at most 64 KiB. Not JSON, wrong JSON types (400 naming the field), or
+/// anything after the JSON value but whitespace: 400.
 pub struct JsonBody<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
@@ -182,8 +183,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
             "The request body must be a JSON object.",
         ));
     }
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let detail = match inner.classify() {
@@ -206,7 +207,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
             detail: detail.into(),
             errors,
         }
-    })
+    })?;
+    // One JSON value and nothing after it but whitespace: `{...} xyz` is not JSON.
+    de.end()
+        .map_err(|_| Error::bad_request("The request body has text after the JSON value."))?;
+    Ok(value)
 }
 
 #[cfg(test)]
@@ -275,6 +280,26 @@ mod tests {
     }
 
     #[test]
+    fn whitespace_after_the_json_value_is_accepted() {
+        assert!(parse_json::<serde_json::Value>(b" {} \r\n\t ").is_ok());
+    }
+
+    #[test]
+    fn text_after_the_json_value_is_a_bad_request() {
+        for body in [&b"{} xyz"[..], b"{\"a\":1}}", b"{}{}", b"[] 1", b"{}\0"] {
+            match parse_json::<serde_json::Value>(body) {
+                Err(Error::BadRequest { detail, .. }) => assert_eq!(
+                    detail,
+                    "The request body has text after the JSON value.",
+                    "{}",
+                    String::from_utf8_lossy(body)
+                ),
+                other => panic!("{}: {other:?}", String::from_utf8_lossy(body)),
+            }
+        }
+    }
+
+    #[test]
     fn non_json_and_empty_bodies_are_bad_requests() {
         for body in [
             &b"not json"[..],
@@ -284,6 +309,10 @@ mod tests {
             b"[\"person\"]",
             b"5",
             b"{\"type\":",
+            b"{} xyz",
+            b"{}{}",
+            b"{} {\"type\":\"person\"}",
+            b"{}\n,",
         ] {
             assert!(matches!(
                 parse_json::<CustomerInput>(body),

@@ -19,9 +19,10 @@ pub fn router() -> Router<AppState> {
         .route("/imports/{id}", get(read))
 }
 
+/// The query string of `POST /imports`, as sent.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct StartQuery {
+pub(crate) struct StartQuery {
     dry_run: Option<String>,
 }
 

@@ -4,6 +4,7 @@
 pub mod accesses;
 pub mod authorisations;
 pub mod customers;
+pub mod edge;
 pub mod error;
 pub mod extract;
 pub mod imports;
@@ -20,8 +21,14 @@ use std::sync::Arc;
 
 pub type AppState = Arc<App>;
 
+/// Routes as they are served: with the problem+json fallbacks, inside the edge (the query
+/// parameters each operation takes, and the headers of every answer).
+pub fn compose(router: Router) -> Router {
+    edge::layer(fallbacks(router))
+}
+
 /// Unknown routes and methods answer problem+json too.
-pub fn fallbacks(router: Router) -> Router {
+fn fallbacks(router: Router) -> Router {
     router
         .fallback(|| async { Error::NotFound })
         .method_not_allowed_fallback(|| async {

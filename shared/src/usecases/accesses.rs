@@ -11,6 +11,7 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::ports::StoreError;
 use crate::store::{self, AccessItem, OnCondition, from_item};
+use crate::usecases::invitations::Sending;
 use crate::usecases::{history, invitations, limits};
 use crate::views::AccessView;
 use serde::{Deserialize, Deserializer};
@@ -120,7 +121,7 @@ pub async fn create(
 
     let now = app.now();
     let mut access = parse_new(app, &cid, input, customer.data.language, now)?;
-    let issued = invitations::issue(app, &mut access, now);
+    let issued = invitations::issue(app, &mut access, now, Sending::First);
     let mut writes = vec![store::customer_alive(&cid), store::new_access(&access)];
     // Position 2: the membership, which fails when the address holds an access here already.
     writes.extend(store::join_identity(&access));
@@ -255,6 +256,11 @@ pub async fn patch(
     let current = load(app, caller, customer, access_id).await?;
     let mut next = apply(&current, &patch, &app.settings.limits)?;
     let fields = history::changed_fields(&AccessView::new(&current), &AccessView::new(&next), &[]);
+    // A patch that changes nothing writes nothing and sends nothing: no event, the same
+    // version (openapi.yaml).
+    if fields.is_empty() {
+        return Ok(AccessView::new(&current));
+    }
     let email_changed = next.email.normalized() != current.email.normalized();
     next.version = current.version + 1;
     let actor = require_staff(caller)?.actor();
@@ -287,7 +293,7 @@ pub async fn patch(
         if let Some(revoke) = invitations::revoke(app, &current) {
             writes.push(revoke);
         }
-        let issued = invitations::issue(app, &mut next, app.now());
+        let issued = invitations::issue(app, &mut next, app.now(), Sending::Resend);
         writes[0] = store::replace_access(&next, current.version);
         writes.push(issued.put());
         Some(issued)
@@ -337,7 +343,7 @@ pub async fn resend(
     }
     let mut next = current.clone();
     next.version = current.version + 1;
-    let issued = invitations::issue(app, &mut next, now);
+    let issued = invitations::issue(app, &mut next, now, Sending::Resend);
     let sender = require_staff(caller)?;
     let mut writes = vec![
         store::replace_access(&next, current.version),

@@ -305,7 +305,7 @@ pub async fn create(
     };
     let now = app.now();
     let (customer, mut access) = new_customer(data, now);
-    let issued = invitations::issue(app, &mut access, now);
+    let issued = invitations::issue(app, &mut access, now, invitations::Sending::First);
     let idempotency = record.as_ref().map(|k| (k, request_hash.as_str()));
     let new = (&customer, &access);
     if let Some(winner) = store_new(app, &staff, new, &issued, idempotency).await? {
@@ -409,7 +409,10 @@ pub async fn update(
         &CustomerView::new(&updated),
         &["version", "updatedAt", "displayName"],
     );
-    // A save without a change still counts (new version): its event names no field.
+    // A save that changes nothing writes nothing: no event, the same version (openapi.yaml).
+    if fields.is_empty() {
+        return Ok(CustomerView::new(&current));
+    }
     let event = (Action::CustomerUpdated, id.as_str());
     let writes = vec![
         store::update_customer(&updated, expected_version),

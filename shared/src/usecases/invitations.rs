@@ -18,8 +18,8 @@ fn day_before(now: OffsetDateTime) -> i64 {
     (now - time::Duration::DAY).unix_timestamp()
 }
 
-/// When the access has had `max` invitations in the last 24 hours (creation included): the
-/// seconds until the oldest of them that counts leaves the 24 hours.
+/// When the access has had `max` resends in the last 24 hours (the first invitation is no
+/// resend: [`Sending`]): the seconds until the oldest of them that counts leaves the 24 hours.
 pub fn resend_wait(access: &Access, now: OffsetDateTime, max: u32) -> Option<u64> {
     let since = day_before(now);
     let mut recent: Vec<i64> = access
@@ -41,9 +41,18 @@ pub struct Issued {
     pub code: Option<RegistrationCode>,
 }
 
+/// Which invitation of an access is being sent: only resends (by a specialist, or a re-invitation
+/// after a fixed address) count against `LIMIT_RESENDS_PER_ACCESS`; the first invitation does
+/// not, and neither will the system's reminders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sending {
+    First,
+    Resend,
+}
+
 /// Makes a new invitation for the access and records it on the access (which the caller then
-/// stores in the same transaction as [`Issued::put`]).
-pub fn issue(app: &App, access: &mut Access, now: OffsetDateTime) -> Issued {
+/// stores in the same transaction as [`Issued::put`]); a resend is counted on the access.
+pub fn issue(app: &App, access: &mut Access, now: OffsetDateTime, sending: Sending) -> Issued {
     let token = RegistrationToken::generate();
     let code = access.mobile.as_ref().map(|_| RegistrationCode::generate());
     let invitation = Invitation {
@@ -65,7 +74,9 @@ pub fn issue(app: &App, access: &mut Access, now: OffsetDateTime) -> Issued {
     access.invitations.push(invitation.token_hash.clone());
     let since = day_before(now);
     access.sends.retain(|t| *t > since);
-    access.sends.push(now.unix_timestamp());
+    if sending == Sending::Resend {
+        access.sends.push(now.unix_timestamp());
+    }
     access.invited_at = now;
     access.delivery = Some(Delivery {
         email: DeliveryState::Pending,

@@ -117,11 +117,12 @@ impl Counted {
     }
 }
 
-/// Counts a request of a client address to the registration endpoints (one write).
+/// Counts a request of a client address to the registration endpoints (one write), per
+/// [`address_block`].
 pub async fn admit_registration_request(app: &App, client: &str) -> Result<()> {
     let c = counter(
         "REG",
-        &hashed(app, client),
+        &hashed(app, &address_block(client)),
         (app.settings.limits.registration_requests_per_minute, MINUTE),
         app.now(),
         "Too many requests from your network. Please wait a minute and try again.",
@@ -133,6 +134,25 @@ pub async fn admit_registration_request(app: &App, client: &str) -> Result<()> {
             detail: c.detail,
             retry_after: c.retry_after,
         })
+}
+
+/// What the per-address limit counts: an IPv4 address as it is, an IPv6 address by its /64.
+/// One IPv6 subscriber gets a whole /64 (usually more) and picks any address in it at will,
+/// so counting full addresses would give one client 2^64 buckets. An IPv4 address mapped into
+/// IPv6 (`::ffff:192.0.2.1`) counts as that IPv4 address; anything that is no address (a
+/// router called without a client address) counts as it is.
+pub fn address_block(client: &str) -> String {
+    match client.trim().parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(v4)) => v4.to_string(),
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let prefix = u128::from(v6) & !(u128::from(u64::MAX));
+                format!("{}/64", std::net::Ipv6Addr::from(prefix))
+            }
+        },
+        Err(_) => client.to_owned(),
+    }
 }
 
 /// SMS go only to the configured countries.
@@ -159,6 +179,23 @@ mod tests {
         );
         assert_eq!(window(datetime!(1970-01-01 23:59:30 UTC), DAY), (0, 30));
         assert_eq!(window(datetime!(1970-01-01 00:01:15 UTC), MINUTE), (1, 45));
+    }
+
+    #[test]
+    fn ipv6_addresses_count_per_64_and_ipv4_addresses_one_by_one() {
+        let block = "2001:db8:1:2::/64";
+        for client in [
+            "2001:db8:1:2::1",
+            "2001:db8:1:2:ffff:ffff:ffff:ffff",
+            "2001:0db8:0001:0002:abcd::",
+        ] {
+            assert_eq!(address_block(client), block, "{client}");
+        }
+        assert_eq!(address_block("2001:db8:1:3::1"), "2001:db8:1:3::/64");
+        assert_eq!(address_block("192.0.2.1"), "192.0.2.1");
+        assert_ne!(address_block("192.0.2.2"), address_block("192.0.2.1"));
+        assert_eq!(address_block("::ffff:192.0.2.1"), "192.0.2.1");
+        assert_eq!(address_block("unknown"), "unknown");
     }
 
     #[test]
