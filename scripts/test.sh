@@ -33,9 +33,26 @@ STEPS_CACHE="${DOKUMENTENAUSTAUSCH_CACHE:-$HOME/.cache/dokumentenaustausch}"
 . scripts/lib/steps.sh
 trap 'steps_exit $?' EXIT
 
+# Two motos: each serves one request at a time (scripts/moto_server.py), and the API tests
+# spread over them, each test on one (tests/api/moto.rs).
+MOTOS=(1 2)
 moto_env="$STEPS_LOGS/moto.env"
-start_moto() { scripts/moto.sh start | tee "$moto_env"; }
-stop_moto() { scripts/moto.sh stop >/dev/null 2>&1 || true; }
+start_moto() {
+    local i url urls=()
+    for i in "${MOTOS[@]}"; do
+        url=$(MOTO_RUN_DIR="$root/.run/moto-$i" scripts/moto.sh start | sed -n 's/^export MOTO_ENDPOINT=//p')
+        [[ -n "$url" ]] || return 1
+        urls+=("$url")
+    done
+    local IFS=,
+    echo "export MOTO_ENDPOINTS=${urls[*]}" | tee "$moto_env"
+}
+stop_moto() {
+    local i
+    for i in "${MOTOS[@]}"; do
+        MOTO_RUN_DIR="$root/.run/moto-$i" scripts/moto.sh stop >/dev/null 2>&1 || true
+    done
+}
 
 # The test binaries and, in the same build with the same features, every binary: the browser
 # tests and schemathesis run its local server (`cargo build -p local-server` would compile the
@@ -48,7 +65,8 @@ cargo_test() {
     local log status
     log="$(mktemp)"
     set +e
-    cargo test --workspace 2>&1 | tee "$log" | grep -E '^(test result|running [0-9]+ tests|error|failures:|---- )'
+    # Four tests at a time on two cores: a test waiting for moto leaves its core to another.
+    RUST_TEST_THREADS="${RUST_TEST_THREADS:-4}" cargo test --workspace 2>&1 | tee "$log" | grep -E '^(test result|running [0-9]+ tests|error|failures:|---- )'
     set -e
     if grep -qE '^test result: FAILED|^error(\[|:)' "$log"; then
         grep -E -A 30 '^failures:' "$log" | head -200 || true
@@ -75,7 +93,7 @@ schemathesis_inputs() {
 }
 
 run_step "setup: Python venv" scripts/setup-venv.sh
-run_step "setup: moto (AWS API emulator)" start_moto
+run_step "setup: moto (AWS API emulator, two servers)" start_moto
 eval "$(cat "$moto_env")"
 trap 'status=$?; stop_moto; steps_exit $status' EXIT
 

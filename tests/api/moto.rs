@@ -1,5 +1,6 @@
-//! DynamoDB on moto's server mode: one moto per test process (or the one at `MOTO_ENDPOINT`),
-//! a fresh, uniquely named table per test so that tests run in parallel without meeting.
+//! DynamoDB (and SES, SNS, SQS, Cognito) on moto's server mode: a few motos per test process
+//! (or those at `MOTO_ENDPOINTS` / `MOTO_ENDPOINT`), each test on one of them, and a fresh,
+//! uniquely named table per test so that tests run in parallel without meeting.
 
 use crate::helpers::Scan;
 use aws_config::BehaviorVersion;
@@ -11,19 +12,49 @@ use shared::ports::Table;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// How long a freshly started moto may take to answer (it imports all of its services).
 const STARTUP: Duration = Duration::from_secs(90);
 
-/// The endpoint of the moto that this process talks to.
-pub fn endpoint() -> &'static str {
-    static ENDPOINT: OnceLock<String> = OnceLock::new();
-    ENDPOINT.get_or_init(|| match std::env::var("MOTO_ENDPOINT") {
-        Ok(e) if !e.trim().is_empty() => e.trim().trim_end_matches('/').to_owned(),
-        _ => start_moto(),
+/// How many motos the process starts when none is given: each serves one request at a time
+/// (scripts/moto_server.py), so two keep both cores of the test machine busy.
+const SHARDS: usize = 2;
+
+/// The motos this process talks to: `MOTO_ENDPOINTS` (comma-separated), else `MOTO_ENDPOINT`,
+/// else `SHARDS` of its own.
+fn endpoints() -> &'static [String] {
+    static ENDPOINTS: OnceLock<Vec<String>> = OnceLock::new();
+    ENDPOINTS.get_or_init(|| {
+        let given = std::env::var("MOTO_ENDPOINTS")
+            .ok()
+            .filter(|e| !e.trim().is_empty())
+            .or_else(|| std::env::var("MOTO_ENDPOINT").ok());
+        let parsed: Vec<String> = given
+            .iter()
+            .flat_map(|e| e.split(','))
+            .map(|e| e.trim().trim_end_matches('/').to_owned())
+            .filter(|e| !e.is_empty())
+            .collect();
+        if parsed.is_empty() {
+            (0..SHARDS).map(|_| start_moto()).collect()
+        } else {
+            parsed
+        }
     })
+}
+
+/// The moto of the running test. Everything one test creates and reads (its table, queue,
+/// mails, user pool) must be on one moto, so the test's thread name, which libtest sets to the
+/// test's path, picks it; tests run on current-thread runtimes, so their tasks share it.
+pub fn endpoint() -> &'static str {
+    let all = endpoints();
+    let mut hasher = DefaultHasher::new();
+    std::thread::current().name().hash(&mut hasher);
+    &all[(hasher.finish() % all.len() as u64) as usize]
 }
 
 /// Starts `moto_server` from the project venv on a free port. A small shell wrapper watches
@@ -94,22 +125,31 @@ fn answers(addr: SocketAddr) -> bool {
     stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.")
 }
 
-/// The SDK configuration for moto, built once per process. It holds no HTTP client: each
-/// `Client` built from it gets its own connection pool, on the runtime of its own test.
+/// The SDK configuration for the test's moto, built once per moto. It holds no HTTP client:
+/// each `Client` built from it gets its own connection pool, on the runtime of its own test.
 pub async fn sdk_config() -> aws_config::SdkConfig {
-    static CONFIG: tokio::sync::OnceCell<aws_config::SdkConfig> =
-        tokio::sync::OnceCell::const_new();
-    CONFIG
-        .get_or_init(|| async {
-            aws_config::defaults(BehaviorVersion::latest())
-                .region("eu-central-1")
-                .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
-                .endpoint_url(endpoint())
-                .load()
-                .await
-        })
-        .await
-        .clone()
+    static CONFIGS: Mutex<Option<HashMap<&'static str, aws_config::SdkConfig>>> = Mutex::new(None);
+    let endpoint = endpoint();
+    if let Some(config) = CONFIGS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get_or_insert_with(HashMap::new)
+        .get(endpoint)
+    {
+        return config.clone();
+    }
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .region("eu-central-1")
+        .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
+        .endpoint_url(endpoint)
+        .load()
+        .await;
+    CONFIGS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get_or_insert_with(HashMap::new)
+        .insert(endpoint, config.clone());
+    config
 }
 
 /// A new empty table on moto, with a client whose data requests are counted from zero

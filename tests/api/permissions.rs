@@ -383,6 +383,34 @@ both_stores!(
     }
 );
 
+both_stores!(
+    a_method_a_route_does_not_serve_is_405_whatever_its_query_and_an_unknown_path_404,
+    |app| {
+        let w = world(&app).await;
+        let customer = format!("/customers/{}", w.customer);
+        let history = format!("{customer}/history");
+        for (method, path) in [
+            ("TRACE", "/customers"),
+            ("PATCH", "/customers"),
+            ("TRACE", history.as_str()),
+            ("PUT", "/deletions"),
+            ("DELETE", "/imports"),
+            ("POST", customer.as_str()),
+        ] {
+            for query in ["", "?limit=25&cursor=", "?unknown=1"] {
+                let method = Method::from_bytes(method.as_bytes()).unwrap();
+                let target = format!("{path}{query}");
+                let res = app
+                    .send_raw(&ROOT, method.clone(), &target, Vec::new(), &[])
+                    .await;
+                assert_eq!(res.status, 405, "{method} {target}: {}", res.body);
+            }
+        }
+        let res = app.get(&ROOT, "/no-such-route?unknown=1").await;
+        assert_eq!(res.status, 404, "{}", res.body);
+    }
+);
+
 both_stores!(every_json_body_followed_by_text_is_400, |app| {
     let w = world(&app).await;
     let customer_path = format!("/customers/{}", w.customer);

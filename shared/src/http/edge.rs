@@ -46,10 +46,12 @@ const QUERIES: &[(Method, &str, Parameters)] = &[
     ),
 ];
 
-/// The routes with the edge around them (and around their fallbacks).
+/// The routes with the edge around them: the parameter check on the operations (a method
+/// the route does not serve still answers 405, an unknown path 404, whatever the query), the
+/// headers on every answer, the fallbacks' included.
 pub fn layer(router: Router) -> Router {
     router
-        .layer(axum::middleware::from_fn(known_query_parameters))
+        .route_layer(axum::middleware::from_fn(known_query_parameters))
         .layer(axum::middleware::from_fn(security_headers))
 }
 
@@ -69,8 +71,8 @@ pub fn secure(headers: &mut HeaderMap) {
     );
 }
 
-/// 400 for a query parameter that the operation does not take, before any handler runs. A
-/// path that matches no route goes on to the 404 fallback.
+/// 400 for a query parameter that the operation does not take, before any handler runs. It
+/// runs only for a matched operation (`route_layer`).
 async fn known_query_parameters(req: Request, next: Next) -> Response {
     let Some(route) = req.extensions().get::<MatchedPath>() else {
         return next.run(req).await;
