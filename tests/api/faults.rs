@@ -110,9 +110,9 @@ impl Identity for FaultyIdentity {
         self.trip()?;
         self.inner.verify(email, password).await
     }
-    async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError> {
+    async fn delete(&self, subject: &str) -> Result<(), IdentityError> {
         self.trip()?;
-        self.inner.delete(email).await
+        self.inner.delete(subject).await
     }
 }
 

@@ -245,8 +245,10 @@ impl Identity for CognitoIdentity {
         }
     }
 
-    async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError> {
-        self.delete_user(&Self::username(email)).await
+    /// Cognito takes a user's `sub` wherever it takes a user name (with the e-mail address as
+    /// sign-in name, the user name is the `sub`).
+    async fn delete(&self, subject: &str) -> Result<(), IdentityError> {
+        self.delete_user(subject).await
     }
 }
 

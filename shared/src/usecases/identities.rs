@@ -81,9 +81,10 @@ pub struct Departures {
     /// Per access that is its identity's last while the identity has a sign-in: the writes
     /// that end the identity. They commit before the sign-in is deleted.
     pub ending: Vec<(String, Vec<Write>)>,
-    /// Sign-ins to delete once `ending` committed, by their e-mail address (also those that
-    /// an interrupted earlier attempt left behind).
-    pub sign_ins: Vec<EmailAddress>,
+    /// Sign-ins to delete once `ending` committed, by their subject (also those that an
+    /// interrupted earlier attempt left behind). Never by e-mail address: a sign-in is the
+    /// subject the identity recorded, whatever address Cognito holds for it now.
+    pub sign_ins: Vec<String>,
     /// Per access whose identity keeps its sign-in or never had one: the writes that leave it,
     /// atomic with the access's own removal.
     pub leaving: Vec<(String, Vec<Write>)>,
@@ -97,8 +98,8 @@ impl Departures {
 }
 
 /// Decides, from the items [`read_for`] returned, how each access leaves. An access whose
-/// membership is gone left already (an interrupted removal): its sign-in is deleted again
-/// unless the address has a sign-in of a newer identity, which is not this access's.
+/// membership is gone left already (an interrupted removal): the sign-in it was activated
+/// with is deleted again unless its identity still records it (other accesses keep it).
 pub fn plan(items: &[Item], accesses: &[Access]) -> Result<Departures> {
     let find = |key: &Key| items.iter().find(|i| Key::of(i).as_ref() == Some(key));
     let mut d = Departures::default();
@@ -114,8 +115,10 @@ pub fn plan(items: &[Item], accesses: &[Access]) -> Result<Departures> {
         let id = a.id.clone();
         match (member, record) {
             (None, record) => {
-                if record.is_none_or(|r| r.subject.is_none()) {
-                    d.sign_ins.push(a.email.clone());
+                if let Some(subject) = &a.identity
+                    && record.is_none_or(|r| r.subject.as_ref() != Some(subject))
+                {
+                    d.sign_ins.push(subject.clone());
                 }
             }
             (Some(_), None) => return Err(Error::Unavailable(missing_identity())),
@@ -127,7 +130,7 @@ pub fn plan(items: &[Item], accesses: &[Access]) -> Result<Departures> {
                 Some(subject) => {
                     d.ending
                         .push((id, store::end_identity(a, subject).to_vec()));
-                    d.sign_ins.push(a.email.clone());
+                    d.sign_ins.push(subject.clone());
                 }
             },
         }
@@ -151,9 +154,9 @@ pub async fn commit_groups(app: &App, groups: Vec<Vec<Write>>) -> Result<()> {
 
 /// Deletes the sign-ins that [`plan`] found ending (after their identities were ended).
 pub async fn delete_sign_ins(app: &App, d: &Departures) -> Result<()> {
-    for email in &d.sign_ins {
+    for subject in &d.sign_ins {
         app.identity
-            .delete(email)
+            .delete(subject)
             .await
             .map_err(|e| Error::Unavailable(e.into()))?;
     }
