@@ -37,7 +37,7 @@ test('a bad row is shown by row and field, the corrected file imports to 100 %',
   const failed = await (await download).createReadStream();
   let text = '';
   for await (const chunk of failed) text += chunk;
-  assert.equal(text, `type;firstName;lastName;email\r\nperson;Ina;;${tag}-2@example.com\r\n`);
+  assert.equal(text, `\uFEFFtype;firstName;lastName;email\r\nperson;Ina;;${tag}-2@example.com\r\n`);
   await screenshot(page, 'import-errors');
 
   await page.setInputFiles('#import-file', {
@@ -71,7 +71,8 @@ async function downloadedText(page) {
   await page.locator('#import-failed').click();
   let text = '';
   for await (const chunk of await (await download).createReadStream()) text += chunk;
-  return text;
+  assert.ok(text.startsWith('\uFEFF'), 'a byte order mark for Excel');
+  return text.slice(1);
 }
 
 test('the failed rows of a tricky file download exactly as the server reported them, formulas neutralised', async () => {

@@ -23,13 +23,14 @@ function errorsTable(errors) {
 }
 
 /** The errors, and a link to download the failed rows as the server wrote them (none where
- * the answer has none: a file the server could not read as a whole). */
+ * the answer has none: a file the server could not read as a whole). A byte order mark in
+ * front, so that Excel reads the UTF-8 as such (the import skips it). */
 function showErrors(view, errors, failedRows) {
   if (view.href) URL.revokeObjectURL(view.href);
   view.href = null;
   if (!errors.length) { mount(view.errors); return; }
   if (typeof failedRows !== 'string') { mount(view.errors, errorsTable(errors)); return; }
-  view.href = URL.createObjectURL(new Blob([failedRows], { type: 'text/csv;charset=utf-8' }));
+  view.href = URL.createObjectURL(new Blob(['\uFEFF', failedRows], { type: 'text/csv;charset=utf-8' }));
   mount(view.errors, errorsTable(errors),
     h('p', {}, h('a', { href: view.href, download: 'failed-rows.csv', id: 'import-failed', i18n: 'import.downloadFailed' })));
 }
