@@ -628,7 +628,7 @@ async fn deleting_a_sign_in_removes_the_user_of_its_subject_even_after_its_addre
     client
         .admin_update_user_attributes()
         .user_pool_id(&pool_id)
-        .username(&typed.normalized())
+        .username(typed.normalized())
         .user_attributes(
             AttributeType::builder()
                 .name("email")
