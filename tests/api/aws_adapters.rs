@@ -602,7 +602,7 @@ async fn a_password_the_pool_refuses_is_password_refused_and_leaves_no_user_behi
 }
 
 #[tokio::test]
-async fn deleting_a_sign_in_removes_the_user_of_its_subject_even_after_its_address_went_to_another_and_deleting_a_missing_one_succeeds()
+async fn deleting_a_sign_in_removes_the_user_of_its_subject_even_after_its_address_went_to_another_and_finding_one_by_address_answers_its_subject()
  {
     let (client, pool_id, client_id) = fresh_pool().await;
     let identity = CognitoIdentity::new(client.clone(), &pool_id, Some(client_id.clone()));
@@ -644,6 +644,7 @@ async fn deleting_a_sign_in_removes_the_user_of_its_subject_even_after_its_addre
         .await
         .expect("the old address is free for another sign-in");
     assert_ne!(other, erika);
+    assert_eq!(identity.find(&typed).await.unwrap(), Some(other.clone()));
 
     identity.delete(&erika).await.expect("deleting the sign-in");
 
@@ -665,6 +666,8 @@ async fn deleting_a_sign_in_removes_the_user_of_its_subject_even_after_its_addre
         .delete(&erika)
         .await
         .expect("deleting a missing sign-in succeeds");
+    let moved = EmailAddress::parse(&moved).unwrap();
+    assert_eq!(identity.find(&moved).await.unwrap(), None, "no sign-in");
 }
 
 #[tokio::test]
@@ -682,6 +685,11 @@ async fn an_unknown_user_pool_makes_the_identity_unavailable() {
     let deleted = identity
         .delete("9c7a8e1e-0000-4000-8000-000000000000")
         .await;
+    let found = identity.find(&email).await;
+    assert!(
+        matches!(found, Err(IdentityError::Unavailable(_))),
+        "{found:?}"
+    );
 
     assert!(
         matches!(created, Err(IdentityError::Unavailable(_))),

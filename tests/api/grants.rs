@@ -298,6 +298,7 @@ fn actions_needed(function: &Function) -> BTreeSet<String> {
         SignInGrant::None => {}
         SignInGrant::Delete => {
             actions.insert("cognito-idp:AdminDeleteUser".to_string());
+            actions.insert("cognito-idp:AdminGetUser".to_string());
         }
         SignInGrant::Register => {
             for action in [

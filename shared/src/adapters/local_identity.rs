@@ -95,6 +95,15 @@ impl Identity for LocalIdentity {
         Ok(self.check(email.as_str(), password))
     }
 
+    async fn find(&self, email: &EmailAddress) -> Result<Option<String>, IdentityError> {
+        Ok(self
+            .users
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&email.normalized())
+            .map(|e| e.subject.clone()))
+    }
+
     async fn delete(&self, subject: &str) -> Result<(), IdentityError> {
         self.users
             .lock()

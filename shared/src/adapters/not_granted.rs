@@ -64,12 +64,16 @@ impl Identity for NotGranted {
         Err(IdentityError::Unavailable(self.refuse("sign-ins: verify")))
     }
 
+    async fn find(&self, _email: &EmailAddress) -> Result<Option<String>, IdentityError> {
+        Err(IdentityError::Unavailable(self.refuse("sign-ins: find")))
+    }
+
     async fn delete(&self, _subject: &str) -> Result<(), IdentityError> {
         Err(IdentityError::Unavailable(self.refuse("sign-ins: delete")))
     }
 }
 
-/// Sign-ins a function may delete but not create.
+/// Sign-ins a function may find (by address, to delete a leftover) and delete but not create.
 #[derive(Clone)]
 pub struct DeleteOnly {
     pub function: &'static str,
@@ -92,6 +96,10 @@ impl Identity for DeleteOnly {
         password: &str,
     ) -> Result<Option<String>, IdentityError> {
         NotGranted(self.function).verify(email, password).await
+    }
+
+    async fn find(&self, email: &EmailAddress) -> Result<Option<String>, IdentityError> {
+        self.inner.find(email).await
     }
 
     async fn delete(&self, subject: &str) -> Result<(), IdentityError> {

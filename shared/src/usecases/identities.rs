@@ -85,6 +85,10 @@ pub struct Departures {
     /// interrupted earlier attempt left behind). Never by e-mail address: a sign-in is the
     /// subject the identity recorded, whatever address Cognito holds for it now.
     pub sign_ins: Vec<String>,
+    /// Addresses whose sign-in an interrupted removal may have left behind where no subject
+    /// is known any more (an invited access's identity ended): the sign-in named by the
+    /// address is deleted only if no identity records its subject.
+    pub leftovers: Vec<EmailAddress>,
     /// Per access whose identity keeps its sign-in or never had one: the writes that leave it,
     /// atomic with the access's own removal.
     pub leaving: Vec<(String, Vec<Write>)>,
@@ -114,13 +118,19 @@ pub fn plan(items: &[Item], accesses: &[Access]) -> Result<Departures> {
             .filter(|m| m.access_id == a.id);
         let id = a.id.clone();
         match (member, record) {
-            (None, record) => {
-                if let Some(subject) = &a.identity
-                    && record.is_none_or(|r| r.subject.as_ref() != Some(subject))
+            (None, record) => match &a.identity {
+                Some(subject)
+                    if record
+                        .as_ref()
+                        .is_none_or(|r| r.subject.as_ref() != Some(subject)) =>
                 {
                     d.sign_ins.push(subject.clone());
                 }
-            }
+                None if record.as_ref().is_none_or(|r| r.subject.is_none()) => {
+                    d.leftovers.push(a.email.clone());
+                }
+                _ => {}
+            },
             (Some(_), None) => return Err(Error::Unavailable(missing_identity())),
             (Some(_), Some(r)) if r.access_count > 1 => {
                 d.leaving.push((id, store::leave_identity(a).to_vec()));
@@ -152,13 +162,27 @@ pub async fn commit_groups(app: &App, groups: Vec<Vec<Write>>) -> Result<()> {
     .await
 }
 
-/// Deletes the sign-ins that [`plan`] found ending (after their identities were ended).
+/// Deletes the sign-ins that [`plan`] found ending (after their identities were ended), and
+/// the leftovers that no identity records.
 pub async fn delete_sign_ins(app: &App, d: &Departures) -> Result<()> {
-    for subject in &d.sign_ins {
-        app.identity
-            .delete(subject)
-            .await
-            .map_err(|e| Error::Unavailable(e.into()))?;
+    let unavailable = |e: crate::ports::IdentityError| Error::Unavailable(e.into());
+    let mut subjects = d.sign_ins.clone();
+    for email in &d.leftovers {
+        let Some(subject) = app.identity.find(email).await.map_err(unavailable)? else {
+            continue;
+        };
+        // A sign-in that an identity records points back to it: that one is not a leftover.
+        if app
+            .table
+            .get(&store::sign_in_key(&subject))
+            .await?
+            .is_none()
+        {
+            subjects.push(subject);
+        }
+    }
+    for subject in &subjects {
+        app.identity.delete(subject).await.map_err(unavailable)?;
     }
     Ok(())
 }
