@@ -122,7 +122,8 @@ impl Counted {
 /// One write before anything of the import is stored; concurrent imports cannot overrun it.
 pub async fn admit_imported_invitations(app: &App, specialist: &str, rows: usize) -> Result<()> {
     let limit = app.settings.limits.imported_invitations_per_specialist;
-    let detail = "You imported as many invitations as allowed today. Please try again tomorrow.";
+    let detail = "This import would send more invitations than you may import today. \
+                  Please import fewer rows, or try again tomorrow.";
     let now = app.now();
     let (number, retry_after) = window(now, DAY);
     let too_many = || Error::TooManyRequests {
