@@ -57,6 +57,9 @@ pub struct Limits {
     pub registration_requests_per_minute: u32,
     /// Invitations of one access per 24 hours (`LIMIT_RESENDS_PER_ACCESS`).
     pub resends_per_access: u32,
+    /// Imported invitations a specialist may queue per day, counted when an import is
+    /// accepted (`LIMIT_IMPORTED_INVITATIONS_PER_SPECIALIST`).
+    pub imported_invitations_per_specialist: u32,
     /// Invitations an import sends per second (`IMPORT_INVITATIONS_PER_SECOND`), below the
     /// mail service's sending rate.
     pub import_invitations_per_second: u32,
@@ -74,6 +77,7 @@ impl Default for Limits {
             sms_countries: vec!["DE".into(), "AT".into(), "CH".into()],
             registration_requests_per_minute: 30,
             resends_per_access: 5,
+            imported_invitations_per_specialist: 5000,
             import_invitations_per_second: 10,
             count_invitations_per_specialist: true,
         }
@@ -132,6 +136,11 @@ impl Limits {
                 d.registration_requests_per_minute,
             )?,
             resends_per_access: count(env, "LIMIT_RESENDS_PER_ACCESS", d.resends_per_access)?,
+            imported_invitations_per_specialist: count(
+                env,
+                "LIMIT_IMPORTED_INVITATIONS_PER_SPECIALIST",
+                d.imported_invitations_per_specialist,
+            )?,
             import_invitations_per_second: count(
                 env,
                 "IMPORT_INVITATIONS_PER_SECOND",
@@ -419,6 +428,7 @@ mod tests {
             ("SMS_COUNTRIES", " de, fr "),
             ("LIMIT_REGISTRATION_REQUESTS_PER_MINUTE", "2"),
             ("LIMIT_RESENDS_PER_ACCESS", "9"),
+            ("LIMIT_IMPORTED_INVITATIONS_PER_SPECIALIST", "40"),
             ("IMPORT_INVITATIONS_PER_SECOND", "3"),
         ]);
         let limits = Config::from_env(&env(&set), ALL).unwrap().settings.limits;
@@ -430,6 +440,7 @@ mod tests {
                 sms_countries: vec!["DE".into(), "FR".into()],
                 registration_requests_per_minute: 2,
                 resends_per_access: 9,
+                imported_invitations_per_specialist: 40,
                 import_invitations_per_second: 3,
                 count_invitations_per_specialist: true,
             }
@@ -437,6 +448,7 @@ mod tests {
         for (name, bad) in [
             ("LIMIT_SMS_PER_NUMBER", "0"),
             ("LIMIT_RESENDS_PER_ACCESS", "many"),
+            ("LIMIT_IMPORTED_INVITATIONS_PER_SPECIALIST", "0"),
             ("SMS_COUNTRIES", "DE,Germany"),
         ] {
             let mut set: Vec<_> = FULL.to_vec();

@@ -14,7 +14,9 @@ use std::sync::Arc;
 pub enum SignInGrant {
     /// Nothing.
     None,
-    /// Delete them (`cognito-idp:AdminDeleteUser`), when their accesses or customers go.
+    /// Delete them (`cognito-idp:AdminDeleteUser`, by subject), when their accesses or
+    /// customers go; and find the subject of an address's sign-in (`AdminGetUser`) to delete a
+    /// leftover of an interrupted removal that no identity records.
     Delete,
     /// Register them: check an existing sign-in's password (`AdminInitiateAuth`, through the
     /// end-user pool's registration client), create new ones (`AdminCreateUser`,

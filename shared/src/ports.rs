@@ -311,9 +311,13 @@ pub trait Identity: Send + Sync {
         email: &EmailAddress,
         password: &str,
     ) -> Result<Option<String>, IdentityError>;
-    /// Deletes the sign-in of this e-mail address (the sign-in name, which cannot change
-    /// while the sign-in exists); deleting one that does not exist succeeds.
-    async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError>;
+    /// The subject of the sign-in whose name is this address, if there is one. Only to find a
+    /// sign-in that no identity records any more (an interrupted removal's leftover): what
+    /// the product knows of a sign-in is its subject.
+    async fn find(&self, email: &EmailAddress) -> Result<Option<String>, IdentityError>;
+    /// Deletes the sign-in whose subject this is (never one found by its e-mail address, which
+    /// may since belong to another sign-in); deleting one that does not exist succeeds.
+    async fn delete(&self, subject: &str) -> Result<(), IdentityError>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@
 use aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserError;
 use aws_sdk_cognitoidentityprovider::operation::admin_initiate_auth::AdminInitiateAuthError;
 use aws_sdk_cognitoidentityprovider::types::{
-    AuthFlowType, ExplicitAuthFlowsType, PasswordPolicyType, UserPoolPolicyType,
+    AttributeType, AuthFlowType, ExplicitAuthFlowsType, PasswordPolicyType, UserPoolPolicyType,
     UsernameAttributeType,
 };
 use aws_sdk_sesv2::config::interceptors::BeforeTransmitInterceptorContextRef;
@@ -602,13 +602,13 @@ async fn a_password_the_pool_refuses_is_password_refused_and_leaves_no_user_behi
 }
 
 #[tokio::test]
-async fn deleting_a_sign_in_removes_the_user_whatever_the_case_of_the_address_and_deleting_a_missing_one_succeeds()
+async fn deleting_a_sign_in_removes_the_user_of_its_subject_even_after_its_address_went_to_another_and_finding_one_by_address_answers_its_subject()
  {
     let (client, pool_id, client_id) = fresh_pool().await;
     let identity = CognitoIdentity::new(client.clone(), &pool_id, Some(client_id.clone()));
     let marker = unique();
     let typed = EmailAddress::parse(&format!("Erika.Muster-{marker}@Example.com")).unwrap();
-    identity
+    let erika = identity
         .create(&typed, &password("ein-sicheres-Passwort", &typed))
         .await
         .unwrap();
@@ -622,16 +622,35 @@ async fn deleting_a_sign_in_removes_the_user_whatever_the_case_of_the_address_an
     )
     .await
     .expect("signs in with the lower-case address");
-
-    let other_case = EmailAddress::parse(&format!("erika.muster-{marker}@EXAMPLE.COM")).unwrap();
-    identity
-        .delete(&other_case)
+    // Erika's sign-in moves to another address (as an administrator could do), and her old
+    // address gets a sign-in of its own: deleting hers must not find the other by address.
+    let moved = format!("erika-neu-{marker}@example.com");
+    client
+        .admin_update_user_attributes()
+        .user_pool_id(&pool_id)
+        .username(typed.normalized())
+        .user_attributes(
+            AttributeType::builder()
+                .name("email")
+                .value(&moved)
+                .build()
+                .unwrap(),
+        )
+        .send()
         .await
-        .expect("deleting the sign-in");
-
-    let gone = admin_get_user(&client, &pool_id, &typed.normalized())
+        .expect("moving the address");
+    let other = identity
+        .create(&typed, &password("ein-anderes-Passwort", &typed))
         .await
-        .expect_err("the user is gone");
+        .expect("the old address is free for another sign-in");
+    assert_ne!(other, erika);
+    assert_eq!(identity.find(&typed).await.unwrap(), Some(other.clone()));
+
+    identity.delete(&erika).await.expect("deleting the sign-in");
+
+    let gone = admin_get_user(&client, &pool_id, &moved)
+        .await
+        .expect_err("erika's user is gone");
     assert!(
         matches!(
             gone.as_service_error(),
@@ -639,10 +658,16 @@ async fn deleting_a_sign_in_removes_the_user_whatever_the_case_of_the_address_an
         ),
         "{gone:?}"
     );
+    let kept = admin_get_user(&client, &pool_id, &typed.normalized())
+        .await
+        .expect("the other sign-in of the old address is kept");
+    assert_eq!(attribute_of(&kept, "sub"), Some(other));
     identity
-        .delete(&typed)
+        .delete(&erika)
         .await
         .expect("deleting a missing sign-in succeeds");
+    let moved = EmailAddress::parse(&moved).unwrap();
+    assert_eq!(identity.find(&moved).await.unwrap(), None, "no sign-in");
 }
 
 #[tokio::test]
@@ -657,7 +682,14 @@ async fn an_unknown_user_pool_makes_the_identity_unavailable() {
     let created = identity
         .create(&email, &password("ein-sicheres-Passwort", &email))
         .await;
-    let deleted = identity.delete(&email).await;
+    let deleted = identity
+        .delete("9c7a8e1e-0000-4000-8000-000000000000")
+        .await;
+    let found = identity.find(&email).await;
+    assert!(
+        matches!(found, Err(IdentityError::Unavailable(_))),
+        "{found:?}"
+    );
 
     assert!(
         matches!(created, Err(IdentityError::Unavailable(_))),
@@ -744,7 +776,7 @@ async fn an_end_user_sign_in_for_a_specialists_address_leaves_the_staff_pools_us
     .await
     .expect("the staff sign-in and its password are unchanged");
     // Ending the end user's sign-in leaves the staff user too.
-    end_users.delete(&anna).await.unwrap();
+    end_users.delete(&end_user_sub).await.unwrap();
     admin_get_user(&client, &staff_pool, &address)
         .await
         .expect("the staff user is still there");

@@ -110,9 +110,13 @@ impl Identity for FaultyIdentity {
         self.trip()?;
         self.inner.verify(email, password).await
     }
-    async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError> {
+    async fn find(&self, email: &EmailAddress) -> Result<Option<String>, IdentityError> {
         self.trip()?;
-        self.inner.delete(email).await
+        self.inner.find(email).await
+    }
+    async fn delete(&self, subject: &str) -> Result<(), IdentityError> {
+        self.trip()?;
+        self.inner.delete(subject).await
     }
 }
 
@@ -665,6 +669,47 @@ both_stores!(
         .await;
         assert!(total >= 15, "{total} faults injected");
         drop(app);
+    }
+);
+
+both_stores!(
+    a_retried_removal_of_an_invited_access_deletes_the_sign_in_its_identity_ended_and_no_other,
+    |app| {
+        // The address signs in through its access at the first customer; the second customer
+        // invited it too. The first access goes (the identity keeps its sign-in); then the
+        // invited one, the identity's last: the identity ends, deleting the sign-in fails, and
+        // the retry finds neither identity nor subject on the invited access.
+        let r = rig(app.store).await;
+        let w = world_with_two_customers(&r.app, false).await;
+        let remove = |customer: &Value, access: &Value| {
+            let path = format!(
+                "/customers/{}/authorisations/remove",
+                customer.as_str().unwrap()
+            );
+            (path, json!({"accessIds": [access]}))
+        };
+        let (path, body) = remove(&w["first"], &w["access"]);
+        r.app.post(&ANNA, &path, body).await.expect(200);
+        assert_eq!(r.app.identity.count(), 1);
+        let second = w["second"].as_str().unwrap();
+        let view = r.app.authorisations(&ANNA, second).await.expect(200);
+        let (path, body) = remove(&w["second"], &view["accesses"][0]["id"]);
+        r.identity.fail_next.store(true, Ordering::SeqCst);
+        assert_eq!(r.app.post(&ANNA, &path, body.clone()).await.status, 503);
+        assert_consistent(&r.app, "sign-in deletion failed").await;
+        // Meanwhile another address's sign-in exists: the retry must leave it.
+        r.app
+            .create_customer(&ANNA, person("bleibt@example.com"))
+            .await;
+        r.app
+            .register("bleibt@example.com", Some("+491701234567"))
+            .await;
+        r.app.post(&ANNA, &path, body).await.expect(200);
+        assert_consistent(&r.app, "after the retry").await;
+        let zwei = EmailAddress::parse("zwei@example.com").unwrap();
+        assert!(!r.app.identity.contains(&zwei), "the ended sign-in is gone");
+        let bleibt = EmailAddress::parse("bleibt@example.com").unwrap();
+        assert!(r.app.identity.contains(&bleibt), "another sign-in stays");
     }
 );
 

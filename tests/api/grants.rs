@@ -247,7 +247,7 @@ fn read_policy_line(statements: &mut Vec<Statement>, list: &mut Option<List>, tr
 
 /// The lines below the first line `key:` of `lines` that are indented deeper than it (blank
 /// lines included).
-fn section<'a>(lines: &[&'a str], key: &str) -> Vec<&'a str> {
+pub(crate) fn section<'a>(lines: &[&'a str], key: &str) -> Vec<&'a str> {
     let indent = |line: &str| line.len() - line.trim_start().len();
     let Some(start) = lines
         .iter()
@@ -265,7 +265,7 @@ fn section<'a>(lines: &[&'a str], key: &str) -> Vec<&'a str> {
 
 /// The value of the first `key:` of `lines`: the rest of its line and the lines below it, each
 /// trimmed, joined by spaces, without comments. Compares values written across lines.
-fn value_of(lines: &[&str], key: &str) -> String {
+pub(crate) fn value_of(lines: &[&str], key: &str) -> String {
     let prefix = format!("{key}:");
     let inline = lines
         .iter()
@@ -279,7 +279,7 @@ fn value_of(lines: &[&str], key: &str) -> String {
         .join(" ")
 }
 
-fn template_lines() -> Vec<&'static str> {
+pub(crate) fn template_lines() -> Vec<&'static str> {
     TEMPLATE.lines().collect()
 }
 
@@ -298,6 +298,7 @@ fn actions_needed(function: &Function) -> BTreeSet<String> {
         SignInGrant::None => {}
         SignInGrant::Delete => {
             actions.insert("cognito-idp:AdminDeleteUser".to_string());
+            actions.insert("cognito-idp:AdminGetUser".to_string());
         }
         SignInGrant::Register => {
             for action in [
@@ -412,6 +413,9 @@ const MESSAGING_LIMITS: [&str; 4] = [
 /// The request rate of the anonymous registration routes: set where they are served.
 const REGISTRATION_LIMIT: &str = "LIMIT_REGISTRATION_REQUESTS_PER_MINUTE";
 
+/// The imported invitations per specialist: set where imports are accepted.
+const IMPORT_LIMIT: &str = "LIMIT_IMPORTED_INVITATIONS_PER_SPECIALIST";
+
 /// The issuers every function checks tokens against (`shared::config::Issuers`).
 const ISSUERS: [&str; 2] = ["STAFF_ISSUER", "END_USER_ISSUER"];
 
@@ -441,6 +445,7 @@ fn each_function_reads_the_sender_its_configuration_set_the_end_user_pool_its_cl
         "END_USER_POOL_ID",
         "END_USER_POOL_CLIENT_ID",
         REGISTRATION_LIMIT,
+        IMPORT_LIMIT,
     ];
     for variable in per_function.iter().chain(&MESSAGING_LIMITS) {
         assert!(
@@ -477,6 +482,9 @@ fn each_function_reads_the_sender_its_configuration_set_the_end_user_pool_its_cl
         {
             expected.insert(REGISTRATION_LIMIT.to_string());
         }
+        if template.routes.iter().any(|route| route == "POST /imports") {
+            expected.insert(IMPORT_LIMIT.to_string());
+        }
         assert_eq!(
             template.variables, expected,
             "{}: environment beyond Globals",
@@ -486,7 +494,7 @@ fn each_function_reads_the_sender_its_configuration_set_the_end_user_pool_its_cl
 }
 
 /// The lines of the resource `logical_id` (below its `  Name:` line).
-fn resource(logical_id: &str) -> Vec<&'static str> {
+pub(crate) fn resource(logical_id: &str) -> Vec<&'static str> {
     let lines = template_lines();
     let heading = format!("  {logical_id}:");
     let start = lines

@@ -119,6 +119,7 @@ pub fn roomy_limits() -> Limits {
         invitations_per_specialist: 100_000,
         sms_per_number: 100_000,
         registration_requests_per_minute: 100_000,
+        imported_invitations_per_specialist: 100_000,
         ..Limits::default()
     }
 }

@@ -78,8 +78,17 @@ both_stores!(
         let fields: Vec<_> = errors.iter().map(|(r, f, _)| (*r, f.as_str())).collect();
         assert_eq!(fields, [(2, "lastName"), (2, "email"), (4, "row")]);
         assert_eq!(errors[2].2, "duplicate of row 1");
-        // No value of the file is repeated in a message.
-        assert!(!body.to_string().contains("not-an-address"), "{body}");
+        // No value of the file is repeated in a message; the failed rows carry them.
+        assert!(
+            !body["errors"].to_string().contains("not-an-address"),
+            "{body}"
+        );
+        assert_eq!(
+            body["failedRows"],
+            "email;type;lastName;firstName\r\n\
+             not-an-address;person;;Erika\r\n\
+             a@example.com;person;Muster;Erika\r\n"
+        );
         assert_eq!(app.scan().await.len(), before, "a dry run stores nothing");
         let valid = app
             .post_import(&ANNA, &file("dry", 3), true)
@@ -240,6 +249,54 @@ both_stores!(
         let errors = errors(&done);
         assert_eq!(errors.len(), 1);
         assert_eq!((errors[0].0, errors[0].1.as_str()), (5, "mobile"));
+        // The failed row, as the file had it, to download and correct.
+        assert_eq!(
+            done["failedRows"],
+            format!("{HEADER}\r\nperson;Erika;Muster 5;;;;fail-5@example.com;0170 1234567;;;;\r\n")
+        );
+    }
+);
+
+both_stores!(
+    the_failed_rows_of_a_dry_run_are_exactly_the_rows_the_server_reported_as_the_file_had_them_with_formulas_neutralised,
+    |app| {
+        // A quote inside an unquoted field, a line of two empty quoted fields (blank, not a
+        // row), a lone carriage return ending a row, formula cells.
+        let file = "type;firstName;lastName;email;mobile\r\n\
+                    person;Ida;Mu\"ster;t-1@example.com;\r\n\
+                    \"\";\"\"\r\n\
+                    person;Ina;=HYPERLINK(\"http://evil.example\");kein-mail;+49 170 1234567\r\
+                    person;Ivo;Beispiel;t-3@example.com;\n\
+                    person;@Ole;;t-4@example.com;-5\r\n";
+        let before = app.scan().await.len();
+        let answer = app.post_import(&ANNA, file, true).await.expect(200);
+        assert_eq!((answer["rows"].clone(), answer["valid"].clone()), (4.into(), 2.into()));
+        let mut failed: Vec<u64> = answer["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["row"].as_u64().unwrap())
+            .collect();
+        failed.dedup();
+        assert_eq!(failed, [2, 4]);
+        assert_eq!(
+            answer["failedRows"],
+            "type;firstName;lastName;email;mobile\r\n\
+             person;Ina;\"'=HYPERLINK(\"\"http://evil.example\"\")\";kein-mail;'+49 170 1234567\r\n\
+             person;'@Ole;;t-4@example.com;'-5\r\n"
+        );
+        // The download, corrected, imports again: the `'` in front of a formula start is read
+        // away, so the mobile number is the one the file had.
+        let corrected = answer["failedRows"]
+            .as_str()
+            .unwrap()
+            .replace("kein-mail", "t-2@example.com")
+            .replace("'@Ole;;", "Ole;Muster;")
+            .replace(";'-5", ";");
+        let again = app.post_import(&ANNA, &corrected, true).await.expect(200);
+        assert_eq!(again["errors"], serde_json::json!([]), "{again}");
+        assert_eq!(again["failedRows"], "type;firstName;lastName;email;mobile\r\n");
+        assert_eq!(app.scan().await.len(), before, "a dry run stores nothing");
     }
 );
 

@@ -65,6 +65,53 @@ async fn customer_count(app: &TestApp) -> usize {
     page["items"].as_array().unwrap().len()
 }
 
+/// A valid import file of `n` persons without mobile numbers, e-mails `{tag}-{i}@example.com`.
+fn import_file(tag: &str, n: usize) -> String {
+    let mut csv = String::from("type;firstName;lastName;email\r\n");
+    for i in 1..=n {
+        csv.push_str(&format!(
+            "person;Erika;Muster {i};{tag}-{i}@example.com\r\n"
+        ));
+    }
+    csv
+}
+
+with_limits!(
+    imported_invitations_count_against_their_own_daily_limit_when_the_import_is_accepted_even_in_parallel,
+    limits(|l| {
+        l.imported_invitations_per_specialist = 5;
+        l.invitations_per_specialist = 1;
+    }),
+    |app| {
+        // Imports do not use up the specialist's own invitations (1 here), only their own limit.
+        app.post_import(&ANNA, &import_file("a", 3), false)
+            .await
+            .expect(202);
+        let stored = app.scan().await.len();
+        // Two imports of two rows at once: 3 + 2 fits, 3 + 2 + 2 does not.
+        let answers = join_all(["b", "c"].map(|tag| {
+            let app = &app;
+            async move { app.post_import(&ANNA, &import_file(tag, 2), false).await }
+        }))
+        .await;
+        let mut statuses: Vec<u16> = answers.iter().map(|r| r.status.as_u16()).collect();
+        statuses.sort_unstable();
+        assert_eq!(statuses, [202, 429], "{:?}", answers.iter().map(|r| &r.body).collect::<Vec<_>>());
+        let refused = answers.iter().find(|r| r.status == 429).unwrap();
+        assert_limited(refused);
+        let after = app.scan().await.len();
+        // The accepted import stored its job and two rows; the refused one nothing.
+        assert_eq!(after, stored + 3, "items stored by the two imports");
+        assert_limited(&app.post_import(&ANNA, &import_file("d", 1), false).await);
+        assert_eq!(app.scan().await.len(), after, "a refused import stores nothing");
+        // Another specialist has a limit of its own; the dry run counts nothing.
+        app.post_import(&ANNA, &import_file("e", 1), true).await.expect(200);
+        app.post_import(&BEN, &import_file("f", 5), false).await.expect(202);
+        app.work_imports().await;
+        assert_eq!(customer_count(&app).await, 3 + 2 + 5);
+    }
+);
+
 with_limits!(
     a_specialist_sends_at_most_the_configured_invitations_per_day_and_nothing_more_is_created,
     limits(|l| l.invitations_per_specialist = 2),

@@ -27,3 +27,4 @@ mod registration;
 mod round_trips;
 mod state_machine;
 mod storage;
+mod template_limits;

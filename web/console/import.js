@@ -1,6 +1,6 @@
 // Import screen: choose a CSV file, check it (dry run: a table of errors by row and field),
 // start the import, follow its progress until done, and download the rows that failed as CSV
-// to correct them.
+// to correct them: the server's `failedRows` (it parsed the file; formula cells neutralised).
 import { h, tx, mount, showMessage, clearMessage, liveRegion } from '/dom.js';
 import { t } from '/i18n.js';
 import { api, seg, uuid } from '/api.js';
@@ -8,40 +8,6 @@ import { currentRoute, onLeave } from '/console/navigation.js';
 import { showError } from '/console/errors.js';
 
 const POLL_MS = 1000;
-
-/** The file's text as the server reads it: UTF-8, else Windows-1252. */
-function decode(buffer) {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buffer).replace(/^\uFEFF/, '');
-  } catch {
-    return new TextDecoder('windows-1252').decode(buffer);
-  }
-}
-
-/** The records of a CSV text as their raw lines (quoted line breaks kept): header first. */
-function records(text) {
-  const out = [];
-  let start = 0;
-  let quoted = false;
-  for (let i = 0; i <= text.length; i += 1) {
-    const c = text[i];
-    if (c === '"') quoted = !quoted;
-    if (i === text.length || (!quoted && c === '\n')) {
-      const line = text.slice(start, i).replace(/\r$/, '');
-      if (out.length === 0 || line.replace(/[;,\s]/g, '') !== '') out.push(line);
-      start = i + 1;
-    }
-  }
-  return out;
-}
-
-/** A CSV of the header and the rows (numbered from 1) that have errors. */
-function failedRowsCsv(text, errors) {
-  const rows = new Set(errors.map((e) => e.row).filter((r) => r > 0));
-  const all = records(text);
-  const picked = all.slice(1).filter((_, i) => rows.has(i + 1));
-  return [all[0], ...picked].join('\r\n') + '\r\n';
-}
 
 function errorsTable(errors) {
   return h('table', { class: 'list-table', id: 'import-errors' },
@@ -56,13 +22,17 @@ function errorsTable(errors) {
       h('td', {}, e.message)))));
 }
 
-/** The errors, and a link to download the failed rows of the chosen file. */
-function showErrors(view, errors) {
+/** The errors, and a link to download the failed rows as the server wrote them (none where
+ * the answer has none: a file the server could not read as a whole). A byte order mark in
+ * front, so that Excel reads the UTF-8 as such (the import skips it). */
+function showErrors(view, errors, failedRows) {
+  if (view.href) URL.revokeObjectURL(view.href);
+  view.href = null;
   if (!errors.length) { mount(view.errors); return; }
-  const csv = failedRowsCsv(view.text, errors);
-  const href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+  if (typeof failedRows !== 'string') { mount(view.errors, errorsTable(errors)); return; }
+  view.href = URL.createObjectURL(new Blob(['\uFEFF', failedRows], { type: 'text/csv;charset=utf-8' }));
   mount(view.errors, errorsTable(errors),
-    h('p', {}, h('a', { href, download: 'failed-rows.csv', id: 'import-failed', i18n: 'import.downloadFailed' })));
+    h('p', {}, h('a', { href: view.href, download: 'failed-rows.csv', id: 'import-failed', i18n: 'import.downloadFailed' })));
 }
 
 function showProgress(view, job) {
@@ -72,7 +42,7 @@ function showProgress(view, job) {
   view.bar.textContent = `${percent} %`;
   mount(view.progressText, tx('span', job.status === 'done' ? 'import.done' : 'import.progress',
     { percent, created: job.created, failed: job.failed, rows: job.rows }));
-  showErrors(view, job.errors);
+  showErrors(view, job.errors, job.failedRows);
 }
 
 /** Polls GET /imports/{id} until the import is done or the screen is left. */
@@ -109,7 +79,7 @@ async function check(view) {
     showMessage(view.msg, { kind: data.errors.length ? 'error' : 'success',
       key: data.errors.length ? 'import.checkedErrors' : 'import.checkedOk',
       args: { rows: data.rows, valid: data.valid } });
-    showErrors(view, data.errors);
+    showErrors(view, data.errors, data.failedRows);
     view.start.disabled = data.errors.length > 0 || data.rows === 0;
   } catch (err) {
     showError(view.msg, err, { 413: 'import.tooLarge' });
@@ -161,7 +131,6 @@ export async function renderImport(main) {
     view.start.disabled = true;
     if (!chosen) return;
     view.buffer = await chosen.arrayBuffer();
-    view.text = decode(view.buffer);
     view.key = uuid();
     await check(view);
   });

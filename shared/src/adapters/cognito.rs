@@ -245,8 +245,26 @@ impl Identity for CognitoIdentity {
         }
     }
 
-    async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError> {
-        self.delete_user(&Self::username(email)).await
+    async fn find(&self, email: &EmailAddress) -> Result<Option<String>, IdentityError> {
+        use aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserError as E;
+        let found = self
+            .client
+            .admin_get_user()
+            .user_pool_id(&self.user_pool_id)
+            .username(Self::username(email))
+            .send()
+            .await;
+        match found {
+            Ok(user) => Ok(sub_of(user.user_attributes())),
+            Err(e) if matches!(e.as_service_error(), Some(E::UserNotFoundException(_))) => Ok(None),
+            Err(e) => Err(unavailable("Cognito AdminGetUser", e)),
+        }
+    }
+
+    /// Cognito takes a user's `sub` wherever it takes a user name (with the e-mail address as
+    /// sign-in name, the user name is the `sub`).
+    async fn delete(&self, subject: &str) -> Result<(), IdentityError> {
+        self.delete_user(subject).await
     }
 }
 

@@ -129,11 +129,20 @@ impl Identity for LocalIdentity {
         Ok(self.check(email.as_str(), password))
     }
 
-    async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError> {
+    async fn find(&self, email: &EmailAddress) -> Result<Option<String>, IdentityError> {
+        Ok(self
+            .users
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&email.normalized())
+            .map(|e| e.subject.clone()))
+    }
+
+    async fn delete(&self, subject: &str) -> Result<(), IdentityError> {
         self.users
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .remove(&email.normalized());
+            .retain(|_, entry| entry.subject != subject);
         Ok(())
     }
 }
@@ -150,14 +159,14 @@ mod tests {
         let sub = id.create(&email, &pw).await.unwrap();
         assert_eq!(
             id.check("erika@example.com", "richtig-langes-Passwort"),
-            Some(sub)
+            Some(sub.clone())
         );
         assert_eq!(id.check("erika@example.com", "falsches-Passwort!"), None);
         assert!(matches!(
             id.create(&email, &pw).await,
             Err(IdentityError::Exists)
         ));
-        id.delete(&email).await.unwrap();
+        id.delete(&sub).await.unwrap();
         assert_eq!(
             id.check("erika@example.com", "richtig-langes-Passwort"),
             None

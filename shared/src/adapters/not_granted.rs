@@ -64,12 +64,16 @@ impl Identity for NotGranted {
         Err(IdentityError::Unavailable(self.refuse("sign-ins: verify")))
     }
 
-    async fn delete(&self, _email: &EmailAddress) -> Result<(), IdentityError> {
+    async fn find(&self, _email: &EmailAddress) -> Result<Option<String>, IdentityError> {
+        Err(IdentityError::Unavailable(self.refuse("sign-ins: find")))
+    }
+
+    async fn delete(&self, _subject: &str) -> Result<(), IdentityError> {
         Err(IdentityError::Unavailable(self.refuse("sign-ins: delete")))
     }
 }
 
-/// Sign-ins a function may delete but not create.
+/// Sign-ins a function may find (by address, to delete a leftover) and delete but not create.
 #[derive(Clone)]
 pub struct DeleteOnly {
     pub function: &'static str,
@@ -94,8 +98,12 @@ impl Identity for DeleteOnly {
         NotGranted(self.function).verify(email, password).await
     }
 
-    async fn delete(&self, email: &EmailAddress) -> Result<(), IdentityError> {
-        self.inner.delete(email).await
+    async fn find(&self, email: &EmailAddress) -> Result<Option<String>, IdentityError> {
+        self.inner.find(email).await
+    }
+
+    async fn delete(&self, subject: &str) -> Result<(), IdentityError> {
+        self.inner.delete(subject).await
     }
 }
 
@@ -124,7 +132,7 @@ mod tests {
             Err(IdentityError::Unavailable(_))
         ));
         assert!(matches!(
-            port.delete(&email()).await,
+            port.delete("a-subject").await,
             Err(IdentityError::Unavailable(_))
         ));
     }
@@ -132,7 +140,7 @@ mod tests {
     #[tokio::test]
     async fn delete_only_sign_ins_delete_through_the_real_port_but_never_create() {
         let local = Arc::new(LocalIdentity::new());
-        local.create(&email(), &password()).await.unwrap();
+        let subject = local.create(&email(), &password()).await.unwrap();
         let port = DeleteOnly {
             function: "authorisations",
             inner: local.clone(),
@@ -146,7 +154,7 @@ mod tests {
             Err(IdentityError::Unavailable(_))
         ));
         assert_eq!(local.count(), 1);
-        port.delete(&email()).await.unwrap();
+        port.delete(&subject).await.unwrap();
         assert!(!local.contains(&email()));
     }
 }

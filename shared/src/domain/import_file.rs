@@ -3,6 +3,7 @@
 //! and checked for its shape (columns, row limit, duplicate rows). The fields of each row are
 //! then parsed by exactly the rules of `POST /customers` ([`ImportRow::input`]).
 
+use super::csv_out;
 use super::{AddressInput, CustomerInput};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -112,11 +113,44 @@ impl ImportRow {
     }
 }
 
-/// A file whose shape is right: its rows, and the rows that repeat an earlier one.
+/// A file whose shape is right: its rows, and the rows that repeat an earlier one; and, to
+/// hand failed rows back, its header, separator and each row's cells as the file had them.
 #[derive(Debug)]
 pub struct ImportFile {
     pub rows: Vec<ImportRow>,
     pub duplicates: Vec<RowError>,
+    pub header: Vec<String>,
+    pub separator: u8,
+    /// The cells of row `n` at index `n - 1`, untrimmed, as the `csv` crate read them.
+    pub records: Vec<Vec<String>>,
+}
+
+impl ImportFile {
+    /// The header and the rows numbered `rows` (in file order, each once; 0 and numbers
+    /// beyond the file are left out) as CSV with the file's separator, written by
+    /// [`csv_out::write`].
+    pub fn failed_rows<I: IntoIterator<Item = usize>>(&self, rows: I) -> String {
+        failed_rows_csv(
+            &self.header,
+            self.separator,
+            rows.into_iter()
+                .filter_map(|n| n.checked_sub(1).map(|i| (n, i)))
+                .filter_map(|(n, i)| self.records.get(i).map(|r| (n, r))),
+        )
+    }
+}
+
+/// The header and the given numbered records, each number once, in order of their numbers.
+pub fn failed_rows_csv<'a>(
+    header: &[String],
+    separator: u8,
+    records: impl Iterator<Item = (usize, &'a Vec<String>)>,
+) -> String {
+    let picked: BTreeMap<usize, &Vec<String>> = records.collect();
+    csv_out::write(
+        separator,
+        std::iter::once(header).chain(picked.into_values().map(Vec::as_slice)),
+    )
 }
 
 /// Why a whole file cannot be imported (422, every error at once where it can tell).
@@ -195,7 +229,8 @@ fn row(
 ) -> Result<ImportRow, RowError> {
     let mut fields = BTreeMap::new();
     for (i, value) in record.iter().enumerate() {
-        let value = value.trim();
+        // A cell the product wrote neutralised (`'=…`, `'+49…`) reads as it was.
+        let value = csv_out::restored(value.trim()).trim();
         match columns.get(i).copied().flatten() {
             _ if value.is_empty() => {}
             Some(column) => {
@@ -217,8 +252,9 @@ fn row(
 /// separators) as a row numbered from 1.
 pub fn read(bytes: &[u8]) -> Result<ImportFile, FileRefused> {
     let text = decode(bytes);
+    let separator = separator(&text);
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(separator(&text))
+        .delimiter(separator)
         .flexible(true)
         .has_headers(true)
         .from_reader(text.as_bytes());
@@ -229,6 +265,7 @@ pub fn read(bytes: &[u8]) -> Result<ImportFile, FileRefused> {
     let columns = columns(&header)?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
+    let mut records = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|_| {
             FileRefused(vec![RowError::new(
@@ -252,12 +289,19 @@ pub fn read(bytes: &[u8]) -> Result<ImportFile, FileRefused> {
             Ok(r) => rows.push(r),
             Err(e) => errors.push(e),
         }
+        records.push(record.iter().map(str::to_owned).collect());
     }
     if !errors.is_empty() {
         return Err(FileRefused(errors));
     }
     let duplicates = duplicates(&rows);
-    Ok(ImportFile { rows, duplicates })
+    Ok(ImportFile {
+        rows,
+        duplicates,
+        header: header.iter().map(str::to_owned).collect(),
+        separator,
+        records,
+    })
 }
 
 /// A row identical in every field to an earlier one is an error on the later row.
@@ -407,6 +451,42 @@ mod tests {
                 (0, "email".into(), "column is missing".into()),
             ]
         );
+    }
+
+    #[test]
+    fn failed_rows_are_the_header_and_exactly_the_named_rows_as_the_file_had_them_neutralised() {
+        // A quote inside an unquoted field is a character; a line of two empty quoted fields
+        // is blank (not counted); a lone carriage return ends a record; formula starts get `'`.
+        let file = "type;lastName;email;mobile\r\n\
+                    person;Mu\"ster;a@example.com;\r\n\
+                    \"\";\"\"\r\n\
+                    person;=1+2;not-an-email;+49 170 1234567\r\
+                    person;Beispiel;b@example.com;\n\
+                    person;\"Hof \"\"A\"\"\";c@example.com;-5\r\n";
+        let file = read(file.as_bytes()).unwrap();
+        assert_eq!(file.rows.len(), 4);
+        assert_eq!(file.rows[0].fields["lastName"], "Mu\"ster");
+        assert_eq!(file.rows[1].fields["lastName"], "=1+2");
+        assert_eq!(
+            file.failed_rows([4, 2, 2, 0, 99]),
+            "type;lastName;email;mobile\r\n\
+             person;'=1+2;not-an-email;'+49 170 1234567\r\n\
+             person;\"Hof \"\"A\"\"\";c@example.com;'-5\r\n"
+        );
+        assert_eq!(
+            file.failed_rows([1]),
+            "type;lastName;email;mobile\r\nperson;\"Mu\"\"ster\";a@example.com;\r\n"
+        );
+        assert_eq!(file.failed_rows([]), "type;lastName;email;mobile\r\n");
+    }
+
+    #[test]
+    fn a_failed_rows_file_reads_back_as_the_rows_it_holds() {
+        let file = b"type,lastName,email,mobile\nperson,Muster,a@example.com,+49 170 1234567\n";
+        let file = read(file).unwrap();
+        let again = read(file.failed_rows([1]).as_bytes()).unwrap();
+        assert_eq!(again.rows[0].fields, file.rows[0].fields);
+        assert_eq!(again.rows[0].fields["mobile"], "+49 170 1234567");
     }
 
     #[test]

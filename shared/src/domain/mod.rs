@@ -1,6 +1,7 @@
 //! Domain types that parse raw input into values that cannot be invalid.
 
 mod country;
+pub mod csv_out;
 mod customer;
 mod deletion;
 mod email;
@@ -26,7 +27,7 @@ pub use history::{Action, Actor, ActorKind, Event, SubjectKind};
 pub use idempotency::IdempotencyKey;
 pub use import_file::{
     COLUMNS as IMPORT_COLUMNS, FileRefused, ImportFile, ImportRow, MAX_BYTES as IMPORT_MAX_BYTES,
-    MAX_ROWS as IMPORT_MAX_ROWS, RowError, read as read_import_file,
+    MAX_ROWS as IMPORT_MAX_ROWS, RowError, failed_rows_csv, read as read_import_file,
 };
 pub use password::Password;
 pub use phone::MobileNumber;

@@ -75,6 +75,11 @@ pub struct ImportItem {
     pub failed: u64,
     pub created_at: i64,
     pub ttl: i64,
+    /// The file's header and separator, to write failed rows back as the file had them.
+    #[serde(default)]
+    pub header: Vec<String>,
+    #[serde(default)]
+    pub separator: String,
 }
 
 impl ImportItem {
@@ -90,6 +95,8 @@ impl ImportItem {
             failed: 0,
             created_at: now,
             ttl: now + IMPORT_RETENTION_SECS,
+            header: Vec::new(),
+            separator: String::new(),
         }
     }
 }
@@ -102,7 +109,8 @@ pub enum RowStatus {
     Failed,
 }
 
-/// One row: its fields (personal data) only while it waits to be processed.
+/// One row: its fields and its cells as the file had them (personal data) only while it waits
+/// to be processed.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportRowItem {
@@ -112,6 +120,8 @@ pub struct ImportRowItem {
     pub status: RowStatus,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub record: Vec<String>,
     pub ttl: i64,
 }
 
@@ -124,7 +134,9 @@ impl ImportRowItem {
     }
 }
 
-/// The errors of a row that failed at import time: fields and messages, never values.
+/// The errors of a row that failed at import time (fields and messages, never values), and
+/// the row's cells as the file had them, so that the importer can download the failed rows
+/// to correct them; kept with the import and gone with it.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportErrorItem {
@@ -132,6 +144,8 @@ pub struct ImportErrorItem {
     pub sk: String,
     pub row: usize,
     pub errors: Vec<FieldError>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub record: Vec<String>,
     pub ttl: i64,
 }
 
@@ -165,10 +179,21 @@ pub fn new_import(job: &ImportItem) -> Write {
     Write::put_new(to_item(job))
 }
 
-/// The rows of a new import, pending, with their fields.
-pub fn new_import_rows(id: &str, rows: &[ImportRow], now: i64) -> Vec<Write> {
+/// The rows of a new import, pending, with their fields and cells (`records[i]` of `rows[i]`).
+pub fn new_import_rows(
+    id: &str,
+    rows: &[ImportRow],
+    records: &[Vec<String>],
+    now: i64,
+) -> Vec<Write> {
     rows.iter()
         .map(|r| {
+            let record = r
+                .number
+                .checked_sub(1)
+                .and_then(|i| records.get(i))
+                .cloned()
+                .unwrap_or_default();
             let key = row_key(id, r.number);
             Write::put(to_item(&ImportRowItem {
                 pk: key.pk,
@@ -176,6 +201,7 @@ pub fn new_import_rows(id: &str, rows: &[ImportRow], now: i64) -> Vec<Write> {
                 row: r.number,
                 status: RowStatus::Pending,
                 fields: r.fields.clone(),
+                record,
                 ttl: now + IMPORT_RETENTION_SECS,
             }))
         })
@@ -193,7 +219,7 @@ fn row_processed(id: &str, row: usize, status: RowStatus, counter: &str) -> Vec<
         Write::Update {
             key: row_key(id, row),
             set: marks,
-            remove: vec!["fields".into()],
+            remove: vec!["fields".into(), "record".into()],
             add: Vec::new(),
             cond: Some(Cond::Eq("status", json!(RowStatus::Pending))),
         },
@@ -212,8 +238,13 @@ pub fn import_row_created(id: &str, row: usize) -> Vec<Write> {
     row_processed(id, row, RowStatus::Created, "created")
 }
 
-/// The row failed at import time: counted, and its errors kept for the job's view.
-pub fn import_row_failed(id: &str, row: usize, errors: Vec<FieldError>, now: i64) -> Vec<Write> {
+/// The row failed at import time: counted, and its errors and cells kept for the job's view.
+pub fn import_row_failed(
+    id: &str,
+    (row, record): (usize, Vec<String>),
+    errors: Vec<FieldError>,
+    now: i64,
+) -> Vec<Write> {
     let mut writes = row_processed(id, row, RowStatus::Failed, "failed");
     let key = error_key(id, row);
     writes.push(Write::put(to_item(&ImportErrorItem {
@@ -221,6 +252,7 @@ pub fn import_row_failed(id: &str, row: usize, errors: Vec<FieldError>, now: i64
         sk: key.sk,
         row,
         errors,
+        record,
         ttl: now + IMPORT_RETENTION_SECS,
     })));
     writes

@@ -456,7 +456,13 @@ pub fn update_answer(key: &Key, response: String) -> Write {
 /// Counts one more use in a counter's window; fails once `limit` uses are counted. DynamoDB's
 /// TTL removes the counter after `expires_at`.
 pub fn count_use(key: Key, limit: u32, expires_at: i64) -> Write {
+    count_uses(key, 1, limit, expires_at)
+}
+
+/// Counts `uses` at once, only while the count stays within `limit` (all or nothing).
+pub fn count_uses(key: Key, uses: u32, limit: u32, expires_at: i64) -> Write {
     let marks = set(&[("ttl", json!(expires_at))]);
-    let cond = Cond::Or(vec![Cond::NotExists, Cond::Lt("count", i64::from(limit))]);
-    update(key, marks, &[], &[("count", 1)], cond)
+    let room = i64::from(limit) - i64::from(uses) + 1;
+    let cond = Cond::Or(vec![Cond::NotExists, Cond::Lt("count", room)]);
+    update(key, marks, &[], &[("count", i64::from(uses))], cond)
 }

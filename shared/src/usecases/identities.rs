@@ -81,9 +81,14 @@ pub struct Departures {
     /// Per access that is its identity's last while the identity has a sign-in: the writes
     /// that end the identity. They commit before the sign-in is deleted.
     pub ending: Vec<(String, Vec<Write>)>,
-    /// Sign-ins to delete once `ending` committed, by their e-mail address (also those that
-    /// an interrupted earlier attempt left behind).
-    pub sign_ins: Vec<EmailAddress>,
+    /// Sign-ins to delete once `ending` committed, by their subject (also those that an
+    /// interrupted earlier attempt left behind). Never by e-mail address: a sign-in is the
+    /// subject the identity recorded, whatever address Cognito holds for it now.
+    pub sign_ins: Vec<String>,
+    /// Addresses whose sign-in an interrupted removal may have left behind where no subject
+    /// is known any more (an invited access's identity ended): the sign-in named by the
+    /// address is deleted only if no identity records its subject.
+    pub leftovers: Vec<EmailAddress>,
     /// Per access whose identity keeps its sign-in or never had one: the writes that leave it,
     /// atomic with the access's own removal.
     pub leaving: Vec<(String, Vec<Write>)>,
@@ -97,8 +102,8 @@ impl Departures {
 }
 
 /// Decides, from the items [`read_for`] returned, how each access leaves. An access whose
-/// membership is gone left already (an interrupted removal): its sign-in is deleted again
-/// unless the address has a sign-in of a newer identity, which is not this access's.
+/// membership is gone left already (an interrupted removal): the sign-in it was activated
+/// with is deleted again unless its identity still records it (other accesses keep it).
 pub fn plan(items: &[Item], accesses: &[Access]) -> Result<Departures> {
     let find = |key: &Key| items.iter().find(|i| Key::of(i).as_ref() == Some(key));
     let mut d = Departures::default();
@@ -113,11 +118,19 @@ pub fn plan(items: &[Item], accesses: &[Access]) -> Result<Departures> {
             .filter(|m| m.access_id == a.id);
         let id = a.id.clone();
         match (member, record) {
-            (None, record) => {
-                if record.is_none_or(|r| r.subject.is_none()) {
-                    d.sign_ins.push(a.email.clone());
+            (None, record) => match &a.identity {
+                Some(subject)
+                    if record
+                        .as_ref()
+                        .is_none_or(|r| r.subject.as_ref() != Some(subject)) =>
+                {
+                    d.sign_ins.push(subject.clone());
                 }
-            }
+                None if record.as_ref().is_none_or(|r| r.subject.is_none()) => {
+                    d.leftovers.push(a.email.clone());
+                }
+                _ => {}
+            },
             (Some(_), None) => return Err(Error::Unavailable(missing_identity())),
             (Some(_), Some(r)) if r.access_count > 1 => {
                 d.leaving.push((id, store::leave_identity(a).to_vec()));
@@ -127,7 +140,7 @@ pub fn plan(items: &[Item], accesses: &[Access]) -> Result<Departures> {
                 Some(subject) => {
                     d.ending
                         .push((id, store::end_identity(a, subject).to_vec()));
-                    d.sign_ins.push(a.email.clone());
+                    d.sign_ins.push(subject.clone());
                 }
             },
         }
@@ -149,13 +162,27 @@ pub async fn commit_groups(app: &App, groups: Vec<Vec<Write>>) -> Result<()> {
     .await
 }
 
-/// Deletes the sign-ins that [`plan`] found ending (after their identities were ended).
+/// Deletes the sign-ins that [`plan`] found ending (after their identities were ended), and
+/// the leftovers that no identity records.
 pub async fn delete_sign_ins(app: &App, d: &Departures) -> Result<()> {
-    for email in &d.sign_ins {
-        app.identity
-            .delete(email)
-            .await
-            .map_err(|e| Error::Unavailable(e.into()))?;
+    let unavailable = |e: crate::ports::IdentityError| Error::Unavailable(e.into());
+    let mut subjects = d.sign_ins.clone();
+    for email in &d.leftovers {
+        let Some(subject) = app.identity.find(email).await.map_err(unavailable)? else {
+            continue;
+        };
+        // A sign-in that an identity records points back to it: that one is not a leftover.
+        if app
+            .table
+            .get(&store::sign_in_key(&subject))
+            .await?
+            .is_none()
+        {
+            subjects.push(subject);
+        }
+    }
+    for subject in &subjects {
+        app.identity.delete(subject).await.map_err(unavailable)?;
     }
     Ok(())
 }

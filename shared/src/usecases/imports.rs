@@ -18,12 +18,15 @@ use std::time::{Duration, Instant};
 /// A stored answer to `POST /imports` is replayed for as long as one to `POST /customers`.
 const IDEMPOTENCY_TTL_SECS: i64 = 24 * 3600;
 
-/// The answer to a dry run: how many rows, how many of them valid, and every error.
+/// The answer to a dry run: how many rows, how many of them valid, every error, and the
+/// failed rows as CSV (the header and exactly the rows with errors, as the file had them).
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DryRun {
     pub rows: usize,
     pub valid: usize,
     pub errors: Vec<RowError>,
+    pub failed_rows: String,
 }
 
 /// The answer to a queued import.
@@ -34,8 +37,9 @@ pub struct Queued {
     pub rows: usize,
 }
 
-/// An import's progress.
+/// An import's progress, and the rows that failed so far as CSV (as in a dry run).
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImportView {
     pub id: String,
     pub status: ImportStatus,
@@ -43,6 +47,7 @@ pub struct ImportView {
     pub created: u64,
     pub failed: u64,
     pub errors: Vec<RowError>,
+    pub failed_rows: String,
 }
 
 /// The message that hands an import to the worker.
@@ -94,6 +99,7 @@ pub fn dry_run(app: &App, caller: &Caller, bytes: &[u8]) -> Result<DryRun> {
     Ok(DryRun {
         rows: file.rows.len(),
         valid: file.rows.len() - failing.len(),
+        failed_rows: file.failed_rows(failing),
         errors,
     })
 }
@@ -126,8 +132,9 @@ async fn enqueue(app: &App, id: &str) -> Result<()> {
         .map_err(|e| Error::Unavailable(e.into()))
 }
 
-/// `POST /imports`: 422 with every error and nothing stored, or the rows, then the job (with
-/// the answer for retries) in one transaction, then the message to the worker. Rows written
+/// `POST /imports`: 422 with every error and nothing stored, 429 when the rows do not fit in
+/// the importer's daily limit of imported invitations, or the rows, then the job (with the
+/// answer for retries) in one transaction, then the message to the worker. Rows written
 /// before a failure belong to no job: nothing reads them, and DynamoDB's TTL removes them.
 pub async fn start(
     app: &App,
@@ -152,9 +159,12 @@ pub async fn start(
             Some(key)
         }
     };
+    // Counted before anything is stored: over the limit, 429 and nothing of the import stays.
+    super::limits::admit_imported_invitations(app, staff.id, file.rows.len()).await?;
     let id = crate::ids::new_id("imp");
     let now = app.now().unix_timestamp();
-    for chunk in store::new_import_rows(&id, &file.rows, now).chunks(store::MAX_TRANSACTION_WRITES)
+    for chunk in store::new_import_rows(&id, &file.rows, &file.records, now)
+        .chunks(store::MAX_TRANSACTION_WRITES)
     {
         app.table.transact(chunk.to_vec(), None).await?;
     }
@@ -163,12 +173,10 @@ pub async fn start(
         status: ImportStatus::Queued,
         rows: file.rows.len(),
     };
-    let mut writes = vec![store::new_import(&ImportItem::new(
-        &id,
-        staff.id,
-        file.rows.len(),
-        now,
-    ))];
+    let mut job = ImportItem::new(&id, staff.id, file.rows.len(), now);
+    job.header = file.header.clone();
+    job.separator = char::from(file.separator).to_string();
+    let mut writes = vec![store::new_import(&job)];
     if let Some(key) = &record {
         let answer = ImportAnswerItem {
             pk: String::new(),
@@ -207,6 +215,14 @@ pub async fn get(app: &App, caller: &Caller, id: &str) -> Result<ImportView> {
                 .map(|f| RowError::of_field(e.row, &f.field, &f.message))
         })
         .collect();
+    let failed_rows = crate::domain::failed_rows_csv(
+        &job.header,
+        job.separator.bytes().next().unwrap_or(b';'),
+        read.errors
+            .iter()
+            .filter(|e| !e.record.is_empty())
+            .map(|e| (e.row, &e.record)),
+    );
     Ok(ImportView {
         id: job.id,
         status: job.status,
@@ -214,6 +230,7 @@ pub async fn get(app: &App, caller: &Caller, id: &str) -> Result<ImportView> {
         created: job.created,
         failed: job.failed,
         errors,
+        failed_rows,
     })
 }
 
@@ -283,7 +300,11 @@ pub async fn work(app: &App, body: &str, deadline: Option<Instant>) -> Result<Wo
     let rows = app.table.query_all(&store::import_rows_query(&id)).await?;
     let read = ImportRead::from_items(&rows)?;
     let mut pacer = Pacer::new(app.settings.limits.import_invitations_per_second);
-    for row in read.rows.iter().filter_map(|r| r.pending()) {
+    for (row, record) in read
+        .rows
+        .iter()
+        .filter_map(|r| r.pending().map(|p| (p, &r.record)))
+    {
         if deadline.is_some_and(|d| Instant::now() >= d) {
             enqueue(app, &id).await?;
             return Ok(Worked::Continued);
@@ -296,7 +317,8 @@ pub async fn work(app: &App, body: &str, deadline: Option<Instant>) -> Result<Wo
             Ok(_) => store::import_row_created(&id, row.number),
             Err(e) if fails_the_row(&e) => {
                 tracing::info!(import_id = %id, row = row.number, error = %e, "import row failed");
-                store::import_row_failed(&id, row.number, kept_errors(row.number, e), now)
+                let errors = kept_errors(row.number, e);
+                store::import_row_failed(&id, (row.number, record.clone()), errors, now)
             }
             Err(e) => return Err(e),
         };

@@ -117,6 +117,28 @@ impl Counted {
     }
 }
 
+/// Counts the invitations of an import (one per row) against the importing specialist's daily
+/// limit of imported invitations, all at once: 429 and nothing counted when they do not fit.
+/// One write before anything of the import is stored; concurrent imports cannot overrun it.
+pub async fn admit_imported_invitations(app: &App, specialist: &str, rows: usize) -> Result<()> {
+    let limit = app.settings.limits.imported_invitations_per_specialist;
+    let detail = "This import would send more invitations than you may import today. \
+                  Please import fewer rows, or try again tomorrow.";
+    let now = app.now();
+    let (number, retry_after) = window(now, DAY);
+    let too_many = || Error::TooManyRequests {
+        detail,
+        retry_after,
+    };
+    let rows = u32::try_from(rows).map_err(|_| too_many())?;
+    if rows > limit {
+        return Err(too_many());
+    }
+    let key = store::limit_key("IMPORT", specialist, number);
+    let write = store::count_uses(key, rows, limit, (number + 2) * DAY);
+    app.table.write(write).await.on_condition(|_| too_many())
+}
+
 /// Counts a request of a client address to the registration endpoints (one write), per
 /// [`address_block`].
 pub async fn admit_registration_request(app: &App, client: &str) -> Result<()> {

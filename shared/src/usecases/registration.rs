@@ -376,7 +376,7 @@ async fn record(
     let result = app.table.transact(writes, None).await;
     if result.is_err() && created {
         // No sign-in without an identity that records it: this call created it, so it goes.
-        if let Err(undo) = app.identity.delete(&inv.email).await {
+        if let Err(undo) = app.identity.delete(subject).await {
             tracing::error!(access_id = %inv.access_id, error = ?undo, "sign-in not removed after failed registration");
         }
     }
