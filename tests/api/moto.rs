@@ -9,11 +9,11 @@ use futures::FutureExt;
 use shared::adapters::counting::RequestCounter;
 use shared::adapters::dynamo::{DynamoTable, counting_client, ensure_table};
 use shared::ports::Table;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Command, Stdio};
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 

@@ -46,13 +46,16 @@ const QUERIES: &[(Method, &str, Parameters)] = &[
     ),
 ];
 
-/// The routes with the edge around them: the parameter check on the operations (a method
-/// the route does not serve still answers 405, an unknown path 404, whatever the query), the
-/// headers on every answer, the fallbacks' included.
-pub fn layer(router: Router) -> Router {
-    router
-        .route_layer(axum::middleware::from_fn(known_query_parameters))
-        .layer(axum::middleware::from_fn(security_headers))
+/// The parameter check around every operation of `router`. Layered before the fallbacks are
+/// set: the method-not-allowed fallback that replaces each route's default one stays outside
+/// it, so that a method a route does not serve answers 405 whatever its query.
+pub fn check_queries(router: Router) -> Router {
+    router.layer(axum::middleware::from_fn(known_query_parameters))
+}
+
+/// The headers of every answer around `router`, its fallbacks' included.
+pub fn secure_answers(router: Router) -> Router {
+    router.layer(axum::middleware::from_fn(security_headers))
 }
 
 /// Sets the headers that every API answer carries.
@@ -71,8 +74,7 @@ pub fn secure(headers: &mut HeaderMap) {
     );
 }
 
-/// 400 for a query parameter that the operation does not take, before any handler runs. It
-/// runs only for a matched operation (`route_layer`).
+/// 400 for a query parameter that the operation does not take, before any handler runs.
 async fn known_query_parameters(req: Request, next: Next) -> Response {
     let Some(route) = req.extensions().get::<MatchedPath>() else {
         return next.run(req).await;

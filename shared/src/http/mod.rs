@@ -21,10 +21,11 @@ use std::sync::Arc;
 
 pub type AppState = Arc<App>;
 
-/// Routes as they are served: with the problem+json fallbacks, inside the edge (the query
-/// parameters each operation takes, and the headers of every answer).
+/// Routes as they are served, inside the edge: the query parameters each operation takes
+/// (checked on the operations, so that a method a route does not serve stays 405), the
+/// problem+json fallbacks, and the headers of every answer.
 pub fn compose(router: Router) -> Router {
-    edge::layer(fallbacks(router))
+    edge::secure_answers(fallbacks(edge::check_queries(router)))
 }
 
 /// Unknown routes and methods answer problem+json too.
