@@ -29,6 +29,7 @@ STEP_RESULTS=()
 STEP_SUMMARIES=()
 declare -A STEP_PIDS=()
 declare -A STEP_BEGAN=()
+declare -A STEP_EPOCH=()
 declare -A STEP_MODE_OF=()
 declare -A STEP_SUMMARY_RE=()
 STEPS_LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -64,7 +65,7 @@ step_log() { echo "$STEPS_LOGS/$(echo "$1" | tr -c 'a-zA-Z0-9\n' '_').log"; }
 
 print_table() {
     local i total=$((SECONDS - STEPS_STARTED))
-    printf '\n== steps (seconds of wall time; steps marked "beside" overlapped the ones after them)\n'
+    printf '\n== steps (seconds of wall time; a step run "beside" overlapped the steps after it)\n'
     printf '%-44s %-36s %8s  %s\n' step "runs" seconds result
     for i in "${!STEP_NAMES[@]}"; do
         printf '%-44s %-36s %8s  %s\n' "${STEP_NAMES[$i]}" "${STEP_MODES[$i]}" "${STEP_SECONDS[$i]}" "${STEP_RESULTS[$i]}"
@@ -122,10 +123,18 @@ start_step() {
     log=$(step_log "$name")
     printf '\n== %s: started beside the next steps (at %d s)\n' "$name" "$((SECONDS - STEPS_STARTED))"
     STEP_BEGAN[$name]=$SECONDS
-    # Its own process group, so that a failing run can stop it with everything it started.
+    # Its own process group, so that a failing run can stop it with everything it started. It
+    # notes when it ended: its seconds are its own, not the wait for its turn to be collected.
     set -m
-    "${STEP_CMD[@]}" >"$log" 2>&1 </dev/null &
+    (
+        set +e
+        "${STEP_CMD[@]}" >"$log" 2>&1 </dev/null
+        status=$?
+        date +%s >"$log.ended"
+        exit "$status"
+    ) &
     STEP_PIDS[$name]=$!
+    STEP_EPOCH[$name]=$(date +%s)
     set +m
 }
 
@@ -138,7 +147,10 @@ finish_step() {
     set -e
     unset "STEP_PIDS[$name]"
     local took=$((SECONDS - STEP_BEGAN[$name]))
-    printf '\n== %s (ran beside, from %d s, %d s)\n' "$name" "$((STEP_BEGAN[$name] - STEPS_STARTED))" "$took"
+    if [[ -f "$log.ended" ]]; then
+        took=$(($(cat "$log.ended") - STEP_EPOCH[$name]))
+    fi
+    printf '\n== %s (ran beside from %d s, for %d s)\n' "$name" "$((STEP_BEGAN[$name] - STEPS_STARTED))" "$took"
     cat "$log"
     STEP_MODE_OF[$name]="$(step_mode "$name"), beside"
     if [[ $status -ne 0 ]]; then
