@@ -3,7 +3,7 @@
 # openapi.yaml on the local server, once per kind of caller.
 #   scripts/test-schemathesis.sh [--full]   # 100 examples per operation, 30 s stateful per role
 #   scripts/test-schemathesis.sh --budget   # the same operations, roles and checks with the same
-#                                           # seed, 15 examples per operation, 8 s stateful
+#                                           # seed, 8 examples per operation, 4 s stateful
 # The test command runs the full run when openapi.yaml, shared/src/http/ or these scripts
 # changed (and on a fresh machine), the budget otherwise (scripts/test.sh).
 #
@@ -22,11 +22,11 @@
 # Each role is tested in two invocations with a fixed seed and one worker (with two workers,
 # runs here ended in internal errors: "AST constructor recursion depth mismatch" from CPython
 # 3.11's ast.parse under hypothesis, and hypothesis's "Inconsistent results"):
-#   1. the examples, coverage and fuzzing phases, up to SCHEMATHESIS_MAX_EXAMPLES (100; 15)
+#   1. the examples, coverage and fuzzing phases, up to SCHEMATHESIS_MAX_EXAMPLES (100; 8)
 #      fuzzed examples per operation (fewer only where fewer distinct requests exist, as for
 #      GET /me), bounded by count;
 #   2. the stateful phase (scenarios along the links of openapi.yaml), bounded by time:
-#      SCHEMATHESIS_STATEFUL_SECONDS (default 30; 8) per role, repeated suites until it is spent.
+#      SCHEMATHESIS_STATEFUL_SECONDS (default 30; 4) per role, repeated suites until it is spent.
 # Settings shared by both (stateful max-steps, link inference, the checks' per-operation
 # expectations) are in schemathesis.toml at the repository root; this script adds the seeded
 # dictionaries to a copy of it in a temporary folder, which is also schemathesis's working
@@ -61,7 +61,7 @@
 #
 # Environment: CARGO_TARGET_DIR (default: target), LOCAL_SERVER_BIN (use this binary instead of
 # building one), SCHEMATHESIS_SEED (default 20260101), SCHEMATHESIS_MAX_EXAMPLES (default 100,
-# never less in the full run; 15 in the budget), SCHEMATHESIS_STATEFUL_SECONDS (default 30; 8),
+# never less in the full run; 8 in the budget), SCHEMATHESIS_STATEFUL_SECONDS (default 30; 4),
 # SCHEMATHESIS_WORKERS (default 1),
 # SCHEMATHESIS_ROLES (default: all four, space-separated), SCHEMATHESIS_LOG_DIR (keep each
 # run's full output and a HAR file of its requests there).
@@ -80,8 +80,8 @@ if [ "$MODE" = full ]; then
   MAX_EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-100}
   STATEFUL_SECONDS=${SCHEMATHESIS_STATEFUL_SECONDS:-30}
 else
-  MAX_EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-15}
-  STATEFUL_SECONDS=${SCHEMATHESIS_STATEFUL_SECONDS:-8}
+  MAX_EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-8}
+  STATEFUL_SECONDS=${SCHEMATHESIS_STATEFUL_SECONDS:-4}
 fi
 WORKERS=${SCHEMATHESIS_WORKERS:-1}
 ROLES=${SCHEMATHESIS_ROLES:-end-user specialist administrator platform-admin}
