@@ -6,15 +6,17 @@
 # step's output in order, the summary, and a table of each step's seconds; fails on any failure.
 #
 # Every run (what a change can break):
-#   fmt, clippy over all targets, the dependency audit, the template lint (cfn-lint, sam
-#   validate, checkov), the Rust unit and API tests (in-memory and moto), the arm64 check of
-#   every function with its own features (unless the release build runs: it proves more), the
-#   browser tests, schemathesis on a per-run budget (fixed seed, every operation, role and
-#   check) and its targeted properties.
+#   fmt, the dependency audit, the template lint (cfn-lint, sam validate, checkov), the Rust
+#   unit and API tests (in-memory and moto), the browser tests, schemathesis on a per-run budget
+#   (fixed seed, every operation, role and check) and its targeted properties.
 # When their inputs change (a content hash of them, kept in ~/.cache/dokumentenaustausch/stamps;
 # a fresh machine has none, so there they always run):
+#   clippy over all targets, and the arm64 check of every function with its own features
+#     (scripts/check-arm64.sh): every .rs file and Cargo.toml, Cargo.lock, .cargo/config.toml,
+#     the check's scripts, the toolchain (rustc, clippy);
 #   the release build (`scripts/release.sh`: sam build, fat LTO, arm64, zip sizes): Cargo.lock,
-#     every Cargo.toml, template.yaml, .cargo/config.toml, the toolchain and build tools;
+#     every Cargo.toml, template.yaml, .cargo/config.toml, the toolchain and build tools; when
+#     it runs, the arm64 check does not (the release build proves more);
 #   schemathesis's full run: openapi.yaml, shared/src/http/, its settings and scripts.
 # The audit, the template lint and checkov use one core or none: they run beside the Rust build;
 # the arm64 check, or the release build where it runs, runs beside the tests and schemathesis;
@@ -86,6 +88,13 @@ release_inputs() {
         "=$(rustc -Vv)" "=$(cargo -V)"
 }
 
+# What clippy and the arm64 check read: every Rust source and manifest, the build settings and
+# the toolchain (clippy's lints come with it).
+rust_inputs() {
+    inputs_hash $(git ls-files '*.rs' '*Cargo.toml') Cargo.lock .cargo/config.toml \
+        scripts/check-arm64.sh scripts/cross "=$(rustc -Vv)" "=$(cargo clippy -V)"
+}
+
 schemathesis_inputs() {
     inputs_hash openapi.yaml shared/src/http schemathesis.toml scripts/test-schemathesis.sh \
         scripts/schemathesis_seed.py scripts/schemathesis_summary.py scripts/schemathesis_targeted.py \
@@ -102,7 +111,15 @@ start_step "template lint (cfn-lint, sam validate)" scripts/check-template.sh
 start_step "checkov on template.yaml" --summary '^checkov: ' scripts/checkov.sh
 
 run_step "cargo fmt --check" cargo fmt --all -- --check
-run_step "cargo clippy --all-targets" cargo clippy --workspace --all-targets --quiet -- -D warnings
+# clippy and the arm64 check are functions of the Rust sources, the manifests and the
+# toolchain alone: they run when those changed (a fresh clone of the same commit needs neither).
+rust_hash=$(rust_inputs)
+if [[ "${TEST_FULL:-0}" == 1 ]] || gate clippy "$rust_hash"; then
+    run_step clippy cargo clippy --workspace --all-targets --quiet -- -D warnings
+    pass_gate clippy "$rust_hash"
+else
+    skip_step clippy "the Rust sources are unchanged since it passed" "$rust_hash"
+fi
 run_step "cargo test: build" cargo_test_build
 # The browser tests and schemathesis run this binary, so they need no cargo of their own while
 # a build runs beside them.
@@ -117,9 +134,11 @@ if [[ "${TEST_FULL:-0}" == 1 ]] || gate release "$release_hash"; then
     [[ "${TEST_FULL:-0}" != 1 ]] || STEP_MODE_OF[release]="TEST_FULL=1"
     beside=release
     start_step release --summary '^release: ' scripts/release.sh --skip-lint
+elif gate arm64 "$rust_hash"; then
+    beside=arm64
+    start_step arm64 --summary '^arm64: ' scripts/check-arm64.sh
 else
-    beside="arm64 check of each function"
-    start_step "$beside" --summary '^arm64: ' scripts/check-arm64.sh
+    beside=""
 fi
 
 run_step "cargo test: run" --summary '^cargo test: ' cargo_test
@@ -139,12 +158,18 @@ else
     run_step schemathesis --summary '^(schemathesis|targeted): ' scripts/test-schemathesis.sh --budget
 fi
 
-finish_step "$beside"
-if [[ "$beside" == release ]]; then
-    pass_gate release "$release_hash"
-else
-    skip_step release "its inputs are unchanged since it passed" "$release_hash"
-fi
+[[ -z "$beside" ]] || finish_step "$beside"
+case "$beside" in
+    release) pass_gate release "$release_hash" ;;
+    arm64)
+        pass_gate arm64 "$rust_hash"
+        skip_step release "its inputs are unchanged since it passed" "$release_hash"
+        ;;
+    *)
+        skip_step arm64 "the Rust sources are unchanged since it passed" "$rust_hash"
+        skip_step release "its inputs are unchanged since it passed" "$release_hash"
+        ;;
+esac
 
 # Last, on a quiet machine: the browser tests wait for what the page shows.
 run_step "browser tests (Chromium, Playwright)" --summary '^# (pass|fail) ' scripts/test-browser.sh

@@ -139,26 +139,37 @@ both_stores!(
             .await;
         assert_eq!(res.field_errors(), vec!["firstName", "lastName"]);
         let access = created["accesses"][0]["id"].as_str().unwrap();
-        let res = app
-            .patch(
-                &ANNA,
-                &format!("/customers/{id}/accesses/{access}"),
-                json!({"lastName": "\u{3164}"}),
-            )
-            .await;
-        assert_eq!(res.field_errors(), vec!["lastName"]);
-        let res = app
-            .send(
-                &ROOT,
-                http::Method::PUT,
-                "/specialists/neu",
-                Some(json!({"name": "\u{3164}", "email": "neu@kanzlei.example.com"})),
-                &[],
-            )
-            .await;
-        assert_eq!(res.field_errors(), vec!["name"]);
+        access_and_specialist_refuse(&app, id, access, "\u{3164}", ("neu", "\u{3164}")).await;
     }
 );
+
+/// An access's last name (PATCH) and a specialist's name (PUT /specialists/{id}) refuse the
+/// names given, each answer naming its field.
+async fn access_and_specialist_refuse(
+    app: &TestApp,
+    customer: &str,
+    access: &str,
+    last_name: &str,
+    (specialist, name): (&str, &str),
+) {
+    let res = app
+        .patch(
+            &ANNA,
+            &format!("/customers/{customer}/accesses/{access}"),
+            json!({"lastName": last_name}),
+        )
+        .await;
+    assert_eq!(res.field_errors(), vec!["lastName"]);
+    let email = format!("{specialist}@kanzlei.example.com");
+    let res = app
+        .put(
+            &ROOT,
+            &format!("/specialists/{specialist}"),
+            json!({"name": name, "email": email}),
+        )
+        .await;
+    assert_eq!(res.field_errors(), vec!["name"]);
+}
 
 both_stores!(personal_and_premium_numbers_are_refused_as_mobiles, |app| {
     for number in ["+49 700 12345678", "+41 878 123 456", "+49 900 1234567"] {
@@ -227,22 +238,7 @@ both_stores!(
         assert_eq!(created["displayName"], "1&1");
         let id = created["id"].as_str().unwrap();
         let access = created["accesses"][0]["id"].as_str().unwrap();
-        let res = app
-            .patch(
-                &ANNA,
-                &format!("/customers/{id}/accesses/{access}"),
-                json!({"lastName": "?"}),
-            )
-            .await;
-        assert_eq!(res.field_errors(), vec!["lastName"]);
-        let res = app
-            .put(
-                &ROOT,
-                "/specialists/fritz",
-                json!({"name": "--", "email": "fritz@kanzlei.example.com"}),
-            )
-            .await;
-        assert_eq!(res.field_errors(), vec!["name"]);
+        access_and_specialist_refuse(&app, id, access, "?", ("fritz", "--")).await;
     }
 );
 
