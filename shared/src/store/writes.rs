@@ -453,13 +453,8 @@ pub fn update_answer(key: &Key, response: String) -> Write {
 // Limit counters
 // ---------------------------------------------------------------------------------------------
 
-/// Counts one more use in a counter's window; fails once `limit` uses are counted. DynamoDB's
-/// TTL removes the counter after `expires_at`.
-pub fn count_use(key: Key, limit: u32, expires_at: i64) -> Write {
-    count_uses(key, 1, limit, expires_at)
-}
-
-/// Counts `uses` at once, only while the count stays within `limit` (all or nothing).
+/// Counts `uses` at once in a counter's window, only while the count stays within `limit` (all
+/// or nothing). DynamoDB's TTL removes the counter after `expires_at`.
 pub fn count_uses(key: Key, uses: u32, limit: u32, expires_at: i64) -> Write {
     let marks = set(&[("ttl", json!(expires_at))]);
     let room = i64::from(limit) - i64::from(uses) + 1;

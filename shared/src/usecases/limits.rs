@@ -38,9 +38,10 @@ fn hashed(app: &App, value: &str) -> String {
     crate::domain::secrets_hex(&mac.finalize().into_bytes()[..16])
 }
 
+/// A counter write of `uses` at once against `limit` per window of `secs`.
 fn counter(
-    kind: &str,
-    subject: &str,
+    (kind, subject): (&str, &str),
+    uses: u32,
     (limit, secs): (u32, i64),
     now: OffsetDateTime,
     detail: &'static str,
@@ -50,9 +51,24 @@ fn counter(
     // Kept a window longer than needed, so a late clock never meets a vanished counter.
     let expires_at = (number + 2) * secs;
     Counter {
-        write: store::count_use(key, limit, expires_at),
+        write: store::count_uses(key, uses, limit, expires_at),
         detail,
         retry_after,
+    }
+}
+
+impl Counter {
+    fn too_many(&self) -> Error {
+        Error::TooManyRequests {
+            detail: self.detail,
+            retry_after: self.retry_after,
+        }
+    }
+
+    /// Writes the counter on its own: 429 when the limit is reached.
+    async fn admit(self, app: &App) -> Result<()> {
+        let refused = self.too_many();
+        app.table.write(self.write).await.on_condition(|_| refused)
     }
 }
 
@@ -69,8 +85,8 @@ pub fn for_invitation(
     // Imported invitations do not count against the sender's limit (contract).
     if limits.count_invitations_per_specialist {
         counters.push(counter(
-            "INVITE",
-            sender,
+            ("INVITE", sender),
+            1,
             (limits.invitations_per_specialist, DAY),
             now,
             "You sent as many invitations as allowed today. Please try again tomorrow.",
@@ -78,8 +94,8 @@ pub fn for_invitation(
     }
     if let Some(mobile) = &access.mobile {
         counters.push(counter(
-            "SMS",
-            &hashed(app, mobile.as_str()),
+            ("SMS", &hashed(app, mobile.as_str())),
+            1,
             (limits.sms_per_number, DAY),
             now,
             "This mobile number received as many SMS as allowed today. Please try again tomorrow.",
@@ -122,40 +138,34 @@ impl Counted {
 /// One write before anything of the import is stored; concurrent imports cannot overrun it.
 pub async fn admit_imported_invitations(app: &App, specialist: &str, rows: usize) -> Result<()> {
     let limit = app.settings.limits.imported_invitations_per_specialist;
-    let detail = "This import would send more invitations than you may import today. \
-                  Please import fewer rows, or try again tomorrow.";
-    let now = app.now();
-    let (number, retry_after) = window(now, DAY);
-    let too_many = || Error::TooManyRequests {
-        detail,
-        retry_after,
-    };
-    let rows = u32::try_from(rows).map_err(|_| too_many())?;
-    if rows > limit {
-        return Err(too_many());
+    let uses = u32::try_from(rows).unwrap_or(u32::MAX);
+    let c = counter(
+        ("IMPORT", specialist),
+        uses,
+        (limit, DAY),
+        app.now(),
+        "This import would send more invitations than you may import today. \
+         Please import fewer rows, or try again tomorrow.",
+    );
+    // More than the limit never fits, not even into a window that has no counter yet.
+    if uses > limit {
+        return Err(c.too_many());
     }
-    let key = store::limit_key("IMPORT", specialist, number);
-    let write = store::count_uses(key, rows, limit, (number + 2) * DAY);
-    app.table.write(write).await.on_condition(|_| too_many())
+    c.admit(app).await
 }
 
 /// Counts a request of a client address to the registration endpoints (one write), per
 /// [`address_block`].
 pub async fn admit_registration_request(app: &App, client: &str) -> Result<()> {
-    let c = counter(
-        "REG",
-        &hashed(app, &address_block(client)),
+    counter(
+        ("REG", &hashed(app, &address_block(client))),
+        1,
         (app.settings.limits.registration_requests_per_minute, MINUTE),
         app.now(),
         "Too many requests from your network. Please wait a minute and try again.",
-    );
-    app.table
-        .write(c.write)
-        .await
-        .on_condition(|_| Error::TooManyRequests {
-            detail: c.detail,
-            retry_after: c.retry_after,
-        })
+    )
+    .admit(app)
+    .await
 }
 
 /// What the per-address limit counts: an IPv4 address as it is, an IPv6 address by its /64.
