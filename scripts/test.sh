@@ -88,11 +88,20 @@ release_inputs() {
         "=$(rustc -Vv)" "=$(cargo -V)"
 }
 
+# clippy over the workspace (with the features the tests unify), then over the local server as
+# `cargo run -p local-server` builds it (its default features, no AWS SDK): the README's first
+# command, which no other step compiles.
+clippy_all() {
+    cargo clippy --workspace --all-targets --quiet -- -D warnings
+    cargo clippy -p local-server --bins --quiet -- -D warnings
+}
+
 # What clippy and the arm64 check read: every Rust source and manifest, the build settings and
 # the toolchain (clippy's lints come with it).
 rust_inputs() {
     inputs_hash $(git ls-files '*.rs' '*Cargo.toml') Cargo.lock .cargo/config.toml \
-        scripts/check-arm64.sh scripts/cross "=$(rustc -Vv)" "=$(cargo clippy -V)"
+        scripts/check-arm64.sh scripts/cross "=$(rustc -Vv)" "=$(cargo clippy -V)" \
+        "=$(declare -f clippy_all)"
 }
 
 schemathesis_inputs() {
@@ -115,7 +124,7 @@ run_step "cargo fmt --check" cargo fmt --all -- --check
 # toolchain alone: they run when those changed (a fresh clone of the same commit needs neither).
 rust_hash=$(rust_inputs)
 if [[ "${TEST_FULL:-0}" == 1 ]] || gate clippy "$rust_hash"; then
-    run_step clippy cargo clippy --workspace --all-targets --quiet -- -D warnings
+    run_step clippy clippy_all
     pass_gate clippy "$rust_hash"
 else
     skip_step clippy "the Rust sources are unchanged since it passed" "$rust_hash"
