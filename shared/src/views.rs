@@ -8,8 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 pub fn ts(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    crate::domain::rfc3339(t)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

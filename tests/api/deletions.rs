@@ -150,11 +150,7 @@ both_stores!(
         assert_eq!(record["customerId"], id.as_str());
         assert_eq!(record["actor"], json!({"kind": "specialist", "id": "ben"}));
         assert_eq!(record["counts"], preview);
-        let at = time::OffsetDateTime::parse(
-            record["deletedAt"].as_str().unwrap(),
-            &time::format_description::well_known::Rfc3339,
-        )
-        .unwrap();
+        let at = shared::domain::parse_rfc3339(record["deletedAt"].as_str().unwrap()).unwrap();
         assert_eq!(at, deleted_at);
         let mut keys: Vec<&String> = record.as_object().unwrap().keys().collect();
         keys.sort();

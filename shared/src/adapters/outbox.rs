@@ -66,9 +66,7 @@ impl Outbox {
 }
 
 fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    crate::domain::rfc3339(time::OffsetDateTime::now_utc())
 }
 
 #[async_trait]

@@ -14,6 +14,7 @@ mod phone;
 mod records;
 mod secrets;
 mod text;
+mod timestamp;
 
 pub use country::CountryCode;
 pub use customer::{
@@ -40,6 +41,7 @@ pub use secrets::{
     CODE_ALPHABET, RegistrationCode, RegistrationToken, TokenHash, code_hash, codes_match, new_salt,
 };
 pub use text::Text;
+pub use timestamp::{parse_rfc3339, rfc3339};
 
 use serde::{Deserialize, Serialize};
 

@@ -2,11 +2,10 @@
 //! record first in a Query's ascending order (docs/data-model.md).
 
 use super::*;
-use crate::domain::{DeletionCounts, DeletionRecord};
+use crate::domain::{DeletionCounts, DeletionRecord, parse_rfc3339, rfc3339};
 use crate::ports::{Item, Write};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 /// The one partition of all deletion records. Deletions are rare (far below the thousand
 /// writes per second that one partition takes), and one partition pages in one Query.
@@ -45,7 +44,7 @@ impl DeletionItem {
             pk: key.pk,
             sk: key.sk,
             customer_id: r.customer_id.to_string(),
-            deleted_at: r.deleted_at.format(&Rfc3339).unwrap_or_default(),
+            deleted_at: rfc3339(r.deleted_at),
             deleted_by: r.deleted_by.clone(),
             accesses: c.accesses,
             active_accesses: c.active_accesses,
@@ -59,8 +58,7 @@ impl DeletionItem {
         let bad = |what: &str| CorruptItem(format!("deletion record {}: {what}", self.sk));
         Ok(DeletionRecord {
             customer_id: CustomerId::parse(&self.customer_id).map_err(|_| bad("customer id"))?,
-            deleted_at: OffsetDateTime::parse(&self.deleted_at, &Rfc3339)
-                .map_err(|_| bad("time"))?,
+            deleted_at: parse_rfc3339(&self.deleted_at).ok_or_else(|| bad("time"))?,
             deleted_by: self.deleted_by,
             counts: DeletionCounts {
                 accesses: self.accesses,

@@ -1,6 +1,7 @@
 //! Which stored attributes an export of a customer withholds, and why: keys and secrets. Every
 //! other attribute goes out as stored, times as RFC 3339 (docs/data-model.md, "Export").
 
+use crate::domain::rfc3339;
 use crate::ports::Item;
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -49,11 +50,7 @@ pub fn rfc3339_of(value: &Value) -> Value {
         Value::Number(n) => n
             .as_i64()
             .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
-            .and_then(|t| {
-                t.format(&time::format_description::well_known::Rfc3339)
-                    .ok()
-            })
-            .map_or_else(|| value.clone(), Value::String),
+            .map_or_else(|| value.clone(), |t| Value::String(rfc3339(t))),
         other => other.clone(),
     }
 }

@@ -2,11 +2,9 @@
 //! (`~EV#…`), newest first in a Query's ascending order (docs/data-model.md).
 
 use super::*;
-use crate::domain::{Action, Actor, ActorKind, Event};
+use crate::domain::{Action, Actor, ActorKind, Event, parse_rfc3339, rfc3339};
 use crate::ports::{Item, Write};
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 /// Sort-key prefix of history events. `~` sorts after every other sort key of a customer's
 /// partition, so the reads of its current state stop before the history.
@@ -54,7 +52,7 @@ impl EventItem {
             pk: key.pk,
             sk: key.sk,
             id: e.id.clone(),
-            at: e.at.format(&Rfc3339).unwrap_or_default(),
+            at: rfc3339(e.at),
             actor_kind: e.actor.kind.as_str().into(),
             actor_id: e.actor.id.clone(),
             action: e.action.as_str().into(),
@@ -67,7 +65,7 @@ impl EventItem {
     pub fn into_domain(self) -> Result<Event, CorruptItem> {
         let bad = |what: String| CorruptItem(format!("event {}: {what}", self.id));
         Ok(Event {
-            at: OffsetDateTime::parse(&self.at, &Rfc3339).map_err(|e| bad(e.to_string()))?,
+            at: parse_rfc3339(&self.at).ok_or_else(|| bad(format!("bad time {:?}", self.at)))?,
             actor: Actor {
                 kind: ActorKind::parse(&self.actor_kind).map_err(bad)?,
                 id: self.actor_id,

@@ -5,7 +5,7 @@ use super::*;
 use crate::domain::{
     Access, AccessStatus, AddressInput, BusinessTransaction, Customer, CustomerInput, CustomerKind,
     Delivery, DeliveryState, EmailAddress, Invitation, InvitationStatus, Language, MobileNumber,
-    ProcessorGrant, Specialist, Text, fold_for_sorting,
+    ProcessorGrant, Specialist, Text, fold_for_sorting, parse_rfc3339, rfc3339,
 };
 use crate::ports::Item;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -38,14 +38,8 @@ pub fn sk_of(item: &Item) -> &str {
     item.get("sk").and_then(|v| v.as_str()).unwrap_or_default()
 }
 
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
 fn parse_time(s: &str) -> Result<OffsetDateTime, CorruptItem> {
-    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-        .map_err(|_| CorruptItem(format!("bad time {s:?}")))
+    parse_rfc3339(s).ok_or_else(|| CorruptItem(format!("bad time {s:?}")))
 }
 
 fn text(s: &str) -> Result<Text, CorruptItem> {

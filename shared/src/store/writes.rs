@@ -2,15 +2,10 @@
 //! only place that spells attribute names and conditions (docs/data-model.md lists them).
 
 use super::*;
-use crate::domain::{Access, Customer, Delivery, Invitation};
+use crate::domain::{Access, Customer, Delivery, Invitation, rfc3339};
 use crate::ports::{Cond, Item, Write};
 use serde_json::json;
 use time::OffsetDateTime;
-
-fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
 
 fn update(key: Key, set: Item, remove: &[&str], add: &[(&str, i64)], cond: Cond) -> Write {
     Write::Update {

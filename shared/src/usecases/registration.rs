@@ -124,10 +124,7 @@ pub async fn inspect(app: &App, input: InspectInput) -> Result<Inspection> {
         customer: InspectedCustomer {
             display_name: customer.data.display_name(),
         },
-        expires_at: inv
-            .expires_at
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
+        expires_at: crate::domain::rfc3339(inv.expires_at),
         locked: inv.attempts >= MAX_CODE_ATTEMPTS,
     })
 }
