@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use shared::http::context::{gateway_context, jwt_claims};
 use std::sync::Arc;
 
 const AUDIENCE: &str = "dokumentenaustausch-local";
@@ -120,23 +120,11 @@ pub async fn verify(State(dev): State<Arc<Dev>>, mut req: Request, next: Next) -
                 .or_else(|| v.strip_prefix("bearer "))
         })
         .and_then(|t| dev.keys.verify(t.trim()));
-    let mut ctx = json!({
-        "requestId": uuid::Uuid::new_v4().to_string(),
-        "http": {"method": req.method().as_str(), "path": req.uri().path()},
+    let claims = claims.map(|c| {
+        let groups: Vec<&str> = c.groups.iter().map(String::as_str).collect();
+        jwt_claims(&c.iss, &c.sub, &groups)
     });
-    if let Some(c) = claims {
-        let mut map = json!({"sub": c.sub, "iss": c.iss});
-        if !c.groups.is_empty() {
-            map["cognito:groups"] = json!(format!("[{}]", c.groups.join(" ")));
-        }
-        ctx["authorizer"] = json!({"jwt": {"claims": map, "scopes": null}});
-    }
-    match serde_json::from_value(ctx) {
-        Ok(ctx) => {
-            req.extensions_mut()
-                .insert(lambda_http::request::RequestContext::ApiGatewayV2(ctx));
-        }
-        Err(e) => tracing::error!(error = %e, "request context not built"),
-    }
+    let ctx = gateway_context(req.method(), req.uri().path(), claims);
+    req.extensions_mut().insert(ctx);
     next.run(req).await
 }

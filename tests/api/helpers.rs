@@ -15,6 +15,7 @@ use shared::adapters::memory::MemoryTable;
 use shared::adapters::outbox::{Outbox, OutboxEntry};
 use shared::app::App;
 use shared::config::{Limits, Settings};
+use shared::http::context::{gateway_context, jwt_claims};
 use shared::ports::{Clock, Item, Table};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -224,22 +225,11 @@ pub fn request_context(who: &Who) -> lambda_http::request::RequestContext {
     let (staff, end_users) = (issuers.staff.as_str(), issuers.end_user.as_str());
     let claims = match who {
         Who::Anonymous => None,
-        Who::Specialist(id) => {
-            Some(json!({"iss": staff, "sub": id, "cognito:groups": "[specialists]"}))
-        }
-        Who::PlatformAdmin(id) => {
-            Some(json!({"iss": staff, "sub": id, "cognito:groups": "[specialists admins]"}))
-        }
-        Who::EndUser(sub) => Some(json!({"iss": end_users, "sub": sub})),
+        Who::Specialist(id) => Some(jwt_claims(staff, id, &["specialists"])),
+        Who::PlatformAdmin(id) => Some(jwt_claims(staff, id, &["specialists", "admins"])),
+        Who::EndUser(sub) => Some(jwt_claims(end_users, sub, &[])),
     };
-    let mut ctx = json!({
-        "requestId": uuid::Uuid::new_v4().to_string(),
-        "http": {"method": "GET", "path": "/"},
-    });
-    if let Some(claims) = claims {
-        ctx["authorizer"] = json!({"jwt": {"claims": claims, "scopes": null}});
-    }
-    lambda_http::request::RequestContext::ApiGatewayV2(serde_json::from_value(ctx).unwrap())
+    gateway_context(&Method::GET, "/", claims)
 }
 
 impl TestApp {
@@ -309,20 +299,14 @@ impl TestApp {
 
     /// The status of a request carrying exactly these verified claims.
     pub async fn send_with_claims(&self, claims: Value, method: Method, path: &str) -> u16 {
-        let ctx = json!({
-            "requestId": "claims-test",
-            "http": {"method": method.as_str(), "path": path},
-            "authorizer": {"jwt": {"claims": claims, "scopes": null}},
-        });
+        let claims = serde_json::from_value(claims).expect("claims are a map of strings");
+        let ctx = gateway_context(&method, path, Some(claims));
         let mut req = Request::builder()
             .method(method)
             .uri(path)
             .body(Body::empty())
             .unwrap();
-        req.extensions_mut()
-            .insert(lambda_http::request::RequestContext::ApiGatewayV2(
-                serde_json::from_value(ctx).unwrap(),
-            ));
+        req.extensions_mut().insert(ctx);
         self.router
             .clone()
             .oneshot(req)

@@ -3,6 +3,7 @@
 
 pub mod accesses;
 pub mod authorisations;
+pub mod context;
 pub mod customers;
 pub mod edge;
 pub mod error;
