@@ -8,19 +8,7 @@ use shared::store::{SpecialistItem, to_item};
 use time::OffsetDateTime;
 
 pub fn specialists() -> Vec<Specialist> {
-    [
-        ("anna", "Anna Albers", "anna@kanzlei.example.com"),
-        ("ben", "Ben Brandt", "ben@kanzlei.example.com"),
-        ("carl", "Carl Claussen", "carl@kanzlei.example.com"),
-        ("root", "Rita Root", "root@kanzlei.example.com"),
-    ]
-    .into_iter()
-    .map(|(id, name, email)| Specialist {
-        id: id.into(),
-        name: Text::parse(name, 100).expect("valid name"),
-        email: EmailAddress::parse(email).expect("valid address"),
-    })
-    .collect()
+    shared::usecases::specialists::seeded_specialists()
 }
 
 /// Writes (or overwrites) the fixtures and the directory in one transaction. Every start of a

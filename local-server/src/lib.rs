@@ -13,31 +13,8 @@ use axum::routing::{get, post};
 use shared::adapters::local_identity::LocalIdentity;
 use shared::adapters::outbox::Outbox;
 use shared::app::App;
-use shared::domain::{EmailAddress, Specialist, Text};
 use std::path::PathBuf;
 use std::sync::Arc;
-
-/// The seeded specialist directory: `anna` and `ben` are specialists, `root` is also a
-/// platform admin.
-pub fn seed_directory() -> Vec<(Specialist, bool)> {
-    [
-        ("anna", "Anna Albers", "anna@kanzlei.example.com", false),
-        ("ben", "Ben Brandt", "ben@kanzlei.example.com", false),
-        ("root", "Rita Root", "root@kanzlei.example.com", true),
-    ]
-    .into_iter()
-    .map(|(id, name, email, admin)| {
-        (
-            Specialist {
-                id: id.into(),
-                name: Text::parse(name, 100).expect("seed name"),
-                email: EmailAddress::parse(email).expect("seed e-mail"),
-            },
-            admin,
-        )
-    })
-    .collect()
-}
 
 /// Where `/dev/outbox` reads what was sent.
 pub enum Sent {
@@ -108,7 +85,7 @@ pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
         limits: shared::config::Limits::from_env(&|name| std::env::var(name).ok())?,
         issuers: shared::config::Issuers::local(),
     };
-    let directory = seed_directory();
+    let directory = shared::usecases::specialists::seeded_directory();
     let platform_admins = directory
         .iter()
         .filter(|(_, admin)| *admin)

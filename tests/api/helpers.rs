@@ -170,22 +170,7 @@ pub async fn spawn_app_with(store: Store, limits: Limits) -> TestApp {
 }
 
 pub fn seed_specialists() -> Vec<shared::domain::Specialist> {
-    use shared::domain::{EmailAddress, Specialist, Text};
-    [
-        ("anna", "Anna Albers", "anna@kanzlei.example.com"),
-        ("ben", "Ben Brandt", "ben@kanzlei.example.com"),
-        ("carl", "Carl Claussen", "carl@kanzlei.example.com"),
-        ("dora", "Dora Diehl", "dora@kanzlei.example.com"),
-        ("erin", "Erin Ebert", "erin@kanzlei.example.com"),
-        ("root", "Rita Root", "root@kanzlei.example.com"),
-    ]
-    .into_iter()
-    .map(|(id, name, email)| Specialist {
-        id: id.into(),
-        name: Text::parse(name, 100).unwrap(),
-        email: EmailAddress::parse(email).unwrap(),
-    })
-    .collect()
+    shared::usecases::specialists::seeded_specialists()
 }
 
 #[derive(Debug)]

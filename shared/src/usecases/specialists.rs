@@ -83,6 +83,39 @@ pub async fn put(
     Ok(SpecialistView::new(&s))
 }
 
+/// The seeded specialist directory of the local server, the tests and the benchmark, one list so
+/// that all three meet the same people: `(id, name, e-mail, platform admin)`. `anna` and `ben`
+/// are the contract's seeded specialists and `root` its platform admin; `carl`, `dora` and
+/// `erin` are further specialists to choose as administrators and processors.
+const SEEDED: &[(&str, &str, &str, bool)] = &[
+    ("anna", "Anna Albers", "anna@kanzlei.example.com", false),
+    ("ben", "Ben Brandt", "ben@kanzlei.example.com", false),
+    ("carl", "Carl Claussen", "carl@kanzlei.example.com", false),
+    ("dora", "Dora Diehl", "dora@kanzlei.example.com", false),
+    ("erin", "Erin Ebert", "erin@kanzlei.example.com", false),
+    ("root", "Rita Root", "root@kanzlei.example.com", true),
+];
+
+/// The seeded directory, each specialist with whether it is a platform admin.
+pub fn seeded_directory() -> Vec<(Specialist, bool)> {
+    SEEDED
+        .iter()
+        .map(|&(id, name, email, admin)| {
+            let specialist = Specialist {
+                id: id.into(),
+                name: Text::parse(name, 100).expect("a seeded name parses"),
+                email: EmailAddress::parse(email).expect("a seeded address parses"),
+            };
+            (specialist, admin)
+        })
+        .collect()
+}
+
+/// The seeded specialists, platform admins among them.
+pub fn seeded_specialists() -> Vec<Specialist> {
+    seeded_directory().into_iter().map(|(s, _)| s).collect()
+}
+
 /// Seeds the directory (local server, tests).
 pub async fn seed(app: &App, entries: &[Specialist]) -> Result<()> {
     for s in entries {
