@@ -5,9 +5,9 @@
 //! floor and the default-SDK reference, once at full CPU and once under the 128 MB CPU quota
 //! for the invokes (`quota`), in the same interleaved rounds as the init rows.
 
-use crate::binaries::{DEFAULT_SDK, FLOOR, FUNCTIONS, Rig, Run, Samples};
 use crate::quota::{self, Quota};
 use crate::report::{Table, all_2xx, median, ms, statuses, yes};
+use crate::rig::{DEFAULT_SDK, FLOOR, FUNCTIONS, Rig, Run, Samples};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;

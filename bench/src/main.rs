@@ -23,6 +23,7 @@ mod load;
 mod probes;
 mod quota;
 mod report;
+mod rig;
 mod runtime;
 mod sections;
 
