@@ -10,7 +10,7 @@ import {
 import { renderSignIn } from '/console/sign-in.js';
 import { renderOverview } from '/console/overview.js';
 import { renderCreate } from '/console/customer-new.js';
-import { renderCustomer } from '/console/customer.js';
+import { renderCustomer, tabOf } from '/console/customer.js';
 import { renderImport } from '/console/import.js';
 
 let firstRender = true;
@@ -59,9 +59,7 @@ function parseRoute() {
   if (parts.length === 1) return { name: 'overview' };
   if (parts[1] === 'new') return { name: 'create' };
   const id = parts[1];
-  const tab = parts[2] || 'data';
-  if (!['data', 'authorisations', 'transactions', 'history'].includes(tab)) return { name: 'customer', id, tab: 'data' };
-  return { name: 'customer', id, tab };
+  return { name: 'customer', id, tab: tabOf(parts[2]) };
 }
 
 function updateShell() {

@@ -9,16 +9,28 @@ import { renderAuthorisations } from '/console/authorisations.js';
 import { renderTransactions } from '/console/transactions.js';
 import { renderHistory } from '/console/history.js';
 
+// The one list of a customer's tabs, in their order: the fragment, the label and the renderer.
+// The router (app.js) accepts exactly these.
+export const TABS = [
+  { id: 'data', label: 'tab.data', render: renderCustomerData },
+  { id: 'authorisations', label: 'tab.authorisations', render: renderAuthorisations },
+  { id: 'transactions', label: 'tab.transactions', render: renderTransactions },
+  { id: 'history', label: 'tab.history', render: renderHistory },
+];
+
+// The tab of a fragment's third part, the first tab where there is none or it is unknown.
+export function tabOf(part) {
+  return (TABS.find((t) => t.id === part) || TABS[0]).id;
+}
+
 export async function renderCustomer(main, id, tab) {
   const seq = currentRoute();
   const msg = liveRegion();
   const heading = h('h1', {}, tx('span', 'common.loading'));
   const tabs = h('nav', { class: 'tabs', i18nAttr: { 'aria-label': 'customer.contextNav' } },
-    [['data', 'tab.data'], ['authorisations', 'tab.authorisations'], ['transactions', 'tab.transactions'],
-      ['history', 'tab.history']]
-      .map(([k, key]) => h('a', {
-        href: `#/customers/${seg(id)}/${k}`, i18n: key, 'aria-current': k === tab ? 'page' : undefined,
-      })));
+    TABS.map((t) => h('a', {
+      href: `#/customers/${seg(id)}/${t.id}`, i18n: t.label, 'aria-current': t.id === tab ? 'page' : undefined,
+    })));
   const body = h('div', { class: 'tab-body' });
   mount(main,
     h('nav', { class: 'breadcrumb', i18nAttr: { 'aria-label': 'common.breadcrumb' } },
@@ -37,8 +49,5 @@ export async function renderCustomer(main, id, tab) {
   setHeading(customer);
   if (seq !== currentRoute()) return;
   const ctx = { id, customer, msg, body, setHeading, seq };
-  if (tab === 'data') await renderCustomerData(ctx);
-  else if (tab === 'authorisations') await renderAuthorisations(ctx);
-  else if (tab === 'history') await renderHistory(ctx);
-  else await renderTransactions(ctx);
+  await TABS.find((t) => t.id === tabOf(tab)).render(ctx);
 }
