@@ -33,7 +33,9 @@ pub enum SignInGrant {
 pub struct Function {
     /// The binary, `functions/<name>`, and `Binary` in template.yaml.
     pub name: &'static str,
-    pub routes: fn() -> Router<AppState>,
+    /// The resources it serves, one `http/` module's routes each. This is the one place that
+    /// composes routes into functions (docs/architecture.md, "Adding an endpoint").
+    pub resources: &'static [fn() -> Router<AppState>],
     /// Sends invitations: e-mail through SES (`ses:SendEmail`), SMS through SNS (`sns:Publish`).
     pub messaging: bool,
     pub sign_ins: SignInGrant,
@@ -52,14 +54,10 @@ pub struct Function {
 /// The SDK's default: a caller waiting on an answer gets a throttled service's error soon.
 const DEFAULT_AWS_ATTEMPTS: u32 = 3;
 
-/// The customers' routes and the imports' (an import is customers created in bulk).
-fn customers_and_imports() -> Router<AppState> {
-    http::customers::router().merge(http::imports::router())
-}
-
 pub const CUSTOMERS: Function = Function {
     name: "customers",
-    routes: customers_and_imports,
+    // An import is customers created in bulk.
+    resources: &[http::customers::router, http::imports::router],
     // Creating a customer invites its first access; deleting one deletes the sign-ins.
     messaging: true,
     sign_ins: SignInGrant::Delete,
@@ -72,7 +70,7 @@ pub const CUSTOMERS: Function = Function {
 
 pub const ACCESSES: Function = Function {
     name: "accesses",
-    routes: http::accesses::router,
+    resources: &[http::accesses::router],
     messaging: true,
     sign_ins: SignInGrant::None,
     queue: false,
@@ -83,7 +81,8 @@ pub const ACCESSES: Function = Function {
 
 pub const AUTHORISATIONS: Function = Function {
     name: "authorisations",
-    routes: http::authorisations::router,
+    // The directory is where administrators and processors are chosen from.
+    resources: &[http::authorisations::router, http::specialists::router],
     // Removing an active access deletes its sign-in.
     messaging: false,
     sign_ins: SignInGrant::Delete,
@@ -94,7 +93,8 @@ pub const AUTHORISATIONS: Function = Function {
 
 pub const TRANSACTIONS: Function = Function {
     name: "transactions",
-    routes: http::transactions::router,
+    // An end user's own view of its business transactions.
+    resources: &[http::transactions::router, http::me::router],
     messaging: false,
     sign_ins: SignInGrant::None,
     queue: false,
@@ -104,7 +104,7 @@ pub const TRANSACTIONS: Function = Function {
 
 pub const REGISTRATION: Function = Function {
     name: "registration",
-    routes: http::registration::router,
+    resources: &[http::registration::router],
     messaging: false,
     sign_ins: SignInGrant::Register,
     queue: false,
@@ -116,7 +116,7 @@ pub const REGISTRATION: Function = Function {
 /// configuration set's SNS topic). No HTTP routes: it is invoked by SNS, never by API Gateway.
 pub const DELIVERIES: Function = Function {
     name: "deliveries",
-    routes: Router::new,
+    resources: &[],
     messaging: false,
     sign_ins: SignInGrant::None,
     queue: false,
@@ -128,7 +128,7 @@ pub const DELIVERIES: Function = Function {
 /// queue; it queues its own continuation when its time runs out). No HTTP routes.
 pub const IMPORTS: Function = Function {
     name: "imports",
-    routes: Router::new,
+    resources: &[],
     messaging: true,
     sign_ins: SignInGrant::None,
     queue: true,
@@ -184,7 +184,11 @@ impl Function {
 
     /// The function's routes on its grants, without fallbacks (so that they can be merged).
     pub fn routes_on(&self, app: App) -> Router {
-        (self.routes)().with_state(Arc::new(self.restrict(app)))
+        let routes = self
+            .resources
+            .iter()
+            .fold(Router::new(), |routes, resource| routes.merge(resource()));
+        routes.with_state(Arc::new(self.restrict(app)))
     }
 
     /// The function as deployed: its routes on its grants, with the problem+json fallbacks,

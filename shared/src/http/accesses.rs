@@ -1,4 +1,4 @@
-//! The `accesses` function's routes: create an access, change it, resend its invitation.
+//! A customer's accesses: create one, change it, resend its invitation.
 
 use super::AppState;
 use super::extract::{JsonBody, PathParams};

@@ -1,5 +1,5 @@
-//! The `authorisations` function's routes: the view at a glance, adding administrators and
-//! additional processors, removing any selection (the specialist directory is `specialists`).
+//! A customer's authorisations: the view at a glance, adding administrators and additional
+//! processors, removing any selection.
 
 use super::AppState;
 use super::extract::{JsonBody, PathParams};
@@ -20,7 +20,6 @@ pub fn router() -> Router<AppState> {
             post(add_processors),
         )
         .route("/customers/{id}/authorisations/remove", post(remove))
-        .merge(super::specialists::router())
 }
 
 async fn view(

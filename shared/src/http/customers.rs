@@ -1,5 +1,5 @@
-//! The `customers` function's routes: the overview, create, read, edit and delete, the
-//! history and export of a customer, the deletion preview and the deletion records.
+//! Customers: the overview, create, read, edit and delete, the history and export of a
+//! customer, the deletion preview and the deletion records.
 
 use super::AppState;
 use super::extract::{Body, JsonBody, PathParams, QueryParams, parse_json};

@@ -1,5 +1,4 @@
-//! The import routes (served by the `customers` function): dry run, queueing an import, and
-//! its progress.
+//! Imports of customers from CSV: dry run, queueing an import, and its progress.
 
 use super::AppState;
 use super::extract::{CsvBody, PathParams, QueryParams};

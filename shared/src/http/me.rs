@@ -1,4 +1,4 @@
-//! The end user's own routes (`/me`), served by the `transactions` function.
+//! The end user's own routes (`/me`).
 
 use super::AppState;
 use super::extract::QueryParams;

@@ -1,5 +1,6 @@
-//! HTTP: one axum router per Lambda function (one file each), the error mapping and the
-//! extractors they share. The local server merges the same routers (`functions::gateway`).
+//! HTTP: one axum router per resource (one file each), the error mapping, the edge and the
+//! extractors they share. `functions.rs` alone composes the resources into Lambda functions;
+//! the local server merges the same functions (`functions::gateway`).
 
 pub mod accesses;
 pub mod authorisations;

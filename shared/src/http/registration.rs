@@ -1,4 +1,4 @@
-//! The `registration` function's routes: the end user's registration, without sign-in.
+//! The end user's registration, without sign-in.
 
 use super::AppState;
 use super::extract::{ClientAddress, JsonBody};

@@ -1,4 +1,4 @@
-//! The specialist directory's routes, served by the `authorisations` function.
+//! The specialist directory.
 
 use super::AppState;
 use super::extract::{JsonBody, PathParams};

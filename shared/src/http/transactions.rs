@@ -1,5 +1,4 @@
-//! The `transactions` function's routes: a customer's business transactions (the end user's
-//! own view is `me`).
+//! A customer's business transactions (an end user's own view of them is `me`).
 
 use super::AppState;
 use super::extract::{JsonBody, PathParams};
@@ -19,7 +18,6 @@ pub fn router() -> Router<AppState> {
             "/customers/{id}/transactions/{transaction_id}",
             get(read).delete(delete),
         )
-        .merge(super::me::router())
 }
 
 async fn list(
