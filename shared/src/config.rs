@@ -63,10 +63,6 @@ pub struct Limits {
     /// Invitations an import sends per second (`IMPORT_INVITATIONS_PER_SECOND`), below the
     /// mail service's sending rate.
     pub import_invitations_per_second: u32,
-    /// Whether invitations count against `invitations_per_specialist`: false only in the
-    /// context in which the import worker creates a row's customer (the contract exempts
-    /// imported invitations). No variable sets it.
-    pub count_invitations_per_specialist: bool,
 }
 
 impl Default for Limits {
@@ -79,7 +75,6 @@ impl Default for Limits {
             resends_per_access: 5,
             imported_invitations_per_specialist: 5000,
             import_invitations_per_second: 10,
-            count_invitations_per_specialist: true,
         }
     }
 }
@@ -146,7 +141,6 @@ impl Limits {
                 "IMPORT_INVITATIONS_PER_SECOND",
                 d.import_invitations_per_second,
             )?,
-            count_invitations_per_specialist: true,
         })
     }
 }
@@ -442,7 +436,6 @@ mod tests {
                 resends_per_access: 9,
                 imported_invitations_per_specialist: 40,
                 import_invitations_per_second: 3,
-                count_invitations_per_specialist: true,
             }
         );
         for (name, bad) in [

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::ports::StoreError;
 use crate::store::{self, AccessItem, OnCondition, from_item};
 use crate::usecases::invitations::Sending;
+use crate::usecases::limits::Sender;
 use crate::usecases::{history, invitations, limits};
 use crate::views::AccessView;
 use serde::{Deserialize, Deserializer};
@@ -136,7 +137,7 @@ pub async fn create(
     ));
     let counted = limits::append(
         &mut writes,
-        limits::for_invitation(app, staff.id, &access, now),
+        limits::for_invitation(app, Sender::Specialist(staff.id), &access, now),
     );
     app.table
         .transact(writes, None)
@@ -301,7 +302,12 @@ pub async fn patch(
         None
     };
     let counters = match &issued {
-        Some(_) => limits::for_invitation(app, require_staff(caller)?.id, &next, app.now()),
+        Some(_) => limits::for_invitation(
+            app,
+            Sender::Specialist(require_staff(caller)?.id),
+            &next,
+            app.now(),
+        ),
         None => Vec::new(),
     };
     let counted = limits::append(&mut writes, counters);
@@ -358,7 +364,10 @@ pub async fn resend(
     writes.extend(invitations::revoke(app, &current));
     writes.push(issued.put());
     let sender = sender.id;
-    let counted = limits::append(&mut writes, limits::for_invitation(app, sender, &next, now));
+    let counted = limits::append(
+        &mut writes,
+        limits::for_invitation(app, Sender::Specialist(sender), &next, now),
+    );
     app.table
         .transact(writes, None)
         .await

@@ -11,6 +11,7 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::ports::{Index, Item, Key, Query, SortKey, StoreError, Write};
 use crate::store::{self, GrantItem, IdempotencyItem, OnCondition, Partition, from_item, to_item};
+use crate::usecases::limits::Sender;
 use crate::usecases::{deletions, history, invitations, limits, paging};
 use crate::views::{AccessView, CustomerPage, CustomerSummary, CustomerView};
 use sha2::{Digest, Sha256};
@@ -233,6 +234,7 @@ async fn store_new(
     (customer, access): (&Customer, &Access),
     issued: &invitations::Issued,
     idempotency: Option<(&Key, &str)>,
+    sender: Sender<'_>,
 ) -> Result<Option<Created>> {
     let now = app.now();
     let mut writes = vec![
@@ -266,7 +268,7 @@ async fn store_new(
         ]
         .map(|(action, subject)| history::record(app, &customer.id, &actor, action, subject)),
     );
-    let counters = limits::for_invitation(app, staff.id, access, now);
+    let counters = limits::for_invitation(app, sender, access, now);
     let counted = limits::append(&mut writes, counters);
     match (app.table.transact(writes, None).await, idempotency) {
         (Err(e), Some((key, request_hash))) if e.failed_at(IDEMPOTENCY_RECORD) => {
@@ -294,6 +296,19 @@ pub async fn create(
     idempotency_key: Option<&IdempotencyKey>,
 ) -> Result<Created> {
     let staff = require_staff(caller)?;
+    let sender = Sender::Specialist(staff.id);
+    create_as(app, &staff, input, raw_body, idempotency_key, sender).await
+}
+
+/// `create` for `staff`, its invitation counted against `sender`'s limit.
+async fn create_as(
+    app: &App,
+    staff: &Staff<'_>,
+    input: CustomerInput,
+    raw_body: &[u8],
+    idempotency_key: Option<&IdempotencyKey>,
+    sender: Sender<'_>,
+) -> Result<Created> {
     let data = checked_input(app, &input)?;
     let request_hash = crate::domain::secrets_hex(&Sha256::digest(raw_body));
     let record = match idempotency_key {
@@ -308,7 +323,7 @@ pub async fn create(
     let issued = invitations::issue(app, &mut access, now, invitations::Sending::First);
     let idempotency = record.as_ref().map(|k| (k, request_hash.as_str()));
     let new = (&customer, &access);
-    if let Some(winner) = store_new(app, &staff, new, &issued, idempotency).await? {
+    if let Some(winner) = store_new(app, staff, new, &issued, idempotency, sender).await? {
         return Ok(winner);
     }
     tracing::info!(customer_id = %customer.id, access_id = %access.id, "customer created");
@@ -342,12 +357,11 @@ pub async fn create_imported(
         id: specialist.to_owned(),
         platform_admin: false,
     };
+    let staff = require_staff(&caller)?;
     let key = IdempotencyKey::parse(format!("import-{import_id}-row-{}", row.number).as_bytes())
         .map_err(|e| Error::internal(anyhow::anyhow!(e)))?;
     let body = serde_json::to_vec(&row.fields).map_err(Error::internal)?;
-    let mut app = app.clone();
-    app.settings.limits.count_invitations_per_specialist = false;
-    create(&app, &caller, row.input(), &body, Some(&key)).await
+    create_as(app, &staff, row.input(), &body, Some(&key), Sender::Exempt).await
 }
 
 pub async fn get(app: &App, caller: &Caller, id: &str) -> Result<CustomerView> {

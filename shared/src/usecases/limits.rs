@@ -72,18 +72,27 @@ impl Counter {
     }
 }
 
+/// Whose daily invitation limit an invitation counts against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sender<'a> {
+    /// The specialist who sends it.
+    Specialist(&'a str),
+    /// Nobody's: the contract exempts the invitations of imported rows (counted once, when
+    /// the import is accepted, by `admit_imported_invitations`).
+    Exempt,
+}
+
 /// The counters one invitation counts against: its sender's, and the destination number's
 /// where an SMS goes out.
 pub fn for_invitation(
     app: &App,
-    sender: &str,
+    sender: Sender<'_>,
     access: &Access,
     now: OffsetDateTime,
 ) -> Vec<Counter> {
     let limits = &app.settings.limits;
     let mut counters = Vec::with_capacity(2);
-    // Imported invitations do not count against the sender's limit (contract).
-    if limits.count_invitations_per_specialist {
+    if let Sender::Specialist(sender) = sender {
         counters.push(counter(
             ("INVITE", sender),
             1,
