@@ -127,6 +127,18 @@ pub enum SortKey {
     AtMost(String),
 }
 
+impl SortKey {
+    /// Whether a sort key is read, compared as DynamoDB compares strings (by bytes).
+    pub fn matches(&self, value: &str) -> bool {
+        match self {
+            SortKey::All => true,
+            SortKey::BeginsWith(p) => value.starts_with(p.as_str()),
+            SortKey::Between(a, b) => value >= a.as_str() && value <= b.as_str(),
+            SortKey::AtMost(b) => value <= b.as_str(),
+        }
+    }
+}
+
 /// A global secondary index of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Index {

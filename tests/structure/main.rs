@@ -5,5 +5,6 @@
 mod customer_fields;
 mod features;
 mod function_length;
+mod keys;
 mod layers;
 mod sources;

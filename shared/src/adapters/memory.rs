@@ -2,7 +2,7 @@
 //! refuse two writes on one item, sparse indexes and cursor paging. The local server's
 //! embedded store and the fast test double.
 
-use crate::ports::{Cond, Item, Key, Page, Query, SortKey, StoreError, Table, Write};
+use crate::ports::{Cond, Item, Key, Page, Query, StoreError, Table, Write};
 use async_trait::async_trait;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
@@ -109,15 +109,6 @@ fn cond_of(write: &Write) -> Option<&Cond> {
     }
 }
 
-fn sk_matches(sk: &SortKey, value: &str) -> bool {
-    match sk {
-        SortKey::All => true,
-        SortKey::BeginsWith(p) => value.starts_with(p.as_str()),
-        SortKey::Between(a, b) => value >= a.as_str() && value <= b.as_str(),
-        SortKey::AtMost(b) => value <= b.as_str(),
-    }
-}
-
 fn str_attr<'a>(item: &'a Item, attr: &str) -> Option<&'a str> {
     item.get(attr).and_then(Value::as_str)
 }
@@ -155,7 +146,7 @@ impl Table for MemoryTable {
             None => items
                 .range(Key::new(query.pk.clone(), String::new())..)
                 .take_while(|(k, _)| k.pk == query.pk)
-                .filter(|(k, _)| sk_matches(&query.sk, &k.sk))
+                .filter(|(k, _)| query.sk.matches(&k.sk))
                 .map(|(k, i)| (k.sk.clone(), k, i))
                 .collect(),
             Some(index) => items
@@ -163,7 +154,7 @@ impl Table for MemoryTable {
                 .filter(|(_, i)| str_attr(i, index.pk_attr()) == Some(query.pk.as_str()))
                 .filter_map(|(k, i)| {
                     let s = str_attr(i, index.sk_attr())?;
-                    sk_matches(&query.sk, s).then(|| (s.to_owned(), k, i))
+                    query.sk.matches(s).then(|| (s.to_owned(), k, i))
                 })
                 .collect(),
         };

@@ -7,15 +7,41 @@ mod export;
 mod history;
 mod imports;
 mod items;
+mod reads;
 mod writes;
 
 pub use condition::OnCondition;
-pub use deletions::*;
-pub use export::*;
-pub use history::*;
-pub use imports::*;
-pub use items::*;
-pub use writes::*;
+pub use deletions::{
+    DELETIONS_PK, DeletionItem, deletion_from_item, deletion_key, record_deletion,
+};
+pub use export::{WITHHELD_KEYS, WITHHELD_SECRETS, exported, rfc3339_of};
+pub use history::{
+    EventItem, HISTORY_PREFIX, STATE_END, event_from_item, event_key, is_event, record_event,
+};
+pub use imports::{
+    IMPORT_RETENTION_SECS, ImportAnswerItem, ImportErrorItem, ImportItem, ImportRead,
+    ImportRowItem, ImportStatus, RowStatus, finish_import, import_idempotency_key, import_key,
+    import_row_created, import_row_failed, import_rows_query, import_view_query, new_import,
+    new_import_rows, remember_import_answer,
+};
+pub use items::{
+    AccessItem, CUSTOMER_OPTIONAL_ATTRS, CorruptItem, CustomerItem, GrantItem,
+    INVITATION_RETENTION_SECS, IdempotencyItem, IdentityItem, InvitationItem, MailMessageItem,
+    MembershipItem, Partition, SignInItem, SpecialistItem, TransactionItem, customer_from_item,
+    from_item, overview_sort_key, sk_of, to_item,
+};
+pub use reads::{
+    CustomerRange, PartitionItem, customer_query, deletions_query, is_specialist,
+    memberships_query, overview_query, processors_of, specialists_query, table_page_key,
+};
+pub use writes::{
+    MAIL_MESSAGE_RETENTION_SECS, activate_access, administrators_added, administrators_removed,
+    claim_invitation, close_identity, count_uses, customer_alive, end_identity, is_removing,
+    join_identity, leave_identity, mail_message, mark_removing, new_access, new_customer,
+    new_invitation, record_delivery, record_mail_report, record_sign_in, release_claim,
+    remember_answer, replace_access, reserve_attempt, revoke_invitation, sign_in_unchanged,
+    tombstone_customer, update_answer, update_customer, use_invitation,
+};
 
 use crate::domain::{CustomerId, TokenHash};
 use crate::ports::Key;

@@ -6,7 +6,8 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Access, Action, Actor, CustomerId, FieldError, ProcessorGrant, Specialist};
 use crate::error::{Error, Result};
-use crate::ports::{Query, SortKey, Write};
+use crate::ports::Write;
+use crate::store::CustomerRange;
 use crate::store::{self, GrantItem, OnCondition, Partition, SpecialistItem, from_item, to_item};
 use crate::usecases::history;
 use crate::views::{AccessView, AuthorisationsView, ProcessorView, SpecialistView, TransactionRef};
@@ -19,10 +20,7 @@ const MAX_IDS: usize = 50;
 async fn read_view_range(app: &App, id: &crate::domain::CustomerId) -> Result<Partition> {
     let items = app
         .table
-        .query_all(&Query::partition(
-            store::customer_pk(id),
-            SortKey::AtMost(store::VIEW_END.into()),
-        ))
+        .query_all(&store::customer_query(id, CustomerRange::Authorisations))
         .await?;
     let p = Partition::from_items(&items)?;
     if p.customer.is_none() {
@@ -48,7 +46,7 @@ async fn names_and_identities(
     keys.extend(identities::keys_for(leaving));
     let (mut names, mut identity_items) = (BTreeMap::new(), Vec::new());
     for item in app.table.batch_get_all(&keys).await? {
-        if item.get("pk").and_then(|v| v.as_str()) == Some(store::SPECIALISTS_PK) {
+        if store::is_specialist(&item) {
             let s = from_item::<SpecialistItem>(&item)?.into_domain()?;
             names.insert(s.id.clone(), s);
         } else {

@@ -9,7 +9,7 @@ use crate::domain::{
     CustomerInputError, CustomerType, FieldError, IdempotencyKey, ImportRow, fold_for_sorting,
 };
 use crate::error::{Error, Result};
-use crate::ports::{Index, Item, Key, Query, SortKey, StoreError, Write};
+use crate::ports::{Index, Item, Key, Query, StoreError, Write};
 use crate::store::{self, GrantItem, IdempotencyItem, OnCondition, Partition, from_item, to_item};
 use crate::usecases::limits::Sender;
 use crate::usecases::{deletions, history, invitations, limits, paging};
@@ -66,28 +66,17 @@ impl ListQuery {
 pub async fn list(app: &App, caller: &Caller, query: &ListQuery) -> Result<CustomerPage> {
     require_staff(caller)?;
     let o = query.parse()?;
-    let (index, pk) = match o.kind {
-        None => (Index::Gsi1, store::OVERVIEW_PK.to_owned()),
-        Some(t) => (
-            Index::Gsi2,
-            format!("{}#{}", store::OVERVIEW_PK, t.as_str()),
-        ),
-    };
-    let scope = format!("{}|{}|{}", index.name(), pk, o.prefix);
+    let scope_prefix = o.prefix.clone();
+    let query = store::overview_query(o.kind, o.prefix);
+    let index = query.index.unwrap_or(Index::Gsi1);
+    let scope = format!("{}|{}|{}", index.name(), query.pk, scope_prefix);
     let start_after = paging::start_after(app, &scope, o.cursor)?;
-    let sk = if o.prefix.is_empty() {
-        SortKey::All
-    } else {
-        SortKey::BeginsWith(o.prefix)
-    };
     let page = app
         .table
         .query(&Query {
-            index: Some(index),
-            pk,
-            sk,
             start_after,
             limit: Some(o.limit + 1),
+            ..query
         })
         .await?;
     let mut customers = Vec::with_capacity(page.items.len());

@@ -6,7 +6,7 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Collector, CustomerId, DeletionRecord};
 use crate::error::{Error, Result};
-use crate::ports::{Query, SortKey, Write};
+use crate::ports::{Query, Write};
 use crate::store::{self, Partition};
 use crate::views::{DeletionCountsView, DeletionPage, DeletionView};
 
@@ -76,7 +76,7 @@ pub async fn list(app: &App, caller: &Caller, query: &DeletionsQuery) -> Result<
         .query(&Query {
             start_after,
             limit: Some(limit + 1),
-            ..Query::partition(store::DELETIONS_PK, SortKey::All)
+            ..store::deletions_query()
         })
         .await?;
     let mut items = page.items;

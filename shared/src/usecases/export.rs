@@ -6,8 +6,9 @@ use super::{customer_id, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::error::{Error, Result};
-use crate::ports::{Item, SortKey};
+use crate::ports::Item;
 use crate::store::{self, Partition};
+use crate::store::{CustomerRange, PartitionItem};
 use crate::views::{CustomerView, EventView, ts};
 use serde::Serialize;
 use serde_json::Value;
@@ -36,7 +37,7 @@ pub struct ExportAuthorisations {
 pub async fn export(app: &App, caller: &Caller, id: &str) -> Result<ExportView> {
     let staff = require_staff(caller)?;
     let id = customer_id(id)?;
-    let items = super::partition_items(app, &id, SortKey::All).await?;
+    let items = super::partition_items(app, &id, CustomerRange::Everything).await?;
     let partition = Partition::from_items(&items)?;
     let customer = partition.customer.as_ref().ok_or(Error::NotFound)?;
     if !staff.platform_admin && !partition.is_admin(staff.id) {
@@ -59,14 +60,14 @@ fn assemble(
     items: &[Item],
     invitations: &[Item],
 ) -> Result<ExportView> {
-    let of = |prefix: &str| -> Vec<Item> {
+    let of = |kind: PartitionItem| -> Vec<Item> {
         items
             .iter()
-            .filter(|i| store::sk_of(i).starts_with(prefix))
+            .filter(|i| kind.is(i))
             .map(store::exported)
             .collect()
     };
-    let mut accesses = of(store::ACCESS_PREFIX);
+    let mut accesses = of(PartitionItem::Access);
     for access in &mut accesses {
         let access_id = access.get("id").cloned();
         let own: Vec<Value> = invitations
@@ -85,10 +86,10 @@ fn assemble(
         customer: CustomerView::new(customer),
         accesses,
         authorisations: ExportAuthorisations {
-            administrators: of(store::ADMIN_PREFIX),
-            additional_processors: of(store::PROC_PREFIX),
+            administrators: of(PartitionItem::Administrator),
+            additional_processors: of(PartitionItem::AdditionalProcessor),
         },
-        transactions: of(store::TX_PREFIX),
+        transactions: of(PartitionItem::Transaction),
         history,
         exported_at: ts(app.now()),
     })

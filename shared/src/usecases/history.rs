@@ -6,8 +6,9 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Action, Actor, Collector, CustomerId, Event};
 use crate::error::{Error, Result};
-use crate::ports::{Query, SortKey, Write};
+use crate::ports::{Query, Write};
 use crate::store;
+use crate::store::CustomerRange;
 use crate::views::{EventView, HistoryPage};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -120,10 +121,7 @@ pub async fn list(
         .query(&Query {
             start_after,
             limit: Some(limit + 1),
-            ..Query::partition(
-                store::customer_pk(&id),
-                SortKey::BeginsWith(store::HISTORY_PREFIX.into()),
-            )
+            ..store::customer_query(&id, CustomerRange::History)
         })
         .await?;
     let mut items = page.items;

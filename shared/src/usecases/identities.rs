@@ -5,7 +5,7 @@
 use crate::app::App;
 use crate::domain::{Access, CustomerId, EmailAddress};
 use crate::error::{Error, Result};
-use crate::ports::{Item, Key, Query, SortKey, Write};
+use crate::ports::{Item, Key, Write};
 use crate::store::{self, IdentityItem, MembershipItem, from_item};
 
 /// What is known of an identity: the accesses it holds and its sign-in, if it registered.
@@ -60,10 +60,7 @@ pub async fn read_for(app: &App, accesses: &[Access]) -> Result<Vec<Item>> {
 pub async fn memberships(app: &App, normalized_email: &str) -> Result<Vec<(CustomerId, String)>> {
     let members = app
         .table
-        .query_all(&Query::partition(
-            store::identity_pk(normalized_email),
-            SortKey::BeginsWith(store::MEMBERSHIP_PREFIX.into()),
-        ))
+        .query_all(&store::memberships_query(normalized_email))
         .await?;
     let mut found = Vec::with_capacity(members.len());
     for m in &members {

@@ -5,7 +5,7 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Access, AccessStatus, Customer, CustomerId};
 use crate::error::{Error, Result};
-use crate::ports::{Query, SortKey};
+use crate::store::CustomerRange;
 use crate::store::{self, AccessItem, SignInItem, from_item};
 use crate::views::{AccessView, CustomerSummary, Items, TransactionView};
 use serde::{Deserialize, Serialize};
@@ -111,10 +111,7 @@ pub async fn transactions(
     for cid in &customers {
         let found = app
             .table
-            .query_all(&Query::partition(
-                store::customer_pk(cid),
-                SortKey::BeginsWith(store::TX_PREFIX.into()),
-            ))
+            .query_all(&store::customer_query(cid, CustomerRange::Transactions))
             .await?;
         for item in &found {
             let t = from_item::<store::TransactionItem>(item)?.into_domain()?;

@@ -22,8 +22,9 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Actor, Customer, CustomerId};
 use crate::error::{Error, Result};
-use crate::ports::{Item, SortKey};
+use crate::ports::Item;
 use crate::store;
+use crate::store::CustomerRange;
 
 /// A specialist or platform admin acting on customers.
 pub struct Staff<'a> {
@@ -58,24 +59,28 @@ pub fn plausible_id(raw: &str) -> Result<&str> {
 /// A customer's current state: its partition up to its history (one Query per MB), parsed;
 /// a customer being deleted shows as `deleting` without its customer.
 pub async fn whole_partition(app: &App, id: &CustomerId) -> Result<store::Partition> {
-    partition(app, id, SortKey::AtMost(store::STATE_END.into())).await
+    partition(app, id, CustomerRange::State).await
 }
 
 /// Everything in a customer's partition, its history included (one Query per MB): what a
 /// deletion removes and an export shows.
 pub async fn partition_with_history(app: &App, id: &CustomerId) -> Result<store::Partition> {
-    partition(app, id, SortKey::All).await
+    partition(app, id, CustomerRange::Everything).await
 }
 
-async fn partition(app: &App, id: &CustomerId, sk: SortKey) -> Result<store::Partition> {
+async fn partition(app: &App, id: &CustomerId, range: CustomerRange) -> Result<store::Partition> {
     Ok(store::Partition::from_items(
-        &partition_items(app, id, sk).await?,
+        &partition_items(app, id, range).await?,
     )?)
 }
 
 /// The items of a customer's partition as stored (one Query per MB).
-pub async fn partition_items(app: &App, id: &CustomerId, sk: SortKey) -> Result<Vec<Item>> {
-    let query = crate::ports::Query::partition(store::customer_pk(id), sk);
+pub async fn partition_items(
+    app: &App,
+    id: &CustomerId,
+    range: CustomerRange,
+) -> Result<Vec<Item>> {
+    let query = store::customer_query(id, range);
     Ok(app.table.query_all(&query).await?)
 }
 

@@ -50,10 +50,6 @@ pub fn cut(app: &App, scope: &str, items: &mut Vec<Item>, limit: usize) -> Optio
         return None;
     }
     items.truncate(limit);
-    let k = items.last().and_then(crate::ports::Key::of)?;
-    let key = [("pk", k.pk), ("sk", k.sk)]
-        .into_iter()
-        .map(|(a, v)| (a.to_owned(), v.into()))
-        .collect();
+    let key = items.last().and_then(crate::store::table_page_key)?;
     Some(cursor_after(app, scope, &key))
 }

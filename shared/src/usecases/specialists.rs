@@ -5,17 +5,14 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Collector, EmailAddress, Specialist, Text, required};
 use crate::error::{Error, Result};
-use crate::ports::{Query, SortKey, Write};
+use crate::ports::Write;
 use crate::store::{self, SpecialistItem, from_item, to_item};
 use crate::views::{Items, SpecialistView};
 use serde::Deserialize;
 
 pub async fn list(app: &App, caller: &Caller) -> Result<Items<SpecialistView>> {
     require_staff(caller)?;
-    let items = app
-        .table
-        .query_all(&Query::partition(store::SPECIALISTS_PK, SortKey::All))
-        .await?;
+    let items = app.table.query_all(&store::specialists_query()).await?;
     let mut out = Vec::with_capacity(items.len());
     for item in &items {
         out.push(SpecialistView::new(

@@ -6,7 +6,8 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Action, BusinessTransaction, Text};
 use crate::error::{Error, Result};
-use crate::ports::{Query, SortKey, Write};
+use crate::ports::Write;
+use crate::store::CustomerRange;
 use crate::store::{self, OnCondition, TransactionItem, from_item, to_item};
 use crate::usecases::history;
 use crate::views::{Items, TransactionView};
@@ -120,18 +121,12 @@ pub async fn delete(app: &App, caller: &Caller, customer: &str, transaction: &st
     }
     let grants = app
         .table
-        .query_all(&Query::partition(
-            store::customer_pk(&t.customer_id),
-            SortKey::BeginsWith(store::PROC_PREFIX.into()),
+        .query_all(&store::customer_query(
+            &t.customer_id,
+            CustomerRange::Processors,
         ))
         .await?;
-    let suffix = format!("#{}", t.id);
-    let processors: Vec<&str> = grants
-        .iter()
-        .map(store::sk_of)
-        .filter(|sk| sk.ends_with(&suffix))
-        .filter_map(|sk| sk.strip_prefix(store::PROC_PREFIX)?.strip_suffix(&suffix))
-        .collect();
+    let processors = store::processors_of(&grants, &t.id);
     let actor = require_staff(caller)?.actor();
     let record =
         |action, subject: &str| history::record(app, &t.customer_id, &actor, action, subject);
