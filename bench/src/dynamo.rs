@@ -584,7 +584,8 @@ pub async fn delete(conf: &aws_config::SdkConfig, transactions: usize) -> Result
     let before_items = count_items(&admin, table.name()).await?;
     let before = requests.get();
     let t = Instant::now();
-    shared::usecases::customers::delete(&app, &anna, &created.id)
+    let id = shared::domain::CustomerId::parse(&created.id).map_err(|e| anyhow::anyhow!(e))?;
+    shared::usecases::customers::delete(&app, &anna, &id)
         .await
         .map_err(|e| anyhow::anyhow!("deleting the customer: {e:?}"))?;
     let seconds = t.elapsed().as_secs_f64();

@@ -98,7 +98,8 @@ pub async fn section(bench: &Bench, table: &mut Table) -> Result<()> {
     let runs = drain(&worker, &sqs, &url).await?;
     let trips = requests.get() - before;
     let seconds = started.elapsed().as_secs_f64();
-    let done = imports::get(&app, &anna, &queued.id)
+    let import_id = shared::domain::ImportId::parse(&queued.id).map_err(|e| anyhow!("{e}"))?;
+    let done = imports::get(&app, &anna, &import_id)
         .await
         .map_err(|e| anyhow!("reading the import: {e:?}"))?;
     let _ = admin.delete_table().table_name(dynamo.name()).send().await;

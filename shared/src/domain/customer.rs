@@ -1,43 +1,11 @@
 //! Customers: a person or a company, parsed from the API's input into data that holds.
 
 use super::{
-    Collector, CountryCode, EmailAddress, FieldError, MobileNumber, Text, given, required,
+    Collector, CountryCode, CustomerId, EmailAddress, FieldError, MobileNumber, Text, given,
+    required,
 };
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
-
-/// Server-chosen, opaque customer id (`cus_` + 26 lower-case base32 characters).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CustomerId(String);
-
-impl CustomerId {
-    pub fn new() -> Self {
-        Self(crate::ids::new_id("cus"))
-    }
-    /// Accepts anything that could be an id of ours; unknown ids are then simply not found.
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        if crate::ids::plausible(raw) {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err("is not a valid id".into())
-        }
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Default for CustomerId {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl std::fmt::Display for CustomerId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CustomerType {

@@ -6,6 +6,7 @@ mod customer;
 mod deletion;
 mod email;
 mod history;
+mod id_types;
 mod idempotency;
 mod import_file;
 mod numbering_plans;
@@ -18,13 +19,13 @@ mod timestamp;
 
 pub use country::CountryCode;
 pub use customer::{
-    Address, AddressInput, Company, Customer, CustomerData, CustomerId, CustomerInput,
-    CustomerInputError, CustomerKind, CustomerType, Language, NAME_MAX, Person, Salutation,
-    fold_for_sorting,
+    Address, AddressInput, Company, Customer, CustomerData, CustomerInput, CustomerInputError,
+    CustomerKind, CustomerType, Language, NAME_MAX, Person, Salutation, fold_for_sorting,
 };
 pub use deletion::{DeletionCounts, DeletionRecord};
 pub use email::EmailAddress;
 pub use history::{Action, Actor, ActorKind, Event, SubjectKind};
+pub use id_types::{AccessId, CustomerId, ImportId, SpecialistId, TransactionId};
 pub use idempotency::IdempotencyKey;
 pub use import_file::{
     COLUMNS as IMPORT_COLUMNS, FileRefused, ImportFile, ImportRow, MAX_BYTES as IMPORT_MAX_BYTES,

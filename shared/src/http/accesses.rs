@@ -3,6 +3,7 @@
 use super::AppState;
 use super::extract::{JsonBody, PathParams};
 use crate::auth::Caller;
+use crate::domain::{AccessId, CustomerId};
 use crate::error::Result;
 use crate::usecases::accesses::{self, AccessPatch, NewAccessInput};
 use axum::extract::State;
@@ -24,7 +25,7 @@ pub fn router() -> Router<AppState> {
 async fn create(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams(id): PathParams<String>,
+    PathParams(id): PathParams<CustomerId>,
     JsonBody(input): JsonBody<NewAccessInput>,
 ) -> Result<impl IntoResponse> {
     let access = accesses::create(&app, &caller, &id, input).await?;
@@ -39,7 +40,7 @@ async fn create(
 async fn change(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams((id, access_id)): PathParams<(String, String)>,
+    PathParams((id, access_id)): PathParams<(CustomerId, AccessId)>,
     JsonBody(input): JsonBody<AccessPatch>,
 ) -> Result<impl IntoResponse> {
     let access = accesses::patch(&app, &caller, &id, &access_id, input).await?;
@@ -49,7 +50,7 @@ async fn change(
 async fn resend_invitation(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams((id, access_id)): PathParams<(String, String)>,
+    PathParams((id, access_id)): PathParams<(CustomerId, AccessId)>,
 ) -> Result<impl IntoResponse> {
     let access = accesses::resend(&app, &caller, &id, &access_id).await?;
     Ok((StatusCode::ACCEPTED, Json(access)))

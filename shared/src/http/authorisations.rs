@@ -4,6 +4,7 @@
 use super::AppState;
 use super::extract::{JsonBody, PathParams};
 use crate::auth::Caller;
+use crate::domain::CustomerId;
 use crate::error::Result;
 use crate::usecases::authorisations::{self, AdministratorsInput, ProcessorsInput, RemoveInput};
 use axum::extract::State;
@@ -25,7 +26,7 @@ pub fn router() -> Router<AppState> {
 async fn view(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams(id): PathParams<String>,
+    PathParams(id): PathParams<CustomerId>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(authorisations::view(&app, &caller, &id).await?))
 }
@@ -33,7 +34,7 @@ async fn view(
 async fn add_administrators(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams(id): PathParams<String>,
+    PathParams(id): PathParams<CustomerId>,
     JsonBody(input): JsonBody<AdministratorsInput>,
 ) -> Result<impl IntoResponse> {
     let view = authorisations::add_administrators(&app, &caller, &id, input).await?;
@@ -43,7 +44,7 @@ async fn add_administrators(
 async fn add_processors(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams(id): PathParams<String>,
+    PathParams(id): PathParams<CustomerId>,
     JsonBody(input): JsonBody<ProcessorsInput>,
 ) -> Result<impl IntoResponse> {
     let view = authorisations::add_processors(&app, &caller, &id, input).await?;
@@ -53,7 +54,7 @@ async fn add_processors(
 async fn remove(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams(id): PathParams<String>,
+    PathParams(id): PathParams<CustomerId>,
     JsonBody(input): JsonBody<RemoveInput>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(

@@ -4,7 +4,7 @@
 use super::AppState;
 use super::extract::{Body, JsonBody, PathParams, QueryParams, parse_json};
 use crate::auth::Caller;
-use crate::domain::{CustomerInput, IdempotencyKey};
+use crate::domain::{CustomerId, CustomerInput, IdempotencyKey};
 use crate::error::Result;
 use crate::usecases::customers::{self, ListQuery};
 use crate::usecases::deletions::{self, DeletionsQuery};
@@ -53,7 +53,7 @@ async fn create(
 async fn read(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams(id): PathParams<String>,
+    PathParams(id): PathParams<CustomerId>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(customers::get(&app, &caller, &id).await?))
 }
@@ -61,7 +61,7 @@ async fn read(
 async fn update(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams(id): PathParams<String>,
+    PathParams(id): PathParams<CustomerId>,
     JsonBody(input): JsonBody<CustomerInput>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(customers::update(&app, &caller, &id, input).await?))
@@ -70,7 +70,7 @@ async fn update(
 async fn delete(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams(id): PathParams<String>,
+    PathParams(id): PathParams<CustomerId>,
 ) -> Result<impl IntoResponse> {
     customers::delete(&app, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -79,7 +79,7 @@ async fn delete(
 async fn read_history(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams(id): PathParams<String>,
+    PathParams(id): PathParams<CustomerId>,
     QueryParams(query): QueryParams<HistoryQuery>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(history::list(&app, &caller, &id, &query).await?))
@@ -88,7 +88,7 @@ async fn read_history(
 async fn export_customer(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams(id): PathParams<String>,
+    PathParams(id): PathParams<CustomerId>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(export::export(&app, &caller, &id).await?))
 }
@@ -96,7 +96,7 @@ async fn export_customer(
 async fn deletion_preview(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams(id): PathParams<String>,
+    PathParams(id): PathParams<CustomerId>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(deletions::preview(&app, &caller, &id).await?))
 }

@@ -42,7 +42,7 @@ const QUERIES: &[(Method, &str, Parameters)] = &[
     (
         Method::POST,
         "/imports",
-        field_names::<super::imports::StartQuery>,
+        field_names::<crate::usecases::imports::StartQuery>,
     ),
 ];
 
@@ -165,7 +165,7 @@ mod tests {
             ["q", "type", "limit", "cursor"]
         );
         assert_eq!(
-            field_names::<super::super::imports::StartQuery>(),
+            field_names::<crate::usecases::imports::StartQuery>(),
             ["dryRun"]
         );
         assert!(field_names::<String>().is_empty());

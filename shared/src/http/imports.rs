@@ -3,8 +3,8 @@
 use super::AppState;
 use super::extract::{CsvBody, PathParams, QueryParams};
 use crate::auth::Caller;
-use crate::domain::IdempotencyKey;
-use crate::error::{Error, Result};
+use crate::domain::{IdempotencyKey, ImportId};
+use crate::error::Result;
 use crate::usecases::imports;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -18,35 +18,14 @@ pub fn router() -> Router<AppState> {
         .route("/imports/{id}", get(read))
 }
 
-/// The query string of `POST /imports`, as sent.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct StartQuery {
-    dry_run: Option<String>,
-}
-
-fn dry_run(query: &StartQuery) -> Result<bool> {
-    match query.dry_run.as_deref() {
-        None | Some("false") => Ok(false),
-        Some("true") => Ok(true),
-        Some(_) => Err(Error::BadRequest {
-            detail: "dryRun must be true or false.".into(),
-            errors: vec![crate::domain::FieldError::new(
-                "dryRun",
-                "must be true or false",
-            )],
-        }),
-    }
-}
-
 async fn start(
     State(app): State<AppState>,
     caller: Caller,
-    QueryParams(query): QueryParams<StartQuery>,
+    QueryParams(query): QueryParams<imports::StartQuery>,
     key: Option<IdempotencyKey>,
     CsvBody(body): CsvBody,
 ) -> Result<Response> {
-    if dry_run(&query)? {
+    if query.dry_run()? {
         return Ok(Json(imports::dry_run(&app, &caller, &body)?).into_response());
     }
     let queued = imports::start(&app, &caller, &body, key.as_ref()).await?;
@@ -56,7 +35,7 @@ async fn start(
 async fn read(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams(id): PathParams<String>,
+    PathParams(id): PathParams<ImportId>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(imports::get(&app, &caller, &id).await?))
 }

@@ -3,6 +3,7 @@
 use super::AppState;
 use super::extract::{JsonBody, PathParams};
 use crate::auth::Caller;
+use crate::domain::{CustomerId, TransactionId};
 use crate::error::Result;
 use crate::usecases::transactions::{self, NewTransaction};
 use axum::extract::State;
@@ -23,7 +24,7 @@ pub fn router() -> Router<AppState> {
 async fn list(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams(id): PathParams<String>,
+    PathParams(id): PathParams<CustomerId>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(transactions::list(&app, &caller, &id).await?))
 }
@@ -31,7 +32,7 @@ async fn list(
 async fn create(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams(id): PathParams<String>,
+    PathParams(id): PathParams<CustomerId>,
     JsonBody(input): JsonBody<NewTransaction>,
 ) -> Result<impl IntoResponse> {
     let t = transactions::create(&app, &caller, &id, input).await?;
@@ -42,7 +43,7 @@ async fn create(
 async fn read(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams((id, tid)): PathParams<(String, String)>,
+    PathParams((id, tid)): PathParams<(CustomerId, TransactionId)>,
 ) -> Result<impl IntoResponse> {
     Ok(Json(transactions::get(&app, &caller, &id, &tid).await?))
 }
@@ -50,7 +51,7 @@ async fn read(
 async fn delete(
     State(app): State<AppState>,
     caller: Caller,
-    PathParams((id, tid)): PathParams<(String, String)>,
+    PathParams((id, tid)): PathParams<(CustomerId, TransactionId)>,
 ) -> Result<impl IntoResponse> {
     transactions::delete(&app, &caller, &id, &tid).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -1,9 +1,10 @@
 //! Accesses of end users to a customer: create (invited at once), change, resend.
 
-use super::{customer_for_change, customer_id, find, identities, plausible_id, require_staff};
+use super::{customer_for_change, find, identities, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::config::Limits;
+use crate::domain::AccessId;
 use crate::domain::{
     Access, AccessStatus, Action, Collector, CustomerId, EmailAddress, Language, MobileNumber,
     NAME_MAX, Text, given, required,
@@ -113,24 +114,24 @@ fn parse_new(
 pub async fn create(
     app: &App,
     caller: &Caller,
-    customer: &str,
+    customer: &CustomerId,
     input: NewAccessInput,
 ) -> Result<AccessView> {
     let staff = require_staff(caller)?;
-    let cid = customer_id(customer)?;
-    let (customer, _) = customer_for_change(app, &staff, &cid, &[]).await?;
+    let cid = customer;
+    let (customer, _) = customer_for_change(app, &staff, cid, &[]).await?;
 
     let now = app.now();
-    let mut access = parse_new(app, &cid, input, customer.data.language, now)?;
+    let mut access = parse_new(app, cid, input, customer.data.language, now)?;
     let issued = invitations::issue(app, &mut access, now, Sending::First);
-    let mut writes = vec![store::customer_alive(&cid), store::new_access(&access)];
+    let mut writes = vec![store::customer_alive(cid), store::new_access(&access)];
     // Position 2: the membership, which fails when the address holds an access here already.
     writes.extend(store::join_identity(&access));
     writes.push(issued.put());
     let actor = staff.actor();
     writes.push(history::record(
         app,
-        &cid,
+        cid,
         &actor,
         Action::AccessCreated,
         &access.id,
@@ -154,12 +155,17 @@ pub async fn create(
     Ok(AccessView::new(&access))
 }
 
-async fn load(app: &App, caller: &Caller, customer: &str, access_id: &str) -> Result<Access> {
+async fn load(
+    app: &App,
+    caller: &Caller,
+    customer: &CustomerId,
+    access_id: &AccessId,
+) -> Result<Access> {
     let staff = require_staff(caller)?;
-    let cid = customer_id(customer)?;
-    let access_id = plausible_id(access_id)?;
-    let akey = store::access_key(&cid, access_id);
-    let (_, items) = customer_for_change(app, &staff, &cid, std::slice::from_ref(&akey)).await?;
+    let cid = customer;
+    let access_id = access_id.as_str();
+    let akey = store::access_key(cid, access_id);
+    let (_, items) = customer_for_change(app, &staff, cid, std::slice::from_ref(&akey)).await?;
     let item = find(&items, &akey).ok_or(Error::NotFound)?;
     if store::is_removing(item) {
         // A removal started and will be finished by its retry: nothing to change any more.
@@ -250,8 +256,8 @@ async fn move_identity(app: &App, current: &Access) -> Result<Vec<crate::ports::
 pub async fn patch(
     app: &App,
     caller: &Caller,
-    customer: &str,
-    access_id: &str,
+    customer: &CustomerId,
+    access_id: &AccessId,
     patch: AccessPatch,
 ) -> Result<AccessView> {
     let current = load(app, caller, customer, access_id).await?;
@@ -330,8 +336,8 @@ pub async fn patch(
 pub async fn resend(
     app: &App,
     caller: &Caller,
-    customer: &str,
-    access_id: &str,
+    customer: &CustomerId,
+    access_id: &AccessId,
 ) -> Result<AccessView> {
     let current = load(app, caller, customer, access_id).await?;
     if current.status == AccessStatus::Active {

@@ -1,7 +1,7 @@
 //! Authorisations at a glance (accesses, administrators, additional processors) and their
 //! changes: determine administrators and additional processors, remove any selection at once.
 
-use super::{Staff, customer_id, identities, parse_ids, require_staff};
+use super::{Staff, identities, parse_ids, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Access, Action, Actor, CustomerId, FieldError, ProcessorGrant, Specialist};
@@ -106,10 +106,10 @@ fn named_specialists(p: &Partition) -> Vec<String> {
 }
 
 /// One query over the customer's partition, plus one batch read of specialist names.
-pub async fn view(app: &App, caller: &Caller, customer: &str) -> Result<AuthorisationsView> {
+pub async fn view(app: &App, caller: &Caller, customer: &CustomerId) -> Result<AuthorisationsView> {
     require_staff(caller)?;
-    let id = customer_id(customer)?;
-    let p = read_view_range(app, &id).await?;
+    let id = customer;
+    let p = read_view_range(app, id).await?;
     let names = specialists_by_id(app, &named_specialists(&p)).await?;
     Ok(build(&p, &names))
 }
@@ -157,14 +157,14 @@ fn unknown_specialists(
 pub async fn add_administrators(
     app: &App,
     caller: &Caller,
-    customer: &str,
+    customer: &CustomerId,
     input: AdministratorsInput,
 ) -> Result<AuthorisationsView> {
     let staff = require_staff(caller)?;
-    let id = customer_id(customer)?;
+    let id = customer;
     let ids = required_ids("specialistIds", &input.specialist_ids)
         .map_err(|e| Error::Validation(vec![e]))?;
-    let mut p = read_view_range(app, &id).await?;
+    let mut p = read_view_range(app, id).await?;
     may_change(&staff, &p)?;
     let mut wanted = named_specialists(&p);
     wanted.extend(ids.iter().cloned());
@@ -184,12 +184,12 @@ pub async fn add_administrators(
         .iter()
         .flat_map(|s| {
             [
-                Write::put_new(to_item(&GrantItem::admin(&id, s, now))),
-                history::record(app, &id, &actor, Action::AdministratorAdded, s),
+                Write::put_new(to_item(&GrantItem::admin(id, s, now))),
+                history::record(app, id, &actor, Action::AdministratorAdded, s),
             ]
         })
         .collect();
-    writes.push(store::administrators_added(&id, new.len()));
+    writes.push(store::administrators_added(id, new.len()));
     too_large(&writes, "specialistIds", "add fewer at once")?;
     app.table.transact(writes, None).await.on_condition(|_| {
         Error::Conflict(
@@ -306,14 +306,14 @@ fn too_large(writes: &[Write], field: &str, advice: &str) -> Result<()> {
 pub async fn add_processors(
     app: &App,
     caller: &Caller,
-    customer: &str,
+    customer: &CustomerId,
     input: ProcessorsInput,
 ) -> Result<AuthorisationsView> {
     let staff = require_staff(caller)?;
-    let id = customer_id(customer)?;
+    let id = customer;
     let (specialists, transactions) = processor_ids(&input)?;
     // The whole partition: the grants for the answer and the transactions to check.
-    let mut p = super::whole_partition(app, &id).await?;
+    let mut p = super::whole_partition(app, id).await?;
     if p.customer.is_none() {
         return Err(Error::NotFound);
     }
@@ -330,7 +330,7 @@ pub async fn add_processors(
         return Err(Error::Validation(errors));
     }
     let pairs = (&specialists[..], &transactions[..]);
-    let writes = grant_writes(app, (&id, &staff.actor()), &mut p, pairs, &titles);
+    let writes = grant_writes(app, (id, &staff.actor()), &mut p, pairs, &titles);
     if writes.len() == 1 {
         return Ok(build(&p, &names));
     }
@@ -599,13 +599,13 @@ async fn delete_stale_invitations(app: &App, removed: &[Access]) {
 pub async fn remove(
     app: &App,
     caller: &Caller,
-    customer: &str,
+    customer: &CustomerId,
     input: RemoveInput,
 ) -> Result<AuthorisationsView> {
     let staff = require_staff(caller)?;
-    let id = customer_id(customer)?;
+    let id = customer;
     let sel = parse_selection(input)?;
-    let p = read_view_range(app, &id).await?;
+    let p = read_view_range(app, id).await?;
     may_change(&staff, &p)?;
     let resolved = resolve(&p, &sel)?;
     // The answer's names are read before the change, so that the change is the last call
@@ -618,10 +618,10 @@ pub async fn remove(
     let (names, read) = names_and_identities(app, &named, &resolved.accesses).await?;
     let departures = identities::plan(&read, &resolved.accesses)?;
     let actor = staff.actor();
-    let writes = removal_writes(app, (&id, &actor), &sel, (&resolved, &departures))?;
+    let writes = removal_writes(app, (id, &actor), &sel, (&resolved, &departures))?;
     // The first writes of the transaction are the identities' (`removal_writes`).
     let leaving = departures.leaving_writes().len();
-    end_sign_ins(app, &id, &departures).await?;
+    end_sign_ins(app, id, &departures).await?;
     app.table
         .transact(writes, None)
         .await

@@ -1,7 +1,7 @@
 //! Customers: overview, create (with the first access and its invitation), read, edit,
 //! and permanent deletion of everything the customer owns.
 
-use super::{Staff, customer_for_change, customer_id, identities, require_staff};
+use super::{Staff, customer_for_change, identities, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{
@@ -353,12 +353,11 @@ pub async fn create_imported(
     create_as(app, &staff, row.input(), &body, Some(&key), Sender::Exempt).await
 }
 
-pub async fn get(app: &App, caller: &Caller, id: &str) -> Result<CustomerView> {
+pub async fn get(app: &App, caller: &Caller, id: &CustomerId) -> Result<CustomerView> {
     require_staff(caller)?;
-    let id = customer_id(id)?;
     let item = app
         .table
-        .get(&store::customer_key(&id))
+        .get(&store::customer_key(id))
         .await?
         .ok_or(Error::NotFound)?;
     let customer = store::customer_from_item(&item)?.ok_or(Error::NotFound)?;
@@ -368,12 +367,11 @@ pub async fn get(app: &App, caller: &Caller, id: &str) -> Result<CustomerView> {
 pub async fn update(
     app: &App,
     caller: &Caller,
-    id: &str,
+    id: &CustomerId,
     input: CustomerInput,
 ) -> Result<CustomerView> {
     let staff = require_staff(caller)?;
-    let id = customer_id(id)?;
-    let (current, _) = customer_for_change(app, &staff, &id, &[]).await?;
+    let (current, _) = customer_for_change(app, &staff, id, &[]).await?;
     let data = parse_input(app, &input);
     let mut errors = match &data {
         Err(Error::Validation(e)) => e.clone(),
@@ -419,7 +417,7 @@ pub async fn update(
     let event = (Action::CustomerUpdated, id.as_str());
     let writes = vec![
         store::update_customer(&updated, expected_version),
-        history::record_update(app, &id, &staff.actor(), event, &fields),
+        history::record_update(app, id, &staff.actor(), event, &fields),
     ];
     app.table
         .transact(writes, None)
@@ -437,10 +435,9 @@ fn stale() -> Error {
 /// Deletes the customer and everything it owns. The customer disappears from every read at
 /// once (a tombstone, set together with the deletion record), then its items go in batches
 /// of 25, the customer item last, so that a repeated DELETE finishes an interrupted one.
-pub async fn delete(app: &App, caller: &Caller, id: &str) -> Result<()> {
+pub async fn delete(app: &App, caller: &Caller, id: &CustomerId) -> Result<()> {
     let staff = require_staff(caller)?;
-    let id = customer_id(id)?;
-    let partition = super::partition_with_history(app, &id).await?;
+    let partition = super::partition_with_history(app, id).await?;
     let exists = partition.customer.is_some() || partition.deleting;
     if !exists {
         return Err(Error::NotFound);
@@ -458,13 +455,13 @@ pub async fn delete(app: &App, caller: &Caller, id: &str) -> Result<()> {
         // Tombstone and deletion record together. Their condition fails only where the
         // customer went or a parallel deletion started (and recorded itself) since the read:
         // then the cascade below helps to finish that one.
-        let start = deletions::start(app, &id, staff.id, &partition);
+        let start = deletions::start(app, id, staff.id, &partition);
         app.table
             .transact(start, None)
             .await
             .unless_condition_failed()?;
     }
-    delete_owned(app, &id, &partition).await?;
+    delete_owned(app, id, &partition).await?;
     tracing::info!(customer_id = %id, items = partition.keys.len(), "customer deleted");
     Ok(())
 }

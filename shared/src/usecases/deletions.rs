@@ -1,7 +1,7 @@
 //! Deletion preview (what deleting a customer would remove, counted) and the deletion
 //! records that every deletion leaves behind, listed newest first for platform admins.
 
-use super::{customer_id, paging, require_staff};
+use super::{paging, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Collector, CustomerId, DeletionRecord};
@@ -18,10 +18,9 @@ const SCOPE: &str = "deletions";
 /// The counts of what a `DELETE /customers/{id}` would remove now: one Query of the
 /// customer's partition, the same one the delete reads. Administrators of the customer and
 /// platform admins; other specialists 403.
-pub async fn preview(app: &App, caller: &Caller, id: &str) -> Result<DeletionCountsView> {
+pub async fn preview(app: &App, caller: &Caller, id: &CustomerId) -> Result<DeletionCountsView> {
     let staff = require_staff(caller)?;
-    let id = customer_id(id)?;
-    let partition = super::whole_partition(app, &id).await?;
+    let partition = super::whole_partition(app, id).await?;
     if partition.customer.is_none() {
         return Err(Error::NotFound);
     }

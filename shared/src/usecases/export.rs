@@ -2,9 +2,10 @@
 //! except secrets: its data, accesses with their invitations and delivery, authorisations,
 //! business transactions and history, for its administrators and platform admins.
 
-use super::{customer_id, require_staff};
+use super::require_staff;
 use crate::app::App;
 use crate::auth::Caller;
+use crate::domain::CustomerId;
 use crate::error::{Error, Result};
 use crate::ports::Item;
 use crate::store::{self, Partition};
@@ -34,10 +35,9 @@ pub struct ExportAuthorisations {
 
 /// Reads the whole partition (one Query per MB) and the invitations of its accesses
 /// (BatchGetItem per 100): 2 round trips for most customers.
-pub async fn export(app: &App, caller: &Caller, id: &str) -> Result<ExportView> {
+pub async fn export(app: &App, caller: &Caller, id: &CustomerId) -> Result<ExportView> {
     let staff = require_staff(caller)?;
-    let id = customer_id(id)?;
-    let items = super::partition_items(app, &id, CustomerRange::Everything).await?;
+    let items = super::partition_items(app, id, CustomerRange::Everything).await?;
     let partition = Partition::from_items(&items)?;
     let customer = partition.customer.as_ref().ok_or(Error::NotFound)?;
     if !staff.platform_admin && !partition.is_admin(staff.id) {

@@ -1,7 +1,7 @@
 //! A customer's history: the events that every change writes in its own transaction, and
 //! `GET /customers/{id}/history`, newest first, for its administrators and platform admins.
 
-use super::{customer_id, paging, require_staff};
+use super::{paging, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Action, Actor, Collector, CustomerId, Event};
@@ -102,11 +102,10 @@ pub struct HistoryQuery {
 pub async fn list(
     app: &App,
     caller: &Caller,
-    id: &str,
+    id: &CustomerId,
     query: &HistoryQuery,
 ) -> Result<HistoryPage> {
     let staff = require_staff(caller)?;
-    let id = customer_id(id)?;
     let mut c = Collector::default();
     let limit = paging::limit(&mut c, query.limit.as_deref(), DEFAULT_LIMIT);
     c.finish().map_err(Error::Validation)?;
@@ -115,13 +114,13 @@ pub async fn list(
     let scope = format!("history:{id}");
     let start_after = paging::start_after(app, &scope, query.cursor.as_deref())?;
     let why = "Only the customer's administrators may read its history.";
-    super::customer_for_admin(app, &staff, &id, &[], why).await?;
+    super::customer_for_admin(app, &staff, id, &[], why).await?;
     let page = app
         .table
         .query(&Query {
             start_after,
             limit: Some(limit + 1),
-            ..store::customer_query(&id, CustomerRange::History)
+            ..store::customer_query(id, CustomerRange::History)
         })
         .await?;
     let mut items = page.items;

@@ -5,6 +5,7 @@
 use super::{customers, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
+use crate::domain::ImportId;
 use crate::domain::{
     FieldError, FileRefused, IdempotencyKey, ImportFile, RowError, read_import_file, secrets_hex,
 };
@@ -132,6 +133,30 @@ async fn enqueue(app: &App, id: &str) -> Result<()> {
         .map_err(|e| Error::Unavailable(e.into()))
 }
 
+/// The query string of `POST /imports`, as sent.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartQuery {
+    dry_run: Option<String>,
+}
+
+impl StartQuery {
+    /// Whether the file is only to be checked (`dryRun=true`), not imported.
+    pub fn dry_run(&self) -> Result<bool> {
+        match self.dry_run.as_deref() {
+            None | Some("false") => Ok(false),
+            Some("true") => Ok(true),
+            Some(_) => Err(Error::BadRequest {
+                detail: "dryRun must be true or false.".into(),
+                errors: vec![crate::domain::FieldError::new(
+                    "dryRun",
+                    "must be true or false",
+                )],
+            }),
+        }
+    }
+}
+
 /// `POST /imports`: 422 with every error and nothing stored, 429 when the rows do not fit in
 /// the importer's daily limit of imported invitations, or the rows, then the job (with the
 /// answer for retries) in one transaction, then the message to the worker. Rows written
@@ -197,9 +222,9 @@ pub async fn start(
 }
 
 /// `GET /imports/{id}`: the importing specialist and platform admins see it; others get 404.
-pub async fn get(app: &App, caller: &Caller, id: &str) -> Result<ImportView> {
+pub async fn get(app: &App, caller: &Caller, id: &ImportId) -> Result<ImportView> {
     let staff = require_staff(caller)?;
-    let id = super::plausible_id(id)?;
+    let id = id.as_str();
     let items = app.table.query_all(&store::import_view_query(id)).await?;
     let read = ImportRead::from_items(&items)?;
     let job = read.job.ok_or(Error::NotFound)?;

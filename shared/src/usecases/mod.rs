@@ -43,19 +43,6 @@ pub fn require_staff(caller: &Caller) -> Result<Staff<'_>> {
     }
 }
 
-/// Path ids that cannot be ours are simply not found.
-pub fn customer_id(raw: &str) -> Result<CustomerId> {
-    CustomerId::parse(raw).map_err(|_| Error::NotFound)
-}
-
-pub fn plausible_id(raw: &str) -> Result<&str> {
-    if crate::ids::plausible(raw) {
-        Ok(raw)
-    } else {
-        Err(Error::NotFound)
-    }
-}
-
 /// A customer's current state: its partition up to its history (one Query per MB), parsed;
 /// a customer being deleted shows as `deleting` without its customer.
 pub async fn whole_partition(app: &App, id: &CustomerId) -> Result<store::Partition> {

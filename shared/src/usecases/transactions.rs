@@ -1,10 +1,11 @@
 //! Business transactions of a customer, visible to its administrators and platform admins in
 //! full, to additional processors as far as assigned, and to its end users.
 
-use super::{customer_id, find, plausible_id, require_staff};
+use super::{find, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Action, BusinessTransaction, Text};
+use crate::domain::{CustomerId, TransactionId};
 use crate::error::{Error, Result};
 use crate::ports::Write;
 use crate::store::CustomerRange;
@@ -13,10 +14,14 @@ use crate::usecases::history;
 use crate::views::{Items, TransactionView};
 use serde::Deserialize;
 
-pub async fn list(app: &App, caller: &Caller, customer: &str) -> Result<Items<TransactionView>> {
+pub async fn list(
+    app: &App,
+    caller: &Caller,
+    customer: &CustomerId,
+) -> Result<Items<TransactionView>> {
     let staff = require_staff(caller)?;
-    let id = customer_id(customer)?;
-    let p = super::whole_partition(app, &id).await?;
+    let id = customer;
+    let p = super::whole_partition(app, id).await?;
     if p.customer.is_none() {
         return Err(Error::NotFound);
     }
@@ -43,12 +48,12 @@ pub struct NewTransaction {
 pub async fn create(
     app: &App,
     caller: &Caller,
-    customer: &str,
+    customer: &CustomerId,
     input: NewTransaction,
 ) -> Result<TransactionView> {
     let staff = require_staff(caller)?;
-    let id = customer_id(customer)?;
-    super::customer_for_change(app, &staff, &id, &[]).await?;
+    let id = customer;
+    super::customer_for_change(app, &staff, id, &[]).await?;
     let title = crate::domain::required(&input.title)
         .and_then(|t| Text::parse(t, 200))
         .map_err(|m| Error::field("title", m))?;
@@ -59,9 +64,9 @@ pub async fn create(
         created_at: app.now(),
     };
     let writes = vec![
-        store::customer_alive(&id),
+        store::customer_alive(id),
         Write::put_new(to_item(&TransactionItem::from_domain(&t))),
-        history::record(app, &id, &staff.actor(), Action::TransactionCreated, &t.id),
+        history::record(app, id, &staff.actor(), Action::TransactionCreated, &t.id),
     ];
     app.table
         .transact(writes, None)
@@ -74,17 +79,17 @@ pub async fn create(
 async fn visible(
     app: &App,
     caller: &Caller,
-    customer: &str,
-    transaction: &str,
+    customer: &CustomerId,
+    transaction: &TransactionId,
 ) -> Result<(BusinessTransaction, bool)> {
     let staff = require_staff(caller)?;
-    let id = customer_id(customer)?;
-    let tid = plausible_id(transaction)?;
+    let id = customer;
+    let tid = transaction.as_str();
     let keys = [
-        store::customer_key(&id),
-        store::admin_key(&id, staff.id),
-        store::transaction_key(&id, tid),
-        store::processor_key(&id, staff.id, tid),
+        store::customer_key(id),
+        store::admin_key(id, staff.id),
+        store::transaction_key(id, tid),
+        store::processor_key(id, staff.id, tid),
     ];
     let items = app.table.batch_get(&keys).await?;
     match find(&items, &keys[0]) {
@@ -104,15 +109,20 @@ async fn visible(
 pub async fn get(
     app: &App,
     caller: &Caller,
-    customer: &str,
-    transaction: &str,
+    customer: &CustomerId,
+    transaction: &TransactionId,
 ) -> Result<TransactionView> {
     visible(app, caller, customer, transaction)
         .await
         .map(|(t, _)| TransactionView::new(&t))
 }
 
-pub async fn delete(app: &App, caller: &Caller, customer: &str, transaction: &str) -> Result<()> {
+pub async fn delete(
+    app: &App,
+    caller: &Caller,
+    customer: &CustomerId,
+    transaction: &TransactionId,
+) -> Result<()> {
     let (t, admin) = visible(app, caller, customer, transaction).await?;
     if !admin {
         return Err(Error::Forbidden(
