@@ -34,7 +34,7 @@ fn dry_run(query: &StartQuery) -> Result<bool> {
             detail: "dryRun must be true or false.".into(),
             errors: vec![crate::domain::FieldError::new(
                 "dryRun",
-                "must be true or false",
+                crate::domain::Reason::one_of(&["true", "false"]),
             )],
         }),
     }

@@ -10,7 +10,9 @@ impl From<StoreError> for Error {
         match e {
             StoreError::Unavailable(cause) => Error::Unavailable(cause),
             StoreError::TransactionConflict => {
-                Error::Conflict("The customer was changed at the same time. Please retry.".into())
+                Error::Conflict(
+            crate::error::Conflict::StaleVersion,
+            "The customer was changed at the same time. Please retry.".into())
             }
             other => Error::internal(other),
         }
