@@ -6,6 +6,7 @@ mod helpers;
 mod moto;
 
 mod authorisations;
+mod codes;
 mod aws_adapters;
 mod customers;
 mod deletions;
