@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, startBrowser, screenshot, unique, signIn, specialistToken, createCustomer,
+  startBrowser, screenshot, unique, signIn, specialistToken, createCustomer,
   lastMessage, registrationLink,
 } from './helpers.mjs';
 
@@ -38,14 +38,17 @@ const TEXTS = {
   },
 };
 
-/** A page whose console and registration page start in `lang`. */
+/** A page whose registration page starts in `lang`. */
 async function pageIn(lang) {
   const page = await browser.newPage();
-  await page.addInitScript((l) => {
-    localStorage.setItem('dap.lang', l);
-    localStorage.setItem('dap.lang.enduser', l);
-  }, lang);
+  await page.addInitScript((l) => { localStorage.setItem('dap.lang.enduser', l); }, lang);
   return page;
+}
+
+/** Signs in to the console (German sign-in page) at `hash`, then switches to `lang`. */
+async function consoleIn(page, lang, hash) {
+  await signIn(page, 'anna', hash);
+  if (lang !== 'de') await page.getByRole('combobox', { name: 'Sprache', exact: true }).selectOption(lang);
 }
 
 for (const lang of ['de', 'en']) {
@@ -53,7 +56,7 @@ for (const lang of ['de', 'en']) {
 
   test(`customer form (${lang}): three refusals of the server, each with its own text, linked from the summary`, async () => {
     const page = await pageIn(lang);
-    await signIn(page, 'anna', '#/customers/new');
+    await consoleIn(page, lang, '#/customers/new');
     await page.getByRole('heading', { level: 1, name: x.add }).waitFor();
     await page.getByRole('textbox', { name: x.firstName, exact: true }).fill('\u200B\u200B');
     await page.getByRole('textbox', { name: x.lastName, exact: true }).fill('M'.repeat(101));
@@ -79,7 +82,7 @@ for (const lang of ['de', 'en']) {
   test(`import (${lang}): the error table in the console's language, columns as the file names them`, async () => {
     const page = await pageIn(lang);
     const tag = unique('impc');
-    await signIn(page, 'anna', '#/imports');
+    await consoleIn(page, lang, '#/imports');
     await page.getByRole('heading', { level: 1, name: x.importTitle }).waitFor();
     const file = `type;firstName;lastName;email;postalCode;city;street;country\r\nperson;Ina;;${tag}@example.com;;;;\r\n`;
     await page.setInputFiles('#import-file', { name: 'kunden.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });

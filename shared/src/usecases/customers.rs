@@ -123,16 +123,23 @@ fn parse_input(app: &App, input: &CustomerInput) -> Result<CustomerData> {
     })
 }
 
-/// Every rule a new customer's data must meet (also for each row of an import).
+/// Every rule a new customer's data must meet (also for each row of an import). The first
+/// access's SMS goes to the mobile number, so its country is refused together with the other
+/// fields' errors, and the form shows every refusal at once.
 pub fn checked_input(app: &App, input: &CustomerInput) -> Result<CustomerData> {
-    let mut data = parse_input(app, input)?;
-    // The first access's SMS goes to this number.
-    if let Some(mobile) = data.mobile.take() {
-        let mobile = limits::sms_country(&app.settings.limits, mobile)
-            .map_err(|m| Error::field("mobile", m))?;
-        data.mobile = Some(mobile);
+    let country = crate::domain::given(&input.mobile)
+        .and_then(|raw| crate::domain::MobileNumber::parse(raw).ok())
+        .and_then(|m| limits::sms_country(&app.settings.limits, m).err())
+        .map(|reason| FieldError::new("mobile", reason));
+    match (parse_input(app, input), country) {
+        (Ok(data), None) => Ok(data),
+        (Ok(_), Some(refused)) => Err(Error::Validation(vec![refused])),
+        (Err(Error::Validation(mut errors)), Some(refused)) => {
+            errors.push(refused);
+            Err(Error::Validation(errors))
+        }
+        (Err(e), _) => Err(e),
     }
-    Ok(data)
 }
 
 /// The answer to a create: 201 with this body, or the stored first answer of a retry.
