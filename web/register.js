@@ -148,6 +148,9 @@ function localErrors({ existing, codeField, pwField, confirmField }) {
   return local;
 }
 
+/** Codes for which the page has a text that says more than the general one. */
+const REGISTER_KEYS = { wrong_code: 'register.errorCodeWrong', wrong_password: 'register.errorPasswordWrong' };
+
 /** An answer other than success: final states, field errors in our own words, or a message. */
 function showCompleteError(err, { existing, codeField, pwField, fields }) {
   if (handleTerminal(err, { existing })) return;
@@ -155,9 +158,10 @@ function showCompleteError(err, { existing, codeField, pwField, fields }) {
     showMessage(msg, { kind: 'error', key: errorKey(err), detail: err.detail || undefined });
     return;
   }
-  // Each code has its own text; an answer without one (an older server) gets our own words
-  // for the two things that can be wrong here.
+  // Each code has its own text, a wrong code or password the page's fuller one; an answer
+  // without a code (an older server) gets our own words for the two things that can be wrong.
   const errors = err.errors.map((e) => {
+    if (REGISTER_KEYS[e.code]) return { ...e, key: REGISTER_KEYS[e.code] };
     if (e.code) return e;
     const name = normaliseFieldPath(e.field);
     if (name === 'smsCode') return { ...e, key: 'register.errorCodeWrong' };

@@ -98,7 +98,10 @@ async fn customer_fields(app: &TestApp, seen: &mut Seen) {
     let p = |changes: Value| with(person("codes@example.com"), changes);
     let c = |changes: Value| with(company("codes@example.com"), changes);
     seen.expect("required", post(p(json!({"lastName": ""}))).await);
-    seen.expect("too_long", post(p(json!({"firstName": "e".repeat(101)}))).await);
+    seen.expect(
+        "too_long",
+        post(p(json!({"firstName": "e".repeat(101)}))).await,
+    );
     let res = post(p(json!({"lastName": "\u{200B}\u{200B}"}))).await;
     seen.expect("invisible_characters", res);
     seen.expect("no_letter", post(p(json!({"firstName": "42"}))).await);
@@ -106,7 +109,10 @@ async fn customer_fields(app: &TestApp, seen: &mut Seen) {
     seen.expect("no_letter_or_digit", res);
     seen.expect("invalid_email", post(p(json!({"email": "kein-at"}))).await);
     seen.expect("invalid_mobile", post(p(json!({"mobile": "12"}))).await);
-    seen.expect("not_a_mobile", post(p(json!({"mobile": "030 1234567"}))).await);
+    seen.expect(
+        "not_a_mobile",
+        post(p(json!({"mobile": "030 1234567"}))).await,
+    );
     let body = seen.expect(
         "sms_country_not_allowed",
         post(p(json!({"mobile": "+33 6 12 34 56 78"}))).await,
@@ -115,13 +121,18 @@ async fn customer_fields(app: &TestApp, seen: &mut Seen) {
         body["errors"][0]["params"]["allowed"],
         json!(["DE", "AT", "CH"])
     );
-    let address = json!({"street": "Hauptstr. 1", "postalCode": "10115", "city": "Berlin", "country": "XX"});
+    let address =
+        json!({"street": "Hauptstr. 1", "postalCode": "10115", "city": "Berlin", "country": "XX"});
     let res = post(p(json!({ "address": address }))).await;
     seen.expect("invalid_country", res);
-    let address = json!({"street": "Hauptstr. 1", "postalCode": "10_115", "city": "Berlin", "country": "DE"});
+    let address =
+        json!({"street": "Hauptstr. 1", "postalCode": "10_115", "city": "Berlin", "country": "DE"});
     let res = post(p(json!({ "address": address }))).await;
     seen.expect("invalid_postal_code", res);
-    seen.expect("not_allowed_value", post(p(json!({"salutation": "dr"}))).await);
+    seen.expect(
+        "not_allowed_value",
+        post(p(json!({"salutation": "dr"}))).await,
+    );
     let res = post(p(json!({"dateOfBirth": "31.01.1980"}))).await;
     seen.expect("invalid_date", res);
     let res = post(p(json!({"dateOfBirth": "2999-01-01"}))).await;
@@ -138,7 +149,10 @@ async fn request_rules(app: &TestApp, seen: &mut Seen) {
     assert_eq!(body["errors"][0]["params"], json!({"min": 1, "max": 100}));
     let res = app.get(&ANNA, "/customers?cursor=erfunden").await;
     seen.expect("invalid_cursor", res);
-    seen.expect("unknown_parameter", app.get(&ANNA, "/customers?sort=name").await);
+    seen.expect(
+        "unknown_parameter",
+        app.get(&ANNA, "/customers?sort=name").await,
+    );
     let long_key = "k".repeat(300);
     let res = app
         .post_with_key(&ANNA, "/customers", &long_key, person("key@example.com"))
@@ -148,13 +162,20 @@ async fn request_rules(app: &TestApp, seen: &mut Seen) {
         .await
         .expect(201);
     let res = app
-        .post_with_key(&ANNA, "/customers", "codes-key", person("other@example.com"))
+        .post_with_key(
+            &ANNA,
+            "/customers",
+            "codes-key",
+            person("other@example.com"),
+        )
         .await;
     seen.expect("idempotency_key_reused", res);
 }
 
 async fn authorisation_rules(app: &TestApp, seen: &mut Seen) {
-    let customer = app.create_customer(&ANNA, company("auth@example.com")).await;
+    let customer = app
+        .create_customer(&ANNA, company("auth@example.com"))
+        .await;
     let id = customer["id"].as_str().unwrap();
     let version = customer["version"].clone();
     let res = app
@@ -170,11 +191,19 @@ async fn authorisation_rules(app: &TestApp, seen: &mut Seen) {
     let res = app.add_administrators(&ANNA, id, &too_many).await;
     let body = seen.expect("too_many", res);
     assert_eq!(body["errors"][0]["params"]["max"], 50);
-    seen.expect("invalid_id", app.add_administrators(&ANNA, id, &["kein id!"]).await);
+    seen.expect(
+        "invalid_id",
+        app.add_administrators(&ANNA, id, &["kein id!"]).await,
+    );
     let res = app.add_administrators(&ANNA, id, &["niemand"]).await;
     seen.expect("unknown_specialist", res);
-    seen.expect("nothing_selected", app.add_administrators(&ANNA, id, &[]).await);
-    let res = app.add_processors(&ANNA, id, &["ben"], &["trx_unbekannt"]).await;
+    seen.expect(
+        "nothing_selected",
+        app.add_administrators(&ANNA, id, &[]).await,
+    );
+    let res = app
+        .add_processors(&ANNA, id, &["ben"], &["trx_unbekannt"])
+        .await;
     seen.expect("unknown_transaction", res);
     let ten: Vec<String> = (0..10).map(|i| format!("x{i}")).collect();
     let ten: Vec<&str> = ten.iter().map(String::as_str).collect();
@@ -201,8 +230,11 @@ async fn authorisation_rules(app: &TestApp, seen: &mut Seen) {
 
 async fn registration_rules(app: &TestApp, seen: &mut Seen) {
     let email = "registrierung.codes@example.com";
-    app.create_customer(&ANNA, with(person(email), json!({"mobile": "0170 7654321"})))
-        .await;
+    app.create_customer(
+        &ANNA,
+        with(person(email), json!({"mobile": "0170 7654321"})),
+    )
+    .await;
     let token = app.token_for(email);
     let complete = |password: String, code: Option<&str>| {
         let mut body = json!({"token": token, "password": password});
@@ -214,10 +246,16 @@ async fn registration_rules(app: &TestApp, seen: &mut Seen) {
     let cases = [
         ("password_too_short", "vierzehn-zeich".to_owned()),
         ("password_too_long", "p".repeat(200) + &"q".repeat(57)),
-        ("password_control_characters", "ein-sicheres-\u{7}-Passwort".into()),
+        (
+            "password_control_characters",
+            "ein-sicheres-\u{7}-Passwort".into(),
+        ),
         ("password_edge_spaces", " ein-sicheres-Passwort".into()),
         ("password_repeated_character", "a".repeat(16)),
-        ("password_contains_email", "registrierung.codes-und-mehr".into()),
+        (
+            "password_contains_email",
+            "registrierung.codes-und-mehr".into(),
+        ),
         ("password_too_common", "passwordpassword".into()),
     ];
     for (code, password) in cases {
@@ -243,8 +281,13 @@ async fn registration_rules(app: &TestApp, seen: &mut Seen) {
 }
 
 async fn import_rules(app: &TestApp, seen: &mut Seen) {
-    
-    let res = app.post_import(&ANNA, "type;email;lastName\nperson;a@example.com;A\nperson;a@example.com;A\n", true).await;
+    let res = app
+        .post_import(
+            &ANNA,
+            "type;email;lastName\nperson;a@example.com;A\nperson;a@example.com;A\n",
+            true,
+        )
+        .await;
     let body = seen.expect_import("duplicate_row", res);
     let duplicate = body["errors"]
         .as_array()
@@ -253,12 +296,25 @@ async fn import_rules(app: &TestApp, seen: &mut Seen) {
         .find(|e| e["code"] == "duplicate_row")
         .unwrap();
     assert_eq!(duplicate["params"]["row"], 1);
-    let res = app.post_import(&ANNA, "type;email;email\nperson;a@example.com;b@example.com\n", true).await;
+    let res = app
+        .post_import(
+            &ANNA,
+            "type;email;email\nperson;a@example.com;b@example.com\n",
+            true,
+        )
+        .await;
     seen.expect_import("duplicate_column", res);
-    let res = app.post_import(&ANNA, "type;email;farbe\nperson;a@example.com;rot\n", true).await;
+    let res = app
+        .post_import(&ANNA, "type;email;farbe\nperson;a@example.com;rot\n", true)
+        .await;
     seen.expect_import("unknown_column", res);
-    seen.expect_import("missing_column", app.post_import(&ANNA, "type\nperson\n", true).await);
-    let res = app.post_import(&ANNA, "type;email\nperson;a@example.com;zu viel\n", true).await;
+    seen.expect_import(
+        "missing_column",
+        app.post_import(&ANNA, "type\nperson\n", true).await,
+    );
+    let res = app
+        .post_import(&ANNA, "type;email\nperson;a@example.com;zu viel\n", true)
+        .await;
     seen.expect_import("value_without_column", res);
     let mut big = String::from("type;email\n");
     for i in 0..=shared::domain::IMPORT_MAX_ROWS {
@@ -267,22 +323,25 @@ async fn import_rules(app: &TestApp, seen: &mut Seen) {
     seen.expect_import("too_many_rows", app.post_import(&ANNA, &big, true).await);
 }
 
-both_stores!(every_code_of_the_closed_list_is_produced_by_a_request, |app| {
-    let mut seen = Seen::default();
-    customer_fields(&app, &mut seen).await;
-    request_rules(&app, &mut seen).await;
-    authorisation_rules(&app, &mut seen).await;
-    registration_rules(&app, &mut seen).await;
-    import_rules(&app, &mut seen).await;
-    let expected: BTreeSet<String> = Code::ALL
-        .iter()
-        .map(|c| c.as_str())
-        .filter(|c| !NOT_BY_A_REQUEST.iter().any(|(n, _)| n == c))
-        .map(str::to_owned)
-        .collect();
-    let missing: Vec<_> = expected.difference(&seen.0).collect();
-    assert!(missing.is_empty(), "no request produced {missing:?}");
-});
+both_stores!(
+    every_code_of_the_closed_list_is_produced_by_a_request,
+    |app| {
+        let mut seen = Seen::default();
+        customer_fields(&app, &mut seen).await;
+        request_rules(&app, &mut seen).await;
+        authorisation_rules(&app, &mut seen).await;
+        registration_rules(&app, &mut seen).await;
+        import_rules(&app, &mut seen).await;
+        let expected: BTreeSet<String> = Code::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .filter(|c| !NOT_BY_A_REQUEST.iter().any(|(n, _)| n == c))
+            .map(str::to_owned)
+            .collect();
+        let missing: Vec<_> = expected.difference(&seen.0).collect();
+        assert!(missing.is_empty(), "no request produced {missing:?}");
+    }
+);
 
 /// An imported row whose mobile number has had its SMS for the day: `limit_reached`, which
 /// the scenario above leaves to this one (it needs a lower limit than the roomy default).

@@ -6,8 +6,8 @@ mod helpers;
 mod moto;
 
 mod authorisations;
-mod codes;
 mod aws_adapters;
+mod codes;
 mod customers;
 mod deletions;
 mod deliveries;

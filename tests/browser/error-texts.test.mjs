@@ -41,7 +41,11 @@ const TEXTS = {
 /** A page whose registration page starts in `lang`. */
 async function pageIn(lang) {
   const page = await browser.newPage();
-  await page.addInitScript((l) => { localStorage.setItem('dap.lang.enduser', l); }, lang);
+  // The console's sign-in page in German, whatever an earlier test chose.
+  await page.addInitScript((l) => {
+    localStorage.setItem('dap.lang', 'de');
+    localStorage.setItem('dap.lang.enduser', l);
+  }, lang);
   return page;
 }
 

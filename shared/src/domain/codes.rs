@@ -137,16 +137,21 @@ codes! {
 }
 
 /// What a number or a list in a message stands for, for clients to put into their own text.
+/// Numbers are `u32`, which every limit fits, so that an error stays small enough to return.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Params {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<usize>,
+    pub max: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<usize>,
+    pub min: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub row: Option<usize>,
+    pub row: Option<u32>,
+}
+
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl Params {
@@ -193,12 +198,12 @@ impl Reason {
     }
 
     pub fn max(mut self, max: usize) -> Self {
-        self.params.max = Some(max);
+        self.params.max = Some(small(max));
         self
     }
 
     pub fn min(mut self, min: usize) -> Self {
-        self.params.min = Some(min);
+        self.params.min = Some(small(min));
         self
     }
 
@@ -208,7 +213,7 @@ impl Reason {
     }
 
     pub fn row(mut self, row: usize) -> Self {
-        self.params.row = Some(row);
+        self.params.row = Some(small(row));
         self
     }
 }

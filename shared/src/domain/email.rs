@@ -23,9 +23,7 @@ impl EmailAddress {
         if trimmed.chars().any(crate::domain::text::is_invisible) {
             return Err(crate::domain::text::invisible());
         }
-        let (local, domain) = trimmed
-            .rsplit_once('@')
-            .ok_or_else(invalid)?;
+        let (local, domain) = trimmed.rsplit_once('@').ok_or_else(invalid)?;
         if !local.is_ascii() {
             return Err(Reason::new(
                 Code::InvalidEmail,
@@ -37,8 +35,7 @@ impl EmailAddress {
         if ascii.chars().count() > 128 {
             return Err(Reason::too_long(128));
         }
-        let parsed = email_address::EmailAddress::from_str(&ascii)
-            .map_err(|_| invalid())?;
+        let parsed = email_address::EmailAddress::from_str(&ascii).map_err(|_| invalid())?;
         let domain = parsed.domain();
         if !domain.contains('.') || domain.starts_with('[') || parsed.display_part() != "" {
             return Err(invalid());

@@ -4,8 +4,8 @@
 //! then parsed by exactly the rules of `POST /customers` ([`ImportRow::input`]).
 
 use super::csv_out;
-use super::{Code, Reason};
 use super::{AddressInput, CustomerInput};
+use super::{Code, Reason};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -289,13 +289,8 @@ pub fn read(bytes: &[u8]) -> Result<ImportFile, FileRefused> {
     let mut errors = Vec::new();
     let mut records = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|_| {
-            FileRefused(vec![RowError::new(
-                rows.len() + 1,
-                "file",
-                unreadable(),
-            )])
-        })?;
+        let record = record
+            .map_err(|_| FileRefused(vec![RowError::new(rows.len() + 1, "file", unreadable())]))?;
         if record.iter().all(|v| v.trim().is_empty()) {
             continue;
         }

@@ -121,7 +121,9 @@ mod tests {
     }
 
     fn refusal(raw: &str, address: &str) -> Option<String> {
-        Password::parse(raw, &email(address)).err().map(|r| r.message)
+        Password::parse(raw, &email(address))
+            .err()
+            .map(|r| r.message)
     }
 
     #[test]

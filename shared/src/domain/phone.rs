@@ -23,13 +23,15 @@ impl MobileNumber {
             return Err(invalid());
         }
         let super::numbering_plans::Parsed { number, plans } =
-            super::numbering_plans::parse(trimmed)
-                .map_err(|_| invalid())?;
+            super::numbering_plans::parse(trimmed).map_err(|_| invalid())?;
         if !number.is_valid_with(plans) {
             return Err(invalid());
         }
         if !is_mobile(number.number_type(plans)) {
-            return Err(Reason::new(Code::NotAMobile, "is not a mobile phone number"));
+            return Err(Reason::new(
+                Code::NotAMobile,
+                "is not a mobile phone number",
+            ));
         }
         // E.164 as the crate's formatter writes it, without the formatter: it compiles every
         // national format pattern of the country first (about 100 ms for Germany), which E.164

@@ -2,9 +2,9 @@
 //! control or invisible formatting characters. Every text field of every input (customers,
 //! accesses, specialists, transactions, imports) is parsed here.
 
+use crate::domain::{Code, Reason};
 use icu_properties::CodePointSetData;
 use icu_properties::props::DefaultIgnorableCodePoint;
-use crate::domain::{Code, Reason};
 use std::fmt;
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};

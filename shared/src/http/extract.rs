@@ -121,7 +121,10 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for IdempotencyKey {
                     detail,
                     errors: vec![FieldError::new(
                         "Idempotency-Key",
-                        crate::domain::Reason::new(crate::domain::Code::InvalidIdempotencyKey, "is not valid"),
+                        crate::domain::Reason::new(
+                            crate::domain::Code::InvalidIdempotencyKey,
+                            "is not valid",
+                        ),
                     )],
                 })
             })

@@ -48,8 +48,9 @@ pub struct AccessPatch {
 
 fn email_taken() -> Error {
     Error::Conflict(
-            crate::error::Conflict::EmailTaken,
-            "This e-mail address already holds an access at this customer.".into())
+        crate::error::Conflict::EmailTaken,
+        "This e-mail address already holds an access at this customer.".into(),
+    )
 }
 
 /// The new access as the input describes it (still without an invitation), or every failing
@@ -173,19 +174,25 @@ async fn load(app: &App, caller: &Caller, customer: &str, access_id: &str) -> Re
 fn undeliverable(access: &Access) -> Option<Error> {
     let state = access.delivery.as_ref()?.email;
     state.blocks_reinvitation().then(|| {
+        let what = if state == crate::domain::DeliveryState::Bounced {
+            "bounced"
+        } else {
+            "was marked as spam"
+        };
         Error::Conflict(
             crate::error::Conflict::Undeliverable,
             format!(
-            "The invitation to this address {}: check the address and change it, which sends a new invitation.",
-            if state == crate::domain::DeliveryState::Bounced { "bounced" } else { "was marked as spam" }
-        ))
+                "The invitation to this address {what}: check the address and change it, which sends a new invitation."
+            ),
+        )
     })
 }
 
 fn changed_meanwhile() -> Error {
     Error::Conflict(
-            crate::error::Conflict::StaleVersion,
-            "The access was changed at the same time. Reload and try again.".into())
+        crate::error::Conflict::StaleVersion,
+        "The access was changed at the same time. Reload and try again.".into(),
+    )
 }
 
 /// The access as the patch would change it, or every failing field.
@@ -250,7 +257,6 @@ async fn move_identity(app: &App, current: &Access) -> Result<Vec<crate::ports::
     if !departures.ending.is_empty() {
         return Err(Error::Conflict(
             crate::error::Conflict::SoleSignIn,
-            
             "This address signs in with this access only. Remove the access and invite the new address instead.".into(),
         ));
     }
@@ -342,7 +348,6 @@ pub async fn resend(
     if current.status == AccessStatus::Active {
         return Err(Error::Conflict(
             crate::error::Conflict::AccessActive,
-            
             "The access is already active; there is no invitation to resend.".into(),
         ));
     }

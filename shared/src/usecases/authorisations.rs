@@ -210,7 +210,6 @@ pub async fn add_administrators(
     app.table.transact(writes, None).await.on_condition(|_| {
         Error::Conflict(
             crate::error::Conflict::StaleVersion,
-            
             "The authorisations were changed at the same time. Reload and try again.".into(),
         )
     })?;
@@ -537,8 +536,7 @@ fn selected_grants(
 
 fn last_administrator() -> Error {
     Error::Conflict(
-            crate::error::Conflict::LastAdministrator,
-            
+        crate::error::Conflict::LastAdministrator,
         "A customer always keeps at least one administrator; nothing was removed.".into(),
     )
 }
@@ -671,7 +669,6 @@ pub async fn remove(
         .on_condition(|index| match index {
             Some(i) if i < leaving => Error::Conflict(
             crate::error::Conflict::StaleVersion,
-            
                 "An address of the selection was invited or removed elsewhere at the same time. Try again.".into(),
             ),
             _ => last_administrator(),

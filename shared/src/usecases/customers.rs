@@ -282,8 +282,7 @@ async fn store_new(
         (Err(e), Some((key, request_hash))) if e.failed_at(IDEMPOTENCY_RECORD) => {
             // A parallel request with the same key won: answer as it did.
             let item = app.table.get(key).await?.ok_or(Error::Conflict(
-            crate::error::Conflict::InProgress,
-            
+                crate::error::Conflict::InProgress,
                 "A request with this Idempotency-Key is in progress.".into(),
             ))?;
             replay(&item, request_hash).map(Some)
@@ -445,8 +444,7 @@ pub async fn update(
 
 fn stale() -> Error {
     Error::Conflict(
-            crate::error::Conflict::StaleVersion,
-            
+        crate::error::Conflict::StaleVersion,
         "The customer was changed by someone else since you read it (stale version). Reload and apply your changes again.".into(),
     )
 }

@@ -6,7 +6,8 @@ use super::{customers, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{
-    Code, FieldError, FileRefused, Reason, IdempotencyKey, ImportFile, RowError, read_import_file, secrets_hex,
+    Code, FieldError, FileRefused, IdempotencyKey, ImportFile, Reason, RowError, read_import_file,
+    secrets_hex,
 };
 use crate::error::{Error, Result};
 use crate::ports::Write;
@@ -202,7 +203,8 @@ pub async fn start(
     app.table.transact(writes, None).await.on_condition(|_| {
         Error::Conflict(
             crate::error::Conflict::InProgress,
-            "A request with this Idempotency-Key is in progress.".into())
+            "A request with this Idempotency-Key is in progress.".into(),
+        )
     })?;
     enqueue(app, &id).await?;
     tracing::info!(import_id = %id, rows = queued.rows, "import queued");

@@ -3,9 +3,8 @@
 
 use crate::app::App;
 use crate::domain::{
-    Code, Reason,
-    AccessStatus, Action, Actor, Invitation, InvitationStatus, MAX_CODE_ATTEMPTS, Password,
-    RegistrationCode, RegistrationToken, codes_match,
+    AccessStatus, Action, Actor, Code, Invitation, InvitationStatus, MAX_CODE_ATTEMPTS, Password,
+    Reason, RegistrationCode, RegistrationToken, codes_match,
 };
 use crate::error::{Error, Result};
 use crate::ports::IdentityError;
@@ -135,8 +134,9 @@ pub async fn inspect(app: &App, input: InspectInput) -> Result<Inspection> {
 
 fn in_progress() -> Error {
     Error::Conflict(
-            crate::error::Conflict::InProgress,
-            "This registration is being completed in another window.".into())
+        crate::error::Conflict::InProgress,
+        "This registration is being completed in another window.".into(),
+    )
 }
 
 fn locked() -> Error {
@@ -404,11 +404,10 @@ fn identity_error(e: IdentityError) -> Error {
         IdentityError::PasswordRefused(why) => {
             Error::field("password", Reason::new(Code::PasswordRefused, why))
         }
-        IdentityError::Exists => {
-            Error::Conflict(
+        IdentityError::Exists => Error::Conflict(
             crate::error::Conflict::EmailTaken,
-            "A sign-in for this e-mail address exists.".into())
-        }
+            "A sign-in for this e-mail address exists.".into(),
+        ),
         IdentityError::Unavailable(cause) => Error::Unavailable(cause),
     }
 }

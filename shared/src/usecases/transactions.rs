@@ -163,7 +163,8 @@ pub async fn delete(app: &App, caller: &Caller, customer: &str, transaction: &st
     super::commit_groups(app, pairs.collect(), || {
         Error::Conflict(
             crate::error::Conflict::StaleVersion,
-            "The business transaction was changed at the same time. Try again.".into())
+            "The business transaction was changed at the same time. Try again.".into(),
+        )
     })
     .await?;
     tracing::info!(transaction_id = %t.id, "business transaction deleted");
