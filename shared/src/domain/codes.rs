@@ -164,10 +164,17 @@ impl Params {
 /// the raw API. A parser returns it; the field it belongs to is added by the caller.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
+    /// Import errors stored before codes existed (kept 30 days) read as `row_refused`: their
+    /// message still says what was wrong.
+    #[serde(default = "stored_without_code")]
     pub code: Code,
     #[serde(default, skip_serializing_if = "Params::is_empty")]
     pub params: Params,
     pub message: String,
+}
+
+fn stored_without_code() -> Code {
+    Code::RowRefused
 }
 
 impl Reason {
@@ -244,6 +251,13 @@ mod tests {
             assert_eq!(json, code.as_str());
             assert!(seen.insert(code.as_str()), "{} twice", code.as_str());
         }
+    }
+
+    #[test]
+    fn an_error_stored_before_codes_existed_reads_as_row_refused() {
+        let stored: Reason = serde_json::from_str(r#"{"message":"is required"}"#).unwrap();
+        assert_eq!(stored.code, Code::RowRefused);
+        assert_eq!(stored.message, "is required");
     }
 
     #[test]
