@@ -1,11 +1,12 @@
 // Errors people can act on, in their own language (API contract v3, error codes): in German and
 // in English, the customer form shows a specific text for three server-side refusals, next to
 // each field and in a summary that links to it; the import's error table shows the same texts
-// under the file's column names; the registration page says that a password is too common.
+// under the file's column names; the registration page says that a password is too common; the
+// end-user page's sign-in names the fields left empty the same way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startBrowser, screenshot, unique, signIn, specialistToken, createCustomer,
+  BASE_URL, startBrowser, screenshot, unique, signIn, specialistToken, createCustomer,
   lastMessage, registrationLink,
 } from './helpers.mjs';
 
@@ -24,6 +25,7 @@ const TEXTS = {
     unknownColumn: 'Unbekannte Spalte. Erlaubt sind:',
     common: 'Dieses Passwort ist zu verbreitet.',
     password: 'Passwort', repeat: 'Passwort wiederholen', submit: 'Registrierung abschließen',
+    signIn: 'Anmelden', meEmail: 'E-Mail',
   },
   en: {
     add: 'Add customer', firstName: 'First name', lastName: 'Last name', email: 'E-mail', mobile: 'Mobile number',
@@ -35,6 +37,7 @@ const TEXTS = {
     unknownColumn: 'Unknown column. Allowed are:',
     common: 'This password is too common.',
     password: 'Password', repeat: 'Repeat password', submit: 'Complete registration',
+    signIn: 'Sign in', meEmail: 'E-mail',
   },
 };
 
@@ -118,6 +121,21 @@ for (const lang of ['de', 'en']) {
     await page.locator('[role="alert"] .error-summary').getByText(x.common).waitFor();
     assert.equal(await page.evaluate(() => document.activeElement.id), 'reg-password');
     await screenshot(page, `error-codes-register-${lang}`);
+    await page.close();
+  });
+
+  test(`end-user page (${lang}): an empty sign-in names both fields, linked from the summary`, async () => {
+    const page = await pageIn(lang);
+    await page.goto(`${BASE_URL}/me.html`);
+    await page.getByRole('button', { name: x.signIn }).click();
+    await page.locator('#me-email-error').getByText(x.required).waitFor();
+    await page.locator('#me-password-error').getByText(x.required).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'me-email');
+    const summary = page.locator('[role="alert"] .error-summary');
+    assert.equal(await summary.locator('a').count(), 2);
+    await summary.getByRole('link', { name: new RegExp(x.password) }).click();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'me-password');
+    await screenshot(page, `error-codes-me-${lang}`);
     await page.close();
   });
 }
