@@ -25,7 +25,7 @@ const TEXTS = {
     unknownColumn: 'Unbekannte Spalte. Erlaubt sind:',
     common: 'Dieses Passwort ist zu verbreitet.',
     password: 'Passwort', repeat: 'Passwort wiederholen', submit: 'Registrierung abschließen',
-    signIn: 'Anmelden', meEmail: 'E-Mail',
+    signIn: 'Anmelden', column: 'Spalte',
   },
   en: {
     add: 'Add customer', firstName: 'First name', lastName: 'Last name', email: 'E-mail', mobile: 'Mobile number',
@@ -37,7 +37,7 @@ const TEXTS = {
     unknownColumn: 'Unknown column. Allowed are:',
     common: 'This password is too common.',
     password: 'Password', repeat: 'Repeat password', submit: 'Complete registration',
-    signIn: 'Sign in', meEmail: 'E-mail',
+    signIn: 'Sign in', column: 'Column',
   },
 };
 
@@ -96,6 +96,8 @@ for (const lang of ['de', 'en']) {
     const row = page.locator('#import-errors tbody tr');
     await row.first().waitFor();
     assert.deepEqual(await row.first().locator('td').allTextContents(), ['1', 'lastName', x.required]);
+    // The table's heading says it: the second cell names the file's column.
+    await page.locator('#import-errors thead').getByText(x.column, { exact: true }).waitFor();
 
     const header = `type;email;farbe\r\nperson;${tag}-2@example.com;rot\r\n`;
     await page.setInputFiles('#import-file', { name: 'kunden2.csv', mimeType: 'text/csv', buffer: Buffer.from(header) });
