@@ -131,7 +131,8 @@ export function showMessage(region, { kind = 'info', key, args, detail, actions 
   if (!region) return;
   region.replaceChildren();
   if (!key) return;
-  const box = h('div', { class: ['message', `message-${kind}`] },
+  // An error is announced at once (the region itself is polite, for progress and success).
+  const box = h('div', { class: ['message', `message-${kind}`], role: kind === 'error' ? 'alert' : undefined },
     tx('p', key, args),
     detail ? h('p', { class: 'message-detail' }, detail) : null,
     actions && actions.length ? h('div', { class: 'actions' }, actions) : null);

@@ -120,12 +120,57 @@ export function normaliseFieldPath(path) {
  */
 export function fieldErrorText(e, f) {
   if (e && e.key) return { key: e.key, args: e.args };
-  if (e && e.code && t(`fieldError.${e.code}`) !== `fieldError.${e.code}`) return { key: `fieldError.${e.code}` };
+  const key = e && e.code ? codeKey(e) : null;
+  if (key) return { key, args: paramArgs(e.params) };
   // An error on an empty field means it has to be filled in (mandatory, or needed because a
   // related field is filled, e.g. the rest of an address).
   if (f && f.input.value.trim() === '') return { key: 'fieldError.required' };
   if (e && e.message) return e.message;
   return { key: 'fieldError.invalid' };
+}
+
+// Names of persons and companies, for which a text can say "the name".
+const NAME_FIELDS = new Set(['firstName', 'lastName', 'contactFirstName', 'contactLastName', 'companyName', 'name']);
+
+/** The text key of an error's code (API contract v3), a name's own where it has one; null for
+ * a code this client has no text for (a newer server), so that its message is shown. */
+function codeKey(e) {
+  const generic = `fieldError.${e.code}`;
+  const named = `${generic}_name`;
+  if (NAME_FIELDS.has(normaliseFieldPath(e.field)) && t(named) !== named) return named;
+  return t(generic) !== generic ? generic : null;
+}
+
+/** An error's params as text arguments: lists read "DE, AT, CH". */
+export function paramArgs(params) {
+  const args = {};
+  for (const [name, value] of Object.entries(params || {})) {
+    args[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return args;
+}
+
+/**
+ * The error summary: one entry per error, in the order of the form; an error of a field on
+ * the form is a link that moves the focus to that field (the fragment is the console's
+ * route, so the link handles the click itself).
+ */
+export function errorSummaryList(fields, errors) {
+  if (!errors || !errors.length) return null;
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  return h('ul', { class: 'error-list error-summary' }, errors.map((e) => {
+    const f = byName.get(normaliseFieldPath(e.field));
+    const text = fieldErrorText(e, f);
+    const shown = typeof text === 'object' ? tx('span', text.key, text.args) : text;
+    if (!f || f.wrap.closest('[hidden]')) return h('li', {}, e.field ? `${e.field}: ` : '', shown);
+    const label = f.wrap.querySelector('label span');
+    const link = h('a', { href: `#${f.input.id}` }, label ? tx('span', label.dataset.i18n) : e.field, ': ', shown);
+    link.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      f.input.focus();
+    });
+    return h('li', {}, link);
+  }));
 }
 
 /** A list of errors that belong to no field on the form. */

@@ -5,7 +5,7 @@ import { h, tx, mount, showMessage, clearMessage, formatDate, wireSkipLink } fro
 import { t, initI18n, getLang, onLangChange, languageSelect } from '/i18n.js';
 import { loadConfig, configureAuth, api, errorKey, query } from '/api.js';
 import { createSession, localEndUserLogin } from '/auth.js';
-import { field, clearFieldErrors } from '/forms.js';
+import { field, clearFieldErrors, applyFieldErrors, errorSummaryList } from '/forms.js';
 
 const session = createSession('dap.enduser');
 // The customer chosen in the switcher, for this browser session.
@@ -27,6 +27,20 @@ function stopListening() {
   if (cleanup) { cleanup(); cleanup = null; }
 }
 
+/** The fields left empty, as the API would name them (code `required`). */
+function missingFields(fields) {
+  return fields.filter((f) => !f.input.value.trim()).map((f) => ({ field: f.name, code: 'required' }));
+}
+
+/** Field errors next to the fields and in a summary linking to them, the focus on the first;
+ * false when there are none. */
+function showFieldErrors(fields, errors) {
+  if (!errors || !errors.length) return false;
+  showMessage(msg, { kind: 'error', key: 'error.422fields', args: { count: errors.length }, actions: [errorSummaryList(fields, errors)] });
+  applyFieldErrors(fields, errors);
+  return true;
+}
+
 function renderSignIn() {
   signOutButton.hidden = true;
   stopListening();
@@ -41,12 +55,14 @@ function renderSignIn() {
     ev.preventDefault();
     clearFieldErrors([email, password]);
     clearMessage(msg);
+    if (showFieldErrors([email, password], missingFields([email, password]))) return;
     submit.disabled = true;
     try {
       await localEndUserLogin(session, email.input.value.trim(), password.input.value);
       await renderMe();
       title.focus();
     } catch (err) {
+      if (err.status === 422 && showFieldErrors([email, password], err.errors)) return;
       showMessage(msg, { kind: 'error', key: errorKey(err, { 401: 'me.wrongCredentials' }) });
       email.input.focus();
     } finally {

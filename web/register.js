@@ -5,7 +5,7 @@
 import { h, tx, mount, showMessage, clearMessage, wireSkipLink } from '/dom.js';
 import { t as tr, initI18n, hasStoredLang, setLang, languageSelect } from '/i18n.js';
 import { loadConfig, api, errorKey } from '/api.js';
-import { field, applyFieldErrors, clearFieldErrors, otherErrorsList, normaliseFieldPath } from '/forms.js';
+import { field, applyFieldErrors, clearFieldErrors, errorSummaryList, normaliseFieldPath } from '/forms.js';
 
 // The API's rules (contract: NIST SP 800-63B rev. 4): 15 to 256 characters, not one character
 // repeated, not on the list of common passwords, not containing the e-mail's local part. The
@@ -148,6 +148,9 @@ function localErrors({ existing, codeField, pwField, confirmField }) {
   return local;
 }
 
+/** Codes for which the page has a text that says more than the general one. */
+const REGISTER_KEYS = { wrong_code: 'register.errorCodeWrong', wrong_password: 'register.errorPasswordWrong' };
+
 /** An answer other than success: final states, field errors in our own words, or a message. */
 function showCompleteError(err, { existing, codeField, pwField, fields }) {
   if (handleTerminal(err, { existing })) return;
@@ -155,21 +158,24 @@ function showCompleteError(err, { existing, codeField, pwField, fields }) {
     showMessage(msg, { kind: 'error', key: errorKey(err), detail: err.detail || undefined });
     return;
   }
-  // End users get our own words for the two things that can be wrong here.
+  // Each code has its own text, a wrong code or password the page's fuller one; an answer
+  // without a code (an older server) gets our own words for the two things that can be wrong.
   const errors = err.errors.map((e) => {
+    if (REGISTER_KEYS[e.code]) return { ...e, key: REGISTER_KEYS[e.code] };
+    if (e.code) return e;
     const name = normaliseFieldPath(e.field);
     if (name === 'smsCode') return { ...e, key: 'register.errorCodeWrong' };
     if (name === 'password') return { ...e, key: existing ? 'register.errorPasswordWrong' : 'register.errorPasswordWeak' };
     return e;
   });
-  const rest = applyFieldErrors(fields, errors);
   showMessage(msg, {
     kind: 'error',
     key: err.errors.length ? 'error.422fields' : 'register.invalid',
     args: { count: err.errors.length },
     detail: err.errors.length ? undefined : err.detail,
-    actions: rest.length ? [otherErrorsList(rest)] : undefined,
+    actions: err.errors.length ? [errorSummaryList(fields, errors)] : undefined,
   });
+  const rest = applyFieldErrors(fields, errors);
   if (!err.errors.length || rest.length === err.errors.length) (codeField || pwField).input.focus();
 }
 
@@ -231,8 +237,8 @@ function renderForm(token, info) {
     clearMessage(msg);
     const local = localErrors(f);
     if (local.length) {
+      showMessage(msg, { kind: 'error', key: 'error.422fields', args: { count: local.length }, actions: [errorSummaryList(fields, local)] });
       applyFieldErrors(fields, local);
-      showMessage(msg, { kind: 'error', key: 'error.422fields', args: { count: local.length } });
       return;
     }
     const body = { token, password: pwField.input.value };

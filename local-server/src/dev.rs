@@ -62,7 +62,10 @@ pub async fn login(
     let (Some(email), Some(password)) = (input.email.as_deref(), input.password.as_deref()) else {
         return Err(Error::field(
             "specialistId",
-            "send either specialistId or email and password",
+            shared::domain::Reason::new(
+                shared::domain::Code::Required,
+                "send either specialistId or email and password",
+            ),
         ));
     };
     let Ok(email) = shared::domain::EmailAddress::parse(email) else {
@@ -110,7 +113,7 @@ pub async fn mail_event(
         _ => {
             return Err(Error::field(
                 "event",
-                "must be one of delivered, bounced, complained",
+                shared::domain::Reason::one_of(&["delivered", "bounced", "complained"]),
             ));
         }
     };

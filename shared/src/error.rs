@@ -1,8 +1,27 @@
 //! The one error type of the API: every use case returns it and it maps to problem+json.
 
-use crate::domain::{FieldError, RowError};
+use crate::domain::{FieldError, Reason, RowError};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The kinds of 409 a client must tell apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    /// Changed by someone else since it was read, or at the same time: reload and retry.
+    StaleVersion,
+    /// The e-mail address already holds an access at this customer, or a sign-in exists.
+    EmailTaken,
+    /// The change would leave the customer without an administrator.
+    LastAdministrator,
+    /// The invitation to this address bounced or was marked as spam.
+    Undeliverable,
+    /// The access is already active: no invitation to resend.
+    AccessActive,
+    /// The address signs in with this access only: its e-mail cannot be changed.
+    SoleSignIn,
+    /// The same request (Idempotency-Key, registration) is being worked on.
+    InProgress,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -18,8 +37,10 @@ pub enum Error {
     Forbidden(&'static str),
     #[error("not found")]
     NotFound,
-    #[error("conflict: {0}")]
-    Conflict(String),
+    /// The request conflicts with the current state; the kind tells clients which conflict
+    /// (each has its own problem type).
+    #[error("conflict: {1}")]
+    Conflict(Conflict, String),
     #[error("gone: {0}")]
     Gone(&'static str),
     /// The body is larger than the endpoint takes (the limit named here).
@@ -50,8 +71,8 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
-        Self::Validation(vec![FieldError::new(field, message)])
+    pub fn field(field: &str, reason: Reason) -> Self {
+        Self::Validation(vec![FieldError::new(field, reason)])
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {

@@ -29,7 +29,7 @@ pub fn event_issuers() -> crate::auth::Issuers {
     }
 }
 
-fn valid<T>(parsed: Result<T, String>) -> T {
+fn valid<T, E: std::fmt::Display>(parsed: Result<T, E>) -> T {
     parsed.unwrap_or_else(|e| panic!("a fixture constant does not parse: {e}"))
 }
 

@@ -145,6 +145,7 @@ both_stores!(
             )
             .await;
         assert_eq!(res.status, 409);
+        assert_eq!(res.body["type"], "/problems/last-administrator");
         let view = app.authorisations(&ANNA, &id).await.expect(200);
         assert_eq!(view["accesses"].as_array().unwrap().len(), 2);
         assert_eq!(view["administrators"].as_array().unwrap().len(), 2);

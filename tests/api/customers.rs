@@ -212,6 +212,7 @@ both_stores!(
             )
             .await;
         assert_eq!(twice.status, 409, "twice at one customer: {:#}", twice.body);
+        assert_eq!(twice.body["type"], "/problems/email-taken");
         assert_eq!(
             app.authorisations(&ANNA, &first).await.expect(200)["accesses"]
                 .as_array()
@@ -383,6 +384,7 @@ both_stores!(
         assert_eq!(app.get(&ANNA, &path).await.expect(200), saved);
         let stale = app.put(&ANNA, &path, edit.clone()).await;
         assert_eq!(stale.status, 409, "version 1 is stale now");
+        assert_eq!(stale.body["type"], "/problems/stale-version");
         let mut retype = saved.clone();
         retype["type"] = json!("company");
         retype["companyName"] = json!("X");

@@ -40,6 +40,7 @@ both_stores!(
             .post(&ANNA, &format!("{path}/invitation"), json!({}))
             .await;
         assert_eq!(resend.status, 409, "{}", resend.body);
+        assert_eq!(resend.body["type"], "/problems/address-undeliverable");
         let mobile_only = app
             .patch(&ANNA, &path, json!({"mobile": "0170 1234567"}))
             .await;

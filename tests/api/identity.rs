@@ -256,6 +256,7 @@ both_stores!(
             .patch(&ROOT, &path, json!({"email": "neu@example.com"}))
             .await;
         assert_eq!(res.status, 409, "{}", res.body);
+        assert_eq!(res.body["type"], "/problems/sole-sign-in");
         assert!(app.identity.check(EMAIL, PASSWORD).is_some());
     }
 );

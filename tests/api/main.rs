@@ -7,6 +7,7 @@ mod moto;
 
 mod authorisations;
 mod aws_adapters;
+mod codes;
 mod customers;
 mod deletions;
 mod deliveries;

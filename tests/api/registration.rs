@@ -187,11 +187,12 @@ both_stores!(a_resend_replaces_link_and_code_and_unlocks, |app| {
     assert_eq!(old.status, 410);
     app.register("resend@example.com", Some("+491701234567"))
         .await;
+    let active = app.post(&ANNA, &resend, json!({})).await;
     assert_eq!(
-        app.post(&ANNA, &resend, json!({})).await.status,
-        409,
+        active.status, 409,
         "an active access has no invitation to resend"
     );
+    assert_eq!(active.body["type"], "/problems/access-active");
 });
 
 both_stores!(resends_are_rate_limited_per_access, |app| {

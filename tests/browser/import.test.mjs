@@ -30,7 +30,7 @@ test('a bad row is shown by row and field, the corrected file imports to 100 %',
   await page.getByText('2 von 3 Zeilen sind gültig').waitFor();
   const row = page.locator('#import-errors tbody tr');
   assert.equal(await row.count(), 1);
-  assert.deepEqual(await row.locator('td').allTextContents(), ['2', 'lastName', 'is required']);
+  assert.deepEqual(await row.locator('td').allTextContents(), ['2', 'lastName', 'Bitte ausfüllen.']);
   assert.equal(await page.getByRole('button', { name: 'Import starten' }).isDisabled(), true);
   const download = page.waitForEvent('download');
   await page.locator('#import-failed').click();

@@ -1,7 +1,7 @@
 // How the console's screens show a failed request: a message, or field errors on a form.
 import { showMessage } from '/dom.js';
 import { errorKey } from '/api.js';
-import { applyFieldErrors, otherErrorsList } from '/forms.js';
+import { applyFieldErrors, errorSummaryList } from '/forms.js';
 
 /** Shows an API error in a message region; returns true. */
 export function showError(region, err, overrides = {}, actions) {
@@ -17,14 +17,15 @@ export function showError(region, err, overrides = {}, actions) {
   return true;
 }
 
-/** 422: field errors inline (+ focus), everything else: message. */
+/** 422: field errors inline, and a summary that links each to its field (focus on the
+ * first); everything else: message. */
 export function handleFormError(err, fields, msg, overrides = {}) {
   if (err.status === 422 && err.errors.length) {
-    const rest = applyFieldErrors(fields, err.errors);
     showMessage(msg, {
       kind: 'error', key: 'error.422fields', args: { count: err.errors.length },
-      actions: rest.length ? [otherErrorsList(rest)] : undefined,
+      actions: [errorSummaryList(fields, err.errors)],
     });
+    applyFieldErrors(fields, err.errors);
   } else {
     showError(msg, err, overrides);
   }

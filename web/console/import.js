@@ -6,6 +6,7 @@ import { t } from '/i18n.js';
 import { api, seg, uuid } from '/api.js';
 import { currentRoute, onLeave } from '/console/navigation.js';
 import { showError } from '/console/errors.js';
+import { fieldErrorText } from '/forms.js';
 
 const POLL_MS = 1000;
 
@@ -18,8 +19,24 @@ function errorsTable(errors) {
       tx('th', 'import.message', null, { scope: 'col' }))),
     h('tbody', {}, errors.map((e) => h('tr', {},
       h('td', {}, e.row === 0 ? t('import.header') : String(e.row)),
-      h('td', {}, e.field),
-      h('td', {}, e.message)))));
+      h('td', {}, columnCell(e.field)),
+      h('td', {}, messageCell(e))))));
+}
+
+/** The column as the file names it (the server answers with the header's name); the row or
+ * the file as a whole, or an unnamed column by its number, in words. */
+function columnCell(field) {
+  if (field === 'row') return tx('span', 'import.wholeRow');
+  if (field === 'file') return tx('span', 'import.wholeFile');
+  const unnamed = /^column (\d+)$/.exec(field || '');
+  return unnamed ? tx('span', 'import.column', { n: unnamed[1] }) : field;
+}
+
+/** The text of the error's code, in the console's language (the server's English message
+ * only for a code this console does not know yet). */
+function messageCell(e) {
+  const text = fieldErrorText(e);
+  return typeof text === 'object' ? tx('span', text.key, text.args) : text;
 }
 
 /** The errors, and a link to download the failed rows as the server wrote them (none where

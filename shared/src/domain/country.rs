@@ -8,13 +8,16 @@ pub struct CountryCode([u8; 2]);
 
 impl CountryCode {
     /// Accepts an assigned alpha-2 code in any case (`de` becomes `DE`).
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, crate::domain::Reason> {
         let upper = raw.trim().to_ascii_uppercase();
         if upper.len() == 2 && CODES.split(' ').any(|c| c == upper) {
             let b = upper.as_bytes();
             Ok(Self([b[0], b[1]]))
         } else {
-            Err("must be an ISO 3166-1 alpha-2 country code such as DE".into())
+            Err(crate::domain::Reason::new(
+                crate::domain::Code::InvalidCountry,
+                "must be an ISO 3166-1 alpha-2 country code such as DE",
+            ))
         }
     }
 

@@ -1,8 +1,8 @@
 //! Customers: a person or a company, parsed from the API's input into data that holds.
 
 use super::{
-    Collector, CountryCode, CustomerId, EmailAddress, FieldError, MobileNumber, Text, given,
-    required,
+    Code, Collector, CountryCode, CustomerId, EmailAddress, FieldError, MobileNumber, Reason, Text,
+    given, required,
 };
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
@@ -20,11 +20,11 @@ impl CustomerType {
             Self::Company => "company",
         }
     }
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Reason> {
         match raw {
             "person" => Ok(Self::Person),
             "company" => Ok(Self::Company),
-            _ => Err("must be person or company".into()),
+            _ => Err(Reason::one_of(&["person", "company"])),
         }
     }
 }
@@ -43,11 +43,11 @@ impl Language {
             Self::En => "en",
         }
     }
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Reason> {
         match raw.trim().to_ascii_lowercase().as_str() {
             "de" => Ok(Self::De),
             "en" => Ok(Self::En),
-            _ => Err("must be de or en".into()),
+            _ => Err(Reason::one_of(&["de", "en"])),
         }
     }
 }
@@ -67,12 +67,12 @@ impl Salutation {
             Self::Mx => "mx",
         }
     }
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Reason> {
         match raw.trim().to_ascii_lowercase().as_str() {
             "ms" => Ok(Self::Ms),
             "mr" => Ok(Self::Mr),
             "mx" => Ok(Self::Mx),
-            _ => Err("must be ms, mr or mx".into()),
+            _ => Err(Reason::one_of(&["ms", "mr", "mx"])),
         }
     }
 }
@@ -271,10 +271,13 @@ fn name(c: &mut Collector, field: &str, raw: &Option<String>) -> Option<Text> {
 
 /// A company's name needs a letter or a digit: registered names such as "1&1" have no letter,
 /// but a name of punctuation alone is a typo.
-fn parse_company_name(raw: &str) -> Result<Text, String> {
+fn parse_company_name(raw: &str) -> Result<Text, Reason> {
     let t = Text::parse(raw, 200)?;
     if !t.as_str().chars().any(char::is_alphanumeric) {
-        return Err("must contain at least one letter or digit".into());
+        return Err(Reason::new(
+            Code::NoLetterOrDigit,
+            "must contain at least one letter or digit",
+        ));
     }
     Ok(t)
 }
@@ -283,20 +286,20 @@ fn optional_text(c: &mut Collector, field: &str, raw: &Option<String>, max: usiz
     given(raw).and_then(|s| c.check(field, Text::parse(s, max)))
 }
 
-fn parse_birth_date(raw: &str, today: Date) -> Result<Date, String> {
+fn parse_birth_date(raw: &str, today: Date) -> Result<Date, Reason> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let date = Date::parse(raw.trim(), format)
-        .map_err(|_| "must be a date in the form YYYY-MM-DD".to_owned())?;
+        .map_err(|_| Reason::new(Code::InvalidDate, "must be a date in the form YYYY-MM-DD"))?;
     if date > today {
-        return Err("must not be in the future".into());
+        return Err(Reason::new(Code::DateInFuture, "must not be in the future"));
     }
     if date.year() < 1900 {
-        return Err("must not be before 1900".into());
+        return Err(Reason::new(Code::DateTooEarly, "must not be before 1900").min(1900));
     }
     Ok(date)
 }
 
-fn parse_vat_id(raw: &str) -> Result<Text, String> {
+fn parse_vat_id(raw: &str) -> Result<Text, Reason> {
     let compact: String = raw
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -311,19 +314,25 @@ fn parse_vat_id(raw: &str) -> Result<Text, String> {
             .skip(2)
             .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '*');
     if !ok {
-        return Err("must be a VAT identification number such as DE123456789".into());
+        return Err(Reason::new(
+            Code::InvalidVatId,
+            "must be a VAT identification number such as DE123456789",
+        ));
     }
     Text::parse(&compact, 14)
 }
 
-fn parse_postal_code(raw: &str) -> Result<Text, String> {
+fn parse_postal_code(raw: &str) -> Result<Text, Reason> {
     let t = Text::parse(raw, 10)?;
     if !t
         .as_str()
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
     {
-        return Err("must contain only letters, digits, spaces and hyphens".into());
+        return Err(Reason::new(
+            Code::InvalidPostalCode,
+            "must contain only letters, digits, spaces and hyphens",
+        ));
     }
     Ok(t)
 }
@@ -371,7 +380,8 @@ impl CustomerInput {
         let Some(kind_raw) = given(&self.kind) else {
             return Err(CustomerInputError::Invalid(vec![FieldError::new(
                 "type",
-                "is required (person or company)",
+                Reason::new(Code::Required, "is required (person or company)")
+                    .allowed(vec!["person".into(), "company".into()]),
             )]));
         };
         let customer_type = CustomerType::parse(kind_raw.trim())

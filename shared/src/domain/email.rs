@@ -1,5 +1,6 @@
 //! E-mail addresses, parsed by the `email_address` crate and normalised for comparison.
 
+use crate::domain::{Code, Reason};
 use std::fmt;
 use std::str::FromStr;
 
@@ -14,33 +15,30 @@ use std::str::FromStr;
 pub struct EmailAddress(String);
 
 impl EmailAddress {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Reason> {
         let trimmed = raw.trim();
         if trimmed.is_empty() {
-            return Err("is required".into());
+            return Err(Reason::required());
         }
         if trimmed.chars().any(crate::domain::text::is_invisible) {
-            return Err(crate::domain::text::INVISIBLE.into());
+            return Err(crate::domain::text::invisible());
         }
-        let (local, domain) = trimmed
-            .rsplit_once('@')
-            .ok_or_else(|| "is not a valid e-mail address".to_owned())?;
+        let (local, domain) = trimmed.rsplit_once('@').ok_or_else(invalid)?;
         if !local.is_ascii() {
-            return Err(
-                "must have only ASCII characters before the @ (the mail service cannot deliver to others)"
-                    .into(),
-            );
+            return Err(Reason::new(
+                Code::InvalidEmail,
+                "must have only ASCII characters before the @ (the mail service cannot deliver to others)",
+            ));
         }
         let domain = ascii_domain(domain)?;
         let ascii = format!("{local}@{domain}");
         if ascii.chars().count() > 128 {
-            return Err("must be at most 128 characters".into());
+            return Err(Reason::too_long(128));
         }
-        let parsed = email_address::EmailAddress::from_str(&ascii)
-            .map_err(|_| "is not a valid e-mail address".to_owned())?;
+        let parsed = email_address::EmailAddress::from_str(&ascii).map_err(|_| invalid())?;
         let domain = parsed.domain();
         if !domain.contains('.') || domain.starts_with('[') || parsed.display_part() != "" {
-            return Err("is not a valid e-mail address".into());
+            return Err(invalid());
         }
         Ok(Self(parsed.email()))
     }
@@ -64,16 +62,25 @@ impl EmailAddress {
     }
 }
 
+fn invalid() -> Reason {
+    Reason::new(Code::InvalidEmail, "is not a valid e-mail address")
+}
+
 /// An internationalised domain in its ASCII form (`bücher.de` becomes `xn--bcher-kva.de`);
 /// an ASCII domain as it was typed, for `email_address` to judge, unless it holds punycode,
 /// which must decode.
-fn ascii_domain(domain: &str) -> Result<std::borrow::Cow<'_, str>, String> {
+fn ascii_domain(domain: &str) -> Result<std::borrow::Cow<'_, str>, Reason> {
     if domain.is_ascii() && !domain.to_ascii_lowercase().contains("xn--") {
         return Ok(domain.into());
     }
     idna::domain_to_ascii_strict(domain)
         .map(Into::into)
-        .map_err(|_| "has a domain that is not a valid internationalised domain name".to_owned())
+        .map_err(|_| {
+            Reason::new(
+                Code::InvalidEmail,
+                "has a domain that is not a valid internationalised domain name",
+            )
+        })
 }
 
 impl fmt::Display for EmailAddress {

@@ -5,6 +5,7 @@
 
 use super::csv_out;
 use super::{AddressInput, CustomerInput};
+use super::{Code, Reason};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -43,32 +44,38 @@ pub const MANDATORY_COLUMNS: [&str; 2] = ["type", "email"];
 const ADDRESS_COLUMNS: [&str; 4] = ["street", "postalCode", "city", "country"];
 
 /// One error of a file: `row` counts data rows from 1 (0 is the header), `field` names the
-/// column. The message never repeats the value, so that it carries no personal data.
+/// column, and the reason says why, with a code from the closed list. The message never
+/// repeats the value, so that it carries no personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowError {
     pub row: usize,
     pub field: String,
-    pub message: String,
+    #[serde(flatten)]
+    pub reason: Reason,
 }
 
 impl RowError {
-    pub fn new(row: usize, field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(row: usize, field: impl Into<String>, reason: Reason) -> Self {
         Self {
             row,
             field: field.into(),
-            message: message.into(),
+            reason,
         }
     }
 
     /// A customer field error of `POST /customers` as an error of this row: the address
     /// fields are columns of their own here.
-    pub fn of_field(row: usize, field: &str, message: &str) -> Self {
+    pub fn of_field(row: usize, field: &str, reason: &Reason) -> Self {
         Self::new(
             row,
             field.strip_prefix("address.").unwrap_or(field),
-            message,
+            reason.clone(),
         )
     }
+}
+
+fn unreadable() -> Reason {
+    Reason::new(Code::UnreadableFile, "cannot be read as CSV")
 }
 
 /// One data row: its number and its non-blank fields by column.
@@ -197,7 +204,11 @@ fn columns(header: &csv::StringRecord) -> Result<Vec<Option<&'static str>>, File
             continue;
         }
         match COLUMNS.iter().find(|c| **c == name) {
-            Some(c) if seen.contains(c) => errors.push(RowError::new(0, *c, "appears twice")),
+            Some(c) if seen.contains(c) => errors.push(RowError::new(
+                0,
+                *c,
+                Reason::new(Code::DuplicateColumn, "appears twice"),
+            )),
             Some(c) => {
                 seen.push(c);
                 out.push(Some(*c));
@@ -205,13 +216,21 @@ fn columns(header: &csv::StringRecord) -> Result<Vec<Option<&'static str>>, File
             None => errors.push(RowError::new(
                 0,
                 format!("column {}", i + 1),
-                format!("is not a known column; expected {}", COLUMNS.join(", ")),
+                Reason::new(
+                    Code::UnknownColumn,
+                    format!("is not a known column; expected {}", COLUMNS.join(", ")),
+                )
+                .allowed(COLUMNS.iter().map(|c| (*c).to_owned()).collect()),
             )),
         }
     }
     for c in MANDATORY_COLUMNS {
         if !seen.contains(&c) {
-            errors.push(RowError::new(0, c, "column is missing"));
+            errors.push(RowError::new(
+                0,
+                c,
+                Reason::new(Code::MissingColumn, "column is missing"),
+            ));
         }
     }
     if errors.is_empty() {
@@ -240,7 +259,10 @@ fn row(
                 return Err(RowError::new(
                     number,
                     format!("column {}", i + 1),
-                    "has a value but no column name in the header",
+                    Reason::new(
+                        Code::ValueWithoutColumn,
+                        "has a value but no column name in the header",
+                    ),
                 ));
             }
         }
@@ -260,20 +282,15 @@ pub fn read(bytes: &[u8]) -> Result<ImportFile, FileRefused> {
         .from_reader(text.as_bytes());
     let header = reader
         .headers()
-        .map_err(|_| FileRefused(vec![RowError::new(0, "file", "cannot be read as CSV")]))?
+        .map_err(|_| FileRefused(vec![RowError::new(0, "file", unreadable())]))?
         .clone();
     let columns = columns(&header)?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     let mut records = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|_| {
-            FileRefused(vec![RowError::new(
-                rows.len() + 1,
-                "file",
-                "cannot be read as CSV",
-            )])
-        })?;
+        let record = record
+            .map_err(|_| FileRefused(vec![RowError::new(rows.len() + 1, "file", unreadable())]))?;
         if record.iter().all(|v| v.trim().is_empty()) {
             continue;
         }
@@ -282,7 +299,11 @@ pub fn read(bytes: &[u8]) -> Result<ImportFile, FileRefused> {
             return Err(FileRefused(vec![RowError::new(
                 number,
                 "file",
-                format!("must have at most {MAX_ROWS} rows"),
+                Reason::new(
+                    Code::TooManyRows,
+                    format!("must have at most {MAX_ROWS} rows"),
+                )
+                .max(MAX_ROWS),
             )]));
         }
         match row(number, &record, &columns) {
@@ -313,7 +334,7 @@ fn duplicates(rows: &[ImportRow]) -> Vec<RowError> {
             Some(n) => errors.push(RowError::new(
                 r.number,
                 "row",
-                format!("duplicate of row {n}"),
+                Reason::new(Code::DuplicateRow, format!("duplicate of row {n}")).row(*n),
             )),
             None => {
                 first.insert(&r.fields, r.number);
@@ -348,7 +369,7 @@ mod tests {
             .unwrap_err()
             .0
             .into_iter()
-            .map(|e| (e.row, e.field, e.message))
+            .map(|e| (e.row, e.field, e.reason.message))
             .collect()
     }
 
@@ -511,7 +532,11 @@ mod tests {
         assert_eq!(file.rows.len(), 3);
         assert_eq!(
             file.duplicates,
-            [RowError::new(3, "row", "duplicate of row 1")]
+            [RowError::new(
+                3,
+                "row",
+                Reason::new(Code::DuplicateRow, "duplicate of row 1").row(1)
+            )]
         );
     }
 
@@ -540,8 +565,8 @@ mod tests {
         assert_eq!(input.last_name.as_deref(), Some("Muster"));
         assert!(file.rows[1].input().address.is_none());
         assert_eq!(
-            RowError::of_field(4, "address.city", "is required"),
-            RowError::new(4, "city", "is required")
+            RowError::of_field(4, "address.city", &Reason::required()),
+            RowError::new(4, "city", Reason::required())
         );
     }
 }

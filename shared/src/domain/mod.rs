@@ -1,5 +1,6 @@
 //! Domain types that parse raw input into values that cannot be invalid.
 
+mod codes;
 mod country;
 pub mod csv_out;
 mod customer;
@@ -17,6 +18,7 @@ mod secrets;
 mod text;
 mod timestamp;
 
+pub use codes::{Code, Params, Reason};
 pub use country::CountryCode;
 pub use customer::{
     Address, AddressInput, Company, Customer, CustomerData, CustomerInput, CustomerInputError,
@@ -31,7 +33,7 @@ pub use import_file::{
     COLUMNS as IMPORT_COLUMNS, FileRefused, ImportFile, ImportRow, MAX_BYTES as IMPORT_MAX_BYTES,
     MAX_ROWS as IMPORT_MAX_ROWS, RowError, failed_rows_csv, read as read_import_file,
 };
-pub use password::Password;
+pub use password::{Password, edge_spaces as password_edge_spaces};
 pub use phone::MobileNumber;
 pub use records::{
     Access, AccessStatus, BusinessTransaction, Delivery, DeliveryState, Invitation,
@@ -46,18 +48,20 @@ pub use timestamp::{parse_rfc3339, rfc3339};
 
 use serde::{Deserialize, Serialize};
 
-/// One failing input field: `field` is the JSON path (`firstName`, `address.postalCode`).
+/// One failing input field: `field` is the JSON path (`firstName`, `address.postalCode`), and
+/// the reason says why, with a code from the closed list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
-    pub message: String,
+    #[serde(flatten)]
+    pub reason: Reason,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, reason: Reason) -> Self {
         Self {
             field: field.into(),
-            message: message.into(),
+            reason,
         }
     }
 
@@ -65,7 +69,7 @@ impl FieldError {
     pub fn nested(self, parent: &str) -> Self {
         Self {
             field: format!("{parent}.{}", self.field),
-            message: self.message,
+            reason: self.reason,
         }
     }
 }
@@ -78,11 +82,11 @@ pub struct Collector {
 }
 
 impl Collector {
-    pub fn check<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+    pub fn check<T>(&mut self, field: &str, result: Result<T, Reason>) -> Option<T> {
         match result {
             Ok(v) => Some(v),
-            Err(message) => {
-                self.errors.push(FieldError::new(field, message));
+            Err(reason) => {
+                self.errors.push(FieldError::new(field, reason));
                 None
             }
         }
@@ -119,6 +123,6 @@ pub fn given(raw: &Option<String>) -> Option<&str> {
 }
 
 /// Mandatory text input.
-pub fn required(raw: &Option<String>) -> Result<&str, String> {
-    given(raw).ok_or_else(|| "is required".to_owned())
+pub fn required(raw: &Option<String>) -> Result<&str, Reason> {
+    given(raw).ok_or_else(Reason::required)
 }

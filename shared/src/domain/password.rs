@@ -1,7 +1,7 @@
 //! A new end-user password, by NIST SP 800-63B rev. 4 for single-factor sign-in: long enough,
 //! not common, not guessable from the e-mail address; no composition rules.
 
-use super::EmailAddress;
+use super::{Code, EmailAddress, Reason};
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
@@ -18,6 +18,15 @@ static EMBEDDED: &str = include_str!(concat!(env!("OUT_DIR"), "/password-blockli
 
 /// Built on the first check, so that only registration pays for it.
 static BLOCKLIST: LazyLock<HashSet<&'static str>> = LazyLock::new(|| EMBEDDED.lines().collect());
+
+/// A password with a space at either end: Cognito refuses them, and they are invisible when
+/// typed.
+pub fn edge_spaces() -> Reason {
+    Reason::new(
+        Code::PasswordEdgeSpaces,
+        "must not begin or end with a space",
+    )
+}
 
 /// The end user's new password. Never printed.
 pub struct Password(String);
@@ -37,32 +46,52 @@ impl Password {
     /// A password for the sign-in of `email`: 15 to 256 characters, not on the blocklist
     /// (case-insensitively), not one character repeated, not containing the e-mail's local
     /// part (case-insensitively), no control characters, no blanks at either end.
-    pub fn parse(raw: &str, email: &EmailAddress) -> Result<Self, String> {
+    pub fn parse(raw: &str, email: &EmailAddress) -> Result<Self, Reason> {
         let len = raw.chars().count();
         if len < MIN_CHARS {
-            return Err(format!("must be at least {MIN_CHARS} characters"));
+            return Err(Reason::new(
+                Code::PasswordTooShort,
+                format!("must be at least {MIN_CHARS} characters"),
+            )
+            .min(MIN_CHARS));
         }
         if len > MAX_CHARS {
-            return Err(format!("must be at most {MAX_CHARS} characters"));
+            return Err(Reason::new(
+                Code::PasswordTooLong,
+                format!("must be at most {MAX_CHARS} characters"),
+            )
+            .max(MAX_CHARS));
         }
         if raw.chars().any(char::is_control) {
-            return Err("must not contain control characters".into());
+            return Err(Reason::new(
+                Code::PasswordControlCharacters,
+                "must not contain control characters",
+            ));
         }
         if raw.trim() != raw {
             // Cognito refuses them, and they are invisible when typed.
-            return Err("must not begin or end with a space".into());
+            return Err(edge_spaces());
         }
         let lower = raw.to_lowercase();
         let mut chars = lower.chars();
         let first = chars.next();
         if chars.all(|c| Some(c) == first) {
-            return Err("must not be one character repeated".into());
+            return Err(Reason::new(
+                Code::PasswordRepeatedCharacter,
+                "must not be one character repeated",
+            ));
         }
         if contains_local_part(&lower, email) {
-            return Err("must not contain your e-mail address or the part before the @".into());
+            return Err(Reason::new(
+                Code::PasswordContainsEmail,
+                "must not contain your e-mail address or the part before the @",
+            ));
         }
         if BLOCKLIST.contains(lower.as_str()) {
-            return Err("is one of the most used passwords; please choose another".into());
+            return Err(Reason::new(
+                Code::PasswordTooCommon,
+                "is one of the most used passwords; please choose another",
+            ));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -92,7 +121,9 @@ mod tests {
     }
 
     fn refusal(raw: &str, address: &str) -> Option<String> {
-        Password::parse(raw, &email(address)).err()
+        Password::parse(raw, &email(address))
+            .err()
+            .map(|r| r.message)
     }
 
     #[test]

@@ -1,7 +1,12 @@
 //! Mobile numbers, normalised to E.164 by the `phonenumber` crate (with the DACH numbering
 //! plans first: `numbering_plans`).
 
+use crate::domain::{Code, Reason};
 use std::fmt;
+
+fn invalid() -> Reason {
+    Reason::new(Code::InvalidMobile, "is not a valid phone number")
+}
 
 /// A mobile number in E.164 form (`+491701234567`). National numbers are read as German.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
@@ -9,22 +14,24 @@ use std::fmt;
 pub struct MobileNumber(String);
 
 impl MobileNumber {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, Reason> {
         let trimmed = raw.trim();
         if trimmed.is_empty() {
-            return Err("is required".into());
+            return Err(Reason::required());
         }
         if trimmed.len() > 32 || trimmed.chars().any(char::is_control) {
-            return Err("is not a valid phone number".into());
+            return Err(invalid());
         }
         let super::numbering_plans::Parsed { number, plans } =
-            super::numbering_plans::parse(trimmed)
-                .map_err(|_| "is not a valid phone number".to_owned())?;
+            super::numbering_plans::parse(trimmed).map_err(|_| invalid())?;
         if !number.is_valid_with(plans) {
-            return Err("is not a valid phone number".into());
+            return Err(invalid());
         }
         if !is_mobile(number.number_type(plans)) {
-            return Err("is not a mobile phone number".into());
+            return Err(Reason::new(
+                Code::NotAMobile,
+                "is not a mobile phone number",
+            ));
         }
         // E.164 as the crate's formatter writes it, without the formatter: it compiles every
         // national format pattern of the country first (about 100 ms for Germany), which E.164
@@ -232,7 +239,7 @@ mod tests {
                 "[+0-9 ()/-]{0,24}",
             ]
         ) {
-            let ours = MobileNumber::parse(&raw);
+            let ours = MobileNumber::parse(&raw).map_err(|r| r.message);
             prop_assert_eq!(&ours, &full_database(&raw), "{}", raw);
             if let Ok(m) = ours {
                 prop_assert_eq!(m.country(), full_database_country(m.as_str()));

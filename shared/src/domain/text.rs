@@ -2,6 +2,7 @@
 //! control or invisible formatting characters. Every text field of every input (customers,
 //! accesses, specialists, transactions, imports) is parsed here.
 
+use crate::domain::{Code, Reason};
 use icu_properties::CodePointSetData;
 use icu_properties::props::DefaultIgnorableCodePoint;
 use std::fmt;
@@ -50,32 +51,40 @@ pub(crate) fn is_letter(c: char) -> bool {
 
 pub(crate) const INVISIBLE: &str = "must not contain control or invisible formatting characters";
 
+/// Text with control or invisible formatting characters.
+pub(crate) fn invisible() -> Reason {
+    Reason::new(Code::InvisibleCharacters, INVISIBLE)
+}
+
 impl Text {
     /// Parses free text of at most `max_chars` characters after normalising to NFC (so that
     /// `e` + combining acute and `é` are the same name, for search and for duplicates) and
     /// trimming.
-    pub fn parse(raw: &str, max_chars: usize) -> Result<Self, String> {
+    pub fn parse(raw: &str, max_chars: usize) -> Result<Self, Reason> {
         let normalised: String = raw.nfc().collect();
         let trimmed = normalised.trim();
         if trimmed.is_empty() {
-            return Err("is required".into());
+            return Err(Reason::required());
         }
         if trimmed.chars().any(is_invisible) {
-            return Err(INVISIBLE.into());
+            return Err(invisible());
         }
         let len = trimmed.chars().count();
         if len > max_chars {
-            return Err(format!("must be at most {max_chars} characters"));
+            return Err(Reason::too_long(max_chars));
         }
         Ok(Self(trimmed.to_owned()))
     }
 
     /// A person's name: free text that contains at least one letter, so that `-`, `...` or
     /// `1` are not taken for a name.
-    pub fn parse_name(raw: &str, max_chars: usize) -> Result<Self, String> {
+    pub fn parse_name(raw: &str, max_chars: usize) -> Result<Self, Reason> {
         let text = Self::parse(raw, max_chars)?;
         if !text.0.chars().any(is_letter) {
-            return Err("must contain at least one letter".into());
+            return Err(Reason::new(
+                Code::NoLetter,
+                "must contain at least one letter",
+            ));
         }
         Ok(text)
     }
@@ -118,7 +127,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn check(
-        parse: fn(&str, usize) -> Result<Text, String>,
+        parse: fn(&str, usize) -> Result<Text, Reason>,
         cases: &[(&str, usize, Result<&str, &str>, &str)],
     ) {
         for (raw, max, expected, why) in cases {

@@ -112,7 +112,10 @@ fn unknown_parameter(method: &Method, route: &str, query: &str) -> Result<(), Er
                 detail: format!("The query parameter {name:?} is not one this operation takes."),
                 errors: vec![FieldError::new(
                     name,
-                    "is not a parameter of this operation",
+                    crate::domain::Reason::new(
+                        crate::domain::Code::UnknownParameter,
+                        "is not a parameter of this operation",
+                    ),
                 )],
             })
         }

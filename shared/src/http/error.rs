@@ -1,7 +1,7 @@
 //! Maps the API error to `application/problem+json` (RFC 9457). 5xx bodies say nothing
 //! internal: the cause goes to the log under a correlation id that the body carries.
 
-use crate::error::Error;
+use crate::error::{Conflict, Error};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -95,7 +95,10 @@ fn kind(e: &Error) -> (StatusCode, &'static str, &'static str) {
         ),
         Error::Forbidden(_) => (S::FORBIDDEN, "/problems/forbidden", "Forbidden"),
         Error::NotFound => (S::NOT_FOUND, "/problems/not-found", "Not found"),
-        Error::Conflict(_) => (S::CONFLICT, "/problems/conflict", "Conflict"),
+        Error::Conflict(kind, _) => {
+            let (kind, title) = conflict(*kind);
+            (S::CONFLICT, kind, title)
+        }
         Error::Gone(_) => (S::GONE, "/problems/gone", "Gone"),
         Error::PayloadTooLarge(_) => (
             S::PAYLOAD_TOO_LARGE,
@@ -135,6 +138,20 @@ fn kind(e: &Error) -> (StatusCode, &'static str, &'static str) {
     }
 }
 
+/// Each kind of conflict has a problem type of its own, so that a client tells them apart by
+/// `type` alone, as it tells a locked registration from a rate limit.
+fn conflict(kind: Conflict) -> (&'static str, &'static str) {
+    match kind {
+        Conflict::StaleVersion => ("/problems/stale-version", "Changed meanwhile"),
+        Conflict::EmailTaken => ("/problems/email-taken", "E-mail address taken"),
+        Conflict::LastAdministrator => ("/problems/last-administrator", "Last administrator"),
+        Conflict::Undeliverable => ("/problems/address-undeliverable", "Address undeliverable"),
+        Conflict::AccessActive => ("/problems/access-active", "Access already active"),
+        Conflict::SoleSignIn => ("/problems/sole-sign-in", "Sole sign-in"),
+        Conflict::InProgress => ("/problems/in-progress", "Request in progress"),
+    }
+}
+
 /// What the body says; for 5xx nothing internal.
 fn detail(e: &Error) -> String {
     match e {
@@ -143,7 +160,7 @@ fn detail(e: &Error) -> String {
         Error::Forbidden(why) | Error::Gone(why) | Error::Locked(why) => (*why).into(),
         Error::TooManyRequests { detail, .. } => (*detail).into(),
         Error::NotFound => "No such resource, or it is not visible to you.".into(),
-        Error::Conflict(why) => why.clone(),
+        Error::Conflict(_, why) => why.clone(),
         Error::PayloadTooLarge(limit) => format!("The request body must not exceed {limit}."),
         Error::UnsupportedMediaType(expected) => {
             format!("The request body must be sent as Content-Type {expected}.")

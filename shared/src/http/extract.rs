@@ -119,7 +119,13 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for IdempotencyKey {
             .map(|v| {
                 Self::parse(v.as_bytes()).map_err(|detail| Error::BadRequest {
                     detail,
-                    errors: vec![FieldError::new("Idempotency-Key", "is not valid")],
+                    errors: vec![FieldError::new(
+                        "Idempotency-Key",
+                        crate::domain::Reason::new(
+                            crate::domain::Code::InvalidIdempotencyKey,
+                            "is not valid",
+                        ),
+                    )],
                 })
             })
             .transpose()
@@ -201,7 +207,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
         let errors = if path == "." || path.is_empty() {
             Vec::new()
         } else {
-            vec![FieldError::new(path, message)]
+            vec![FieldError::new(
+                path,
+                crate::domain::Reason::new(crate::domain::Code::WrongType, message),
+            )]
         };
         Error::BadRequest {
             detail: detail.into(),

@@ -9,9 +9,10 @@ impl From<StoreError> for Error {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Unavailable(cause) => Error::Unavailable(cause),
-            StoreError::TransactionConflict => {
-                Error::Conflict("The customer was changed at the same time. Please retry.".into())
-            }
+            StoreError::TransactionConflict => Error::Conflict(
+                crate::error::Conflict::StaleVersion,
+                "The customer was changed at the same time. Please retry.".into(),
+            ),
             other => Error::internal(other),
         }
     }

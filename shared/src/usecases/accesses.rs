@@ -49,7 +49,10 @@ pub struct AccessPatch {
 }
 
 fn email_taken() -> Error {
-    Error::Conflict("This e-mail address already holds an access at this customer.".into())
+    Error::Conflict(
+        crate::error::Conflict::EmailTaken,
+        "This e-mail address already holds an access at this customer.".into(),
+    )
 }
 
 /// The new access as the input describes it (still without an invitation), or every failing
@@ -178,15 +181,25 @@ async fn load(
 fn undeliverable(access: &Access) -> Option<Error> {
     let state = access.delivery.as_ref()?.email;
     state.blocks_reinvitation().then(|| {
-        Error::Conflict(format!(
-            "The invitation to this address {}: check the address and change it, which sends a new invitation.",
-            if state == crate::domain::DeliveryState::Bounced { "bounced" } else { "was marked as spam" }
-        ))
+        let what = if state == crate::domain::DeliveryState::Bounced {
+            "bounced"
+        } else {
+            "was marked as spam"
+        };
+        Error::Conflict(
+            crate::error::Conflict::Undeliverable,
+            format!(
+                "The invitation to this address {what}: check the address and change it, which sends a new invitation."
+            ),
+        )
     })
 }
 
 fn changed_meanwhile() -> Error {
-    Error::Conflict("The access was changed at the same time. Reload and try again.".into())
+    Error::Conflict(
+        crate::error::Conflict::StaleVersion,
+        "The access was changed at the same time. Reload and try again.".into(),
+    )
 }
 
 /// The access as the patch would change it, or every failing field.
@@ -232,7 +245,10 @@ fn apply(current: &Access, patch: &AccessPatch, limits: &Limits) -> Result<Acces
     if email_changed && current.status == AccessStatus::Active {
         c.push(crate::domain::FieldError::new(
             "email",
-            "cannot be changed once the access is active: it is the end user's sign-in name",
+            crate::domain::Reason::new(
+                crate::domain::Code::CannotChange,
+                "cannot be changed once the access is active: it is the end user's sign-in name",
+            ),
         ));
     }
     c.finish().map_err(Error::Validation)?;
@@ -247,6 +263,7 @@ async fn move_identity(app: &App, current: &Access) -> Result<Vec<crate::ports::
     let departures = identities::plan(&read, std::slice::from_ref(current))?;
     if !departures.ending.is_empty() {
         return Err(Error::Conflict(
+            crate::error::Conflict::SoleSignIn,
             "This address signs in with this access only. Remove the access and invite the new address instead.".into(),
         ));
     }
@@ -342,6 +359,7 @@ pub async fn resend(
     let current = load(app, caller, customer, access_id).await?;
     if current.status == AccessStatus::Active {
         return Err(Error::Conflict(
+            crate::error::Conflict::AccessActive,
             "The access is already active; there is no invitation to resend.".into(),
         ));
     }

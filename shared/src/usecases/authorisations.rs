@@ -4,7 +4,9 @@
 use super::{Staff, identities, parse_ids, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
-use crate::domain::{Access, Action, Actor, CustomerId, FieldError, ProcessorGrant, Specialist};
+use crate::domain::{
+    Access, Action, Actor, Code, CustomerId, FieldError, ProcessorGrant, Reason, Specialist,
+};
 use crate::error::{Error, Result};
 use crate::ports::Write;
 use crate::store::CustomerRange;
@@ -130,13 +132,20 @@ pub struct AdministratorsInput {
     pub specialist_ids: Option<Vec<String>>,
 }
 
+fn invalid_id() -> Reason {
+    Reason::new(Code::InvalidId, "is not a valid id")
+}
+
 fn required_ids(
     field: &str,
     raw: &Option<Vec<String>>,
 ) -> std::result::Result<Vec<String>, FieldError> {
     match raw {
-        None => Err(FieldError::new(field, "is required")),
-        Some(list) if list.is_empty() => Err(FieldError::new(field, "must name at least one")),
+        None => Err(FieldError::new(field, Reason::required())),
+        Some(list) if list.is_empty() => Err(FieldError::new(
+            field,
+            Reason::new(Code::NothingSelected, "must name at least one"),
+        )),
         Some(list) => parse_ids(field, list, MAX_IDS),
     }
 }
@@ -150,7 +159,12 @@ fn unknown_specialists(
     ids.iter()
         .enumerate()
         .filter(|(_, id)| !known.contains_key(*id))
-        .map(|(i, _)| FieldError::new(format!("{field}[{i}]"), "is not a known specialist"))
+        .map(|(i, _)| {
+            FieldError::new(
+                format!("{field}[{i}]"),
+                Reason::new(Code::UnknownSpecialist, "is not a known specialist"),
+            )
+        })
         .collect()
 }
 
@@ -193,6 +207,7 @@ pub async fn add_administrators(
     too_large(&writes, "specialistIds", "add fewer at once")?;
     app.table.transact(writes, None).await.on_condition(|_| {
         Error::Conflict(
+            crate::error::Conflict::StaleVersion,
             "The authorisations were changed at the same time. Reload and try again.".into(),
         )
     })?;
@@ -222,10 +237,14 @@ fn processor_ids(input: &ProcessorsInput) -> Result<(Vec<String>, Vec<String>)> 
     if specialists.len() * transactions.len() > store::MAX_TRANSACTION_WRITES - 1 {
         return Err(Error::field(
             "transactionIds",
-            format!(
-                "at most {} specialist-transaction pairs per request",
-                store::MAX_TRANSACTION_WRITES - 1
-            ),
+            Reason::new(
+                Code::SelectionTooLarge,
+                format!(
+                    "at most {} specialist-transaction pairs per request",
+                    store::MAX_TRANSACTION_WRITES - 1
+                ),
+            )
+            .max(store::MAX_TRANSACTION_WRITES - 1),
         ));
     }
     Ok((specialists, transactions))
@@ -245,7 +264,10 @@ fn transaction_titles(
             }
             None => errors.push(FieldError::new(
                 format!("transactionIds[{i}]"),
-                "is not a business transaction of this customer",
+                Reason::new(
+                    Code::UnknownTransaction,
+                    "is not a business transaction of this customer",
+                ),
             )),
         }
     }
@@ -297,7 +319,10 @@ fn too_large(writes: &[Write], field: &str, advice: &str) -> Result<()> {
     if writes.len() > store::MAX_TRANSACTION_WRITES {
         return Err(Error::field(
             field,
-            format!("the selection is too large for one change; {advice}"),
+            Reason::new(
+                Code::SelectionTooLarge,
+                format!("the selection is too large for one change; {advice}"),
+            ),
         ));
     }
     Ok(())
@@ -382,14 +407,18 @@ fn parse_selection(input: RemoveInput) -> Result<Selection> {
     if processors.len() > MAX_IDS {
         errors.push(FieldError::new(
             "additionalProcessors",
-            format!("must have at most {MAX_IDS} entries"),
+            Reason::new(
+                Code::TooMany,
+                format!("must have at most {MAX_IDS} entries"),
+            )
+            .max(MAX_IDS),
         ));
     }
     for (i, sel) in processors.iter().enumerate() {
         if !crate::ids::plausible(&sel.specialist_id) {
             errors.push(FieldError::new(
                 format!("additionalProcessors[{i}].specialistId"),
-                "is not a valid id",
+                invalid_id(),
             ));
         }
         if sel
@@ -399,14 +428,17 @@ fn parse_selection(input: RemoveInput) -> Result<Selection> {
         {
             errors.push(FieldError::new(
                 format!("additionalProcessors[{i}].transactionId"),
-                "is not a valid id",
+                invalid_id(),
             ));
         }
     }
     if errors.is_empty() && access_ids.is_empty() && admin_ids.is_empty() && processors.is_empty() {
         errors.push(FieldError::new(
             "accessIds",
-            "select at least one access, administrator or additional processor",
+            Reason::new(
+                Code::NothingSelected,
+                "select at least one access, administrator or additional processor",
+            ),
         ));
     }
     if !errors.is_empty() {
@@ -433,7 +465,7 @@ fn resolve(p: &Partition, sel: &Selection) -> Result<Resolved> {
         if !p.accesses.iter().any(|x| &x.id == a) {
             errors.push(FieldError::new(
                 format!("accessIds[{i}]"),
-                "is not an access of this customer",
+                Reason::new(Code::UnknownAccess, "is not an access of this customer"),
             ));
         }
     }
@@ -441,7 +473,10 @@ fn resolve(p: &Partition, sel: &Selection) -> Result<Resolved> {
         if !p.is_admin(a) {
             errors.push(FieldError::new(
                 format!("administratorIds[{i}]"),
-                "is not an administrator of this customer",
+                Reason::new(
+                    Code::NotAnAdministrator,
+                    "is not an administrator of this customer",
+                ),
             ));
         }
     }
@@ -482,7 +517,10 @@ fn selected_grants(
         if matching.is_empty() {
             errors.push(FieldError::new(
                 format!("additionalProcessors[{i}]"),
-                "is not an additional processor of this customer",
+                Reason::new(
+                    Code::NotAnAdditionalProcessor,
+                    "is not an additional processor of this customer",
+                ),
             ));
         }
         for g in matching {
@@ -496,6 +534,7 @@ fn selected_grants(
 
 fn last_administrator() -> Error {
     Error::Conflict(
+        crate::error::Conflict::LastAdministrator,
         "A customer always keeps at least one administrator; nothing was removed.".into(),
     )
 }
@@ -627,6 +666,7 @@ pub async fn remove(
         .await
         .on_condition(|index| match index {
             Some(i) if i < leaving => Error::Conflict(
+            crate::error::Conflict::StaleVersion,
                 "An address of the selection was invited or removed elsewhere at the same time. Try again.".into(),
             ),
             _ => last_administrator(),

@@ -49,7 +49,7 @@ impl ListQuery {
         let kind = given(&self.kind).map(|raw| c.check("type", CustomerType::parse(raw)));
         let q = self.q.as_deref().map(str::trim).unwrap_or_default();
         if q.chars().count() > 100 {
-            c.push(FieldError::new("q", "must be at most 100 characters"));
+            c.push(FieldError::new("q", crate::domain::Reason::too_long(100)));
         }
         c.finish().map_err(Error::Validation)?;
         Ok(Overview {
@@ -106,23 +106,30 @@ fn parse_input(app: &App, input: &CustomerInput) -> Result<CustomerData> {
             detail: format!("Unknown customer type {t:?}; expected person or company."),
             errors: vec![crate::domain::FieldError::new(
                 "type",
-                "must be person or company",
+                crate::domain::Reason::one_of(&["person", "company"]),
             )],
         },
         CustomerInputError::Invalid(errors) => Error::Validation(errors),
     })
 }
 
-/// Every rule a new customer's data must meet (also for each row of an import).
+/// Every rule a new customer's data must meet (also for each row of an import). The first
+/// access's SMS goes to the mobile number, so its country is refused together with the other
+/// fields' errors, and the form shows every refusal at once.
 pub fn checked_input(app: &App, input: &CustomerInput) -> Result<CustomerData> {
-    let mut data = parse_input(app, input)?;
-    // The first access's SMS goes to this number.
-    if let Some(mobile) = data.mobile.take() {
-        let mobile = limits::sms_country(&app.settings.limits, mobile)
-            .map_err(|m| Error::field("mobile", m))?;
-        data.mobile = Some(mobile);
+    let country = crate::domain::given(&input.mobile)
+        .and_then(|raw| crate::domain::MobileNumber::parse(raw).ok())
+        .and_then(|m| limits::sms_country(&app.settings.limits, m).err())
+        .map(|reason| FieldError::new("mobile", reason));
+    match (parse_input(app, input), country) {
+        (Ok(data), None) => Ok(data),
+        (Ok(_), Some(refused)) => Err(Error::Validation(vec![refused])),
+        (Err(Error::Validation(mut errors)), Some(refused)) => {
+            errors.push(refused);
+            Err(Error::Validation(errors))
+        }
+        (Err(e), _) => Err(e),
     }
-    Ok(data)
 }
 
 /// The answer to a create: 201 with this body, or the stored first answer of a retry.
@@ -136,7 +143,10 @@ fn replay(item: &Item, request_hash: &str) -> Result<Created> {
     if stored.request_hash != request_hash {
         return Err(Error::field(
             "Idempotency-Key",
-            "was already used with a different request body",
+            crate::domain::Reason::new(
+                crate::domain::Code::IdempotencyKeyReused,
+                "was already used with a different request body",
+            ),
         ));
     }
     Ok(Created {
@@ -263,6 +273,7 @@ async fn store_new(
         (Err(e), Some((key, request_hash))) if e.failed_at(IDEMPOTENCY_RECORD) => {
             // A parallel request with the same key won: answer as it did.
             let item = app.table.get(key).await?.ok_or(Error::Conflict(
+                crate::error::Conflict::InProgress,
                 "A request with this Idempotency-Key is in progress.".into(),
             ))?;
             replay(&item, request_hash).map(Some)
@@ -382,13 +393,19 @@ pub async fn update(
     if expected_version.is_none() {
         errors.push(crate::domain::FieldError::new(
             "version",
-            "is required: send the version you read",
+            crate::domain::Reason::new(
+                crate::domain::Code::Required,
+                "is required: send the version you read",
+            ),
         ));
     }
     if let Ok(d) = &data
         && d.customer_type() != current.data.customer_type()
     {
-        errors.push(crate::domain::FieldError::new("type", "cannot be changed"));
+        errors.push(crate::domain::FieldError::new(
+            "type",
+            crate::domain::Reason::new(crate::domain::Code::CannotChange, "cannot be changed"),
+        ));
     }
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
@@ -428,6 +445,7 @@ pub async fn update(
 
 fn stale() -> Error {
     Error::Conflict(
+        crate::error::Conflict::StaleVersion,
         "The customer was changed by someone else since you read it (stale version). Reload and apply your changes again.".into(),
     )
 }

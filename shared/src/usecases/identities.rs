@@ -153,6 +153,7 @@ fn missing_identity() -> anyhow::Error {
 pub async fn commit_groups(app: &App, groups: Vec<Vec<Write>>) -> Result<()> {
     super::commit_groups(app, groups, || {
         Error::Conflict(
+            crate::error::Conflict::StaleVersion,
             "The accesses of this address were changed at the same time. Try again.".into(),
         )
     })

@@ -7,7 +7,8 @@ use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::ImportId;
 use crate::domain::{
-    FieldError, FileRefused, IdempotencyKey, ImportFile, RowError, read_import_file, secrets_hex,
+    Code, FieldError, FileRefused, IdempotencyKey, ImportFile, Reason, RowError, read_import_file,
+    secrets_hex,
 };
 use crate::error::{Error, Result};
 use crate::ports::Write;
@@ -68,12 +69,20 @@ fn row_errors(row: usize, e: Error) -> Vec<RowError> {
         Error::Validation(errors) | Error::BadRequest { errors, .. } if !errors.is_empty() => {
             errors
                 .iter()
-                .map(|f| RowError::of_field(row, &f.field, &f.message))
+                .map(|f| RowError::of_field(row, &f.field, &f.reason))
                 .collect()
         }
         // The one limit a row meets: SMS per number (imports do not count per specialist).
-        Error::TooManyRequests { detail, .. } => vec![RowError::new(row, "mobile", detail)],
-        other => vec![RowError::new(row, "row", other.to_string())],
+        Error::TooManyRequests { detail, .. } => vec![RowError::new(
+            row,
+            "mobile",
+            Reason::new(Code::LimitReached, detail),
+        )],
+        other => vec![RowError::new(
+            row,
+            "row",
+            Reason::new(Code::RowRefused, other.to_string()),
+        )],
     }
 }
 
@@ -118,7 +127,10 @@ async fn replay(app: &App, key: &crate::ports::Key, request_hash: &str) -> Resul
     if stored.request_hash != request_hash {
         return Err(Error::field(
             "Idempotency-Key",
-            "was already used with a different request body",
+            crate::domain::Reason::new(
+                crate::domain::Code::IdempotencyKeyReused,
+                "was already used with a different request body",
+            ),
         ));
     }
     let queued: Queued = serde_json::from_str(&stored.response).map_err(Error::internal)?;
@@ -150,7 +162,7 @@ impl StartQuery {
                 detail: "dryRun must be true or false.".into(),
                 errors: vec![crate::domain::FieldError::new(
                     "dryRun",
-                    "must be true or false",
+                    crate::domain::Reason::one_of(&["true", "false"]),
                 )],
             }),
         }
@@ -214,7 +226,10 @@ pub async fn start(
         writes.push(store::remember_import_answer(key, answer, now));
     }
     app.table.transact(writes, None).await.on_condition(|_| {
-        Error::Conflict("A request with this Idempotency-Key is in progress.".into())
+        Error::Conflict(
+            crate::error::Conflict::InProgress,
+            "A request with this Idempotency-Key is in progress.".into(),
+        )
     })?;
     enqueue(app, &id).await?;
     tracing::info!(import_id = %id, rows = queued.rows, "import queued");
@@ -237,7 +252,7 @@ pub async fn get(app: &App, caller: &Caller, id: &ImportId) -> Result<ImportView
         .flat_map(|e| {
             e.errors
                 .iter()
-                .map(|f| RowError::of_field(e.row, &f.field, &f.message))
+                .map(|f| RowError::of_field(e.row, &f.field, &f.reason))
         })
         .collect();
     let failed_rows = crate::domain::failed_rows_csv(
@@ -296,7 +311,7 @@ pub enum Worked {
 fn fails_the_row(e: &Error) -> bool {
     !matches!(
         e,
-        Error::Unavailable(_) | Error::Internal(_) | Error::Conflict(_)
+        Error::Unavailable(_) | Error::Internal(_) | Error::Conflict(..)
     )
 }
 
@@ -304,7 +319,7 @@ fn fails_the_row(e: &Error) -> bool {
 fn kept_errors(row: usize, e: Error) -> Vec<FieldError> {
     row_errors(row, e)
         .into_iter()
-        .map(|r| FieldError::new(r.field, r.message))
+        .map(|r| FieldError::new(r.field, r.reason))
         .collect()
 }
 

@@ -197,13 +197,20 @@ pub fn address_block(client: &str) -> String {
 }
 
 /// SMS go only to the configured countries.
-pub fn sms_country(limits: &Limits, mobile: MobileNumber) -> Result<MobileNumber, String> {
+pub fn sms_country(
+    limits: &Limits,
+    mobile: MobileNumber,
+) -> Result<MobileNumber, crate::domain::Reason> {
     match mobile.country() {
         Some(c) if limits.sms_countries.contains(&c) => Ok(mobile),
-        _ => Err(format!(
-            "must be a mobile number in one of these countries: {}",
-            limits.sms_countries.join(", ")
-        )),
+        _ => Err(crate::domain::Reason::new(
+            crate::domain::Code::SmsCountryNotAllowed,
+            format!(
+                "must be a mobile number in one of these countries: {}",
+                limits.sms_countries.join(", ")
+            ),
+        )
+        .allowed(limits.sms_countries.clone())),
     }
 }
 
@@ -246,6 +253,8 @@ mod tests {
         assert!(sms_country(&limits, de).is_ok());
         let ng = MobileNumber::parse("+234 803 123 4567").unwrap();
         let err = sms_country(&limits, ng).unwrap_err();
-        assert!(err.contains("DE, AT, CH"), "{err}");
+        assert!(err.message.contains("DE, AT, CH"), "{err}");
+        assert_eq!(err.code, crate::domain::Code::SmsCountryNotAllowed);
+        assert_eq!(err.params.allowed, Some(limits.sms_countries.clone()));
     }
 }

@@ -159,7 +159,11 @@ pub fn parse_ids(
     if raw.len() > max {
         return Err(crate::domain::FieldError::new(
             field,
-            format!("must have at most {max} entries"),
+            crate::domain::Reason::new(
+                crate::domain::Code::TooMany,
+                format!("must have at most {max} entries"),
+            )
+            .max(max),
         ));
     }
     let mut out: Vec<String> = Vec::new();
@@ -168,7 +172,7 @@ pub fn parse_ids(
         if !crate::ids::plausible(id) {
             return Err(crate::domain::FieldError::new(
                 format!("{field}[{i}]"),
-                "is not a valid id",
+                crate::domain::Reason::new(crate::domain::Code::InvalidId, "is not a valid id"),
             ));
         }
         if !out.iter().any(|o| o == id) {

@@ -19,7 +19,14 @@ pub fn limit(c: &mut Collector, raw: Option<&str>, default: usize) -> Option<usi
             raw.parse::<usize>()
                 .ok()
                 .filter(|n| (1..=MAX_LIMIT).contains(n))
-                .ok_or_else(|| format!("must be a whole number from 1 to {MAX_LIMIT}")),
+                .ok_or_else(|| {
+                    crate::domain::Reason::new(
+                        crate::domain::Code::OutOfRange,
+                        format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                    )
+                    .min(1)
+                    .max(MAX_LIMIT)
+                }),
         ),
     }
 }
@@ -33,7 +40,10 @@ pub fn start_after(app: &App, scope: &str, cursor: Option<&str>) -> Result<Optio
             .map(Some)
             .ok_or_else(|| Error::BadRequest {
                 detail: "The cursor is not valid for this query.".into(),
-                errors: vec![FieldError::new("cursor", "is not valid")],
+                errors: vec![FieldError::new(
+                    "cursor",
+                    crate::domain::Reason::new(crate::domain::Code::InvalidCursor, "is not valid"),
+                )],
             }),
     }
 }

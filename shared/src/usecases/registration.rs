@@ -3,8 +3,8 @@
 
 use crate::app::App;
 use crate::domain::{
-    AccessStatus, Action, Actor, Invitation, InvitationStatus, MAX_CODE_ATTEMPTS, Password,
-    RegistrationCode, RegistrationToken, codes_match,
+    AccessStatus, Action, Actor, Code, Invitation, InvitationStatus, MAX_CODE_ATTEMPTS, Password,
+    Reason, RegistrationCode, RegistrationToken, codes_match,
 };
 use crate::error::{Error, Result};
 use crate::ports::IdentityError;
@@ -58,7 +58,7 @@ pub struct Completed {
 
 fn token(raw: &Option<String>) -> Result<RegistrationToken> {
     match raw.as_deref() {
-        None | Some("") => Err(Error::field("token", "is required")),
+        None | Some("") => Err(Error::field("token", Reason::required())),
         // A malformed token cannot belong to any invitation.
         Some(t) => RegistrationToken::parse(t).map_err(|_| Error::NotFound),
     }
@@ -130,7 +130,10 @@ pub async fn inspect(app: &App, input: InspectInput) -> Result<Inspection> {
 }
 
 fn in_progress() -> Error {
-    Error::Conflict("This registration is being completed in another window.".into())
+    Error::Conflict(
+        crate::error::Conflict::InProgress,
+        "This registration is being completed in another window.".into(),
+    )
 }
 
 fn locked() -> Error {
@@ -162,13 +165,17 @@ async fn reserve_attempt(app: &App, token: &RegistrationToken, inv: &Invitation)
     })
 }
 
+fn wrong_code() -> Reason {
+    Reason::new(Code::WrongCode, "is not the code from the SMS")
+}
+
 /// A wrong code or password: 422 on the field, or 429 when it used the last attempt
 /// (parallel attempts may have used more meanwhile; the next try then answers 429).
-fn wrong(inv: &Invitation, field: &str, message: &str) -> Error {
+fn wrong(inv: &Invitation, field: &str, reason: Reason) -> Error {
     if inv.attempts + 1 >= MAX_CODE_ATTEMPTS {
         locked()
     } else {
-        Error::field(field, message)
+        Error::field(field, reason)
     }
 }
 
@@ -181,7 +188,7 @@ fn typed_code<'a>(inv: &Invitation, typed: Option<&'a str>) -> Result<Option<&'a
         Some(t) => Ok(Some(t)),
         None => Err(Error::field(
             "smsCode",
-            "is required: enter the code from the SMS",
+            Reason::new(Code::Required, "is required: enter the code from the SMS"),
         )),
     }
 }
@@ -253,13 +260,16 @@ async fn accept_existing(
     if password.is_empty() {
         return Err(Error::field(
             "password",
-            "is required: enter the password of your existing sign-in",
+            Reason::new(
+                Code::Required,
+                "is required: enter the password of your existing sign-in",
+            ),
         ));
     }
     let code = typed_code(inv, code)?;
     reserve_attempt(app, token, inv).await?;
     if !code_matches(inv, code) {
-        return Err(wrong(inv, "smsCode", "is not the code from the SMS"));
+        return Err(wrong(inv, "smsCode", wrong_code()));
     }
     match verify(app, inv, password).await? {
         Some(s) if s == subject => {}
@@ -267,7 +277,10 @@ async fn accept_existing(
             return Err(wrong(
                 inv,
                 "password",
-                "is not the password of your existing sign-in",
+                Reason::new(
+                    Code::WrongPassword,
+                    "is not the password of your existing sign-in",
+                ),
             ));
         }
     }
@@ -297,7 +310,7 @@ async fn register_new(
     if let Some(code) = typed_code(inv, code)? {
         reserve_attempt(app, token, inv).await?;
         if !code_matches(inv, Some(code)) {
-            return Err(wrong(inv, "smsCode", "is not the code from the SMS"));
+            return Err(wrong(inv, "smsCode", wrong_code()));
         }
     }
     claim(app, token, inv).await?;
@@ -324,7 +337,10 @@ async fn adopt(
             None => Err(wrong(
                 inv,
                 "password",
-                "an earlier registration for this address was interrupted: enter the password you chose then",
+                Reason::new(
+                    Code::WrongPassword,
+                    "an earlier registration for this address was interrupted: enter the password you chose then",
+                ),
             )),
         }
     }
@@ -382,10 +398,13 @@ async fn record(
 
 fn identity_error(e: IdentityError) -> Error {
     match e {
-        IdentityError::PasswordRefused(why) => Error::field("password", why),
-        IdentityError::Exists => {
-            Error::Conflict("A sign-in for this e-mail address exists.".into())
+        IdentityError::PasswordRefused(why) => {
+            Error::field("password", Reason::new(Code::PasswordRefused, why))
         }
+        IdentityError::Exists => Error::Conflict(
+            crate::error::Conflict::EmailTaken,
+            "A sign-in for this e-mail address exists.".into(),
+        ),
         IdentityError::Unavailable(cause) => Error::Unavailable(cause),
     }
 }

@@ -70,7 +70,10 @@ pub async fn put(
     if !crate::ids::plausible(id) {
         return Err(Error::field(
             "id",
-            "must be 1 to 64 letters, digits, '-' or '_'",
+            crate::domain::Reason::new(
+                crate::domain::Code::InvalidId,
+                "must be 1 to 64 letters, digits, '-' or '_'",
+            ),
         ));
     }
     let s = parse(id, &input)?;

@@ -56,7 +56,7 @@ pub async fn create(
     super::customer_for_change(app, &staff, id, &[]).await?;
     let title = crate::domain::required(&input.title)
         .and_then(|t| Text::parse(t, 200))
-        .map_err(|m| Error::field("title", m))?;
+        .map_err(|r| Error::field("title", r))?;
     let t = BusinessTransaction {
         id: crate::ids::new_id("trx"),
         customer_id: id.clone(),
@@ -166,7 +166,10 @@ pub async fn delete(
     }
     app.table.transact(first, None).await?;
     super::commit_groups(app, pairs.collect(), || {
-        Error::Conflict("The business transaction was changed at the same time. Try again.".into())
+        Error::Conflict(
+            crate::error::Conflict::StaleVersion,
+            "The business transaction was changed at the same time. Try again.".into(),
+        )
     })
     .await?;
     tracing::info!(transaction_id = %t.id, "business transaction deleted");
