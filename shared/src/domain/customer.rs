@@ -11,8 +11,8 @@ use time::{Date, OffsetDateTime};
 pub struct CustomerId(String);
 
 impl CustomerId {
-    pub fn new() -> Self {
-        Self(crate::ids::new_id("cus"))
+    pub fn new(now: time::OffsetDateTime) -> Self {
+        Self(crate::ids::new_id("cus", now))
     }
     /// Accepts anything that could be an id of ours; unknown ids are then simply not found.
     pub fn parse(raw: &str) -> Result<Self, String> {
@@ -24,12 +24,6 @@ impl CustomerId {
     }
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl Default for CustomerId {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod condition;
 mod deletions;
+mod due;
 mod export;
 mod history;
 mod imports;
@@ -11,6 +12,7 @@ mod writes;
 
 pub use condition::OnCondition;
 pub use deletions::*;
+pub use due::*;
 pub use export::*;
 pub use history::*;
 pub use imports::*;

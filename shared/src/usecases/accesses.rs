@@ -89,7 +89,7 @@ fn parse_new(
     c.finish().map_err(Error::Validation)?;
 
     Ok(Access {
-        id: crate::ids::new_id("acc"),
+        id: crate::ids::new_id("acc", now),
         customer_id: cid.clone(),
         first_name,
         last_name,
@@ -105,6 +105,8 @@ fn parse_new(
         mail_messages: Vec::new(),
         sends: Vec::new(),
         delivery: None,
+        expires_at: None,
+        remind_at: None,
         version: 1,
     })
 }
@@ -150,7 +152,7 @@ pub async fn create(
         })?;
     tracing::info!(customer_id = %cid, access_id = %access.id, "access created");
     invitations::send_and_record(app, &mut access, &issued, |_| Vec::new()).await;
-    Ok(AccessView::new(&access))
+    Ok(AccessView::new(&access, app.now()))
 }
 
 async fn load(app: &App, caller: &Caller, customer: &str, access_id: &str) -> Result<Access> {
@@ -255,11 +257,11 @@ pub async fn patch(
 ) -> Result<AccessView> {
     let current = load(app, caller, customer, access_id).await?;
     let mut next = apply(&current, &patch, &app.settings.limits)?;
-    let fields = history::changed_fields(&AccessView::new(&current), &AccessView::new(&next), &[]);
+    let fields = history::changed_fields(&AccessView::new(&current, app.now()), &AccessView::new(&next, app.now()), &[]);
     // A patch that changes nothing writes nothing and sends nothing: no event, the same
     // version (openapi.yaml).
     if fields.is_empty() {
-        return Ok(AccessView::new(&current));
+        return Ok(AccessView::new(&current, app.now()));
     }
     let email_changed = next.email.normalized() != current.email.normalized();
     next.version = current.version + 1;
@@ -318,7 +320,7 @@ pub async fn patch(
     if let Some(issued) = issued {
         invitations::send_and_record(app, &mut next, &issued, |_| Vec::new()).await;
     }
-    Ok(AccessView::new(&next))
+    Ok(AccessView::new(&next, app.now()))
 }
 
 pub async fn resend(
@@ -370,5 +372,5 @@ pub async fn resend(
         })?;
     tracing::info!(access_id = %next.id, "invitation resent");
     invitations::send_and_record(app, &mut next, &issued, |_| Vec::new()).await;
-    Ok(AccessView::new(&next))
+    Ok(AccessView::new(&next, app.now()))
 }

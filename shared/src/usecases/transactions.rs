@@ -52,7 +52,7 @@ pub async fn create(
         .and_then(|t| Text::parse(t, 200))
         .map_err(|m| Error::field("title", m))?;
     let t = BusinessTransaction {
-        id: crate::ids::new_id("trx"),
+        id: crate::ids::new_id("trx", app.now()),
         customer_id: id.clone(),
         title,
         created_at: app.now(),
