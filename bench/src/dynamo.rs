@@ -297,7 +297,8 @@ const LAST: &[&str] = &[
 ];
 
 fn customer_item(i: usize, now: OffsetDateTime) -> Result<HashMap<String, AttributeValue>> {
-    let id = CustomerId::parse(&shared::ids::new_id("cus", time::OffsetDateTime::now_utc())).map_err(anyhow::Error::msg)?;
+    let id = CustomerId::parse(&shared::ids::new_id("cus", time::OffsetDateTime::now_utc()))
+        .map_err(anyhow::Error::msg)?;
     let data = CustomerInput {
         kind: Some("person".into()),
         first_name: Some(FIRST[i % FIRST.len()].into()),

@@ -94,12 +94,11 @@ pub struct Setup {
     pub web_dir: PathBuf,
 }
 
-/// Builds the whole local application, seeds the specialist directory, and describes the
-/// backend in one line.
-pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
-    use anyhow::Context;
-    let settings = shared::config::Settings {
-        portal_base_url: setup.portal_base_url,
+/// The settings of the local server: the functions' variables where they apply, a fresh
+/// cursor key per start.
+fn settings(portal_base_url: String) -> anyhow::Result<shared::config::Settings> {
+    Ok(shared::config::Settings {
+        portal_base_url,
         firm_name: std::env::var("FIRM_NAME").unwrap_or_else(|_| "Steuerkanzlei Muster".into()),
         invitation_ttl: std::time::Duration::from_secs(7 * 24 * 3600),
         cursor_key: {
@@ -115,7 +114,14 @@ pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
             &|name| std::env::var(name).ok(),
             std::time::Duration::from_secs(7 * 24 * 3600),
         )?,
-    };
+    })
+}
+
+/// Builds the whole local application, seeds the specialist directory, and describes the
+/// backend in one line.
+pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
+    use anyhow::Context;
+    let settings = settings(setup.portal_base_url)?;
     let directory = seed_directory();
     // One clock for everything time-dependent in this process (use cases, outbox, tokens).
     let clock = Arc::new(shared::ports::SettableClock::default());

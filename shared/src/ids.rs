@@ -55,7 +55,9 @@ mod tests {
 
     #[test]
     fn ids_of_one_millisecond_still_sort_by_creation() {
-        let ids: Vec<String> = (0..1000).map(|_| new_id("trx", time::macros::datetime!(2026-01-01 00:00 UTC))).collect();
+        let ids: Vec<String> = (0..1000)
+            .map(|_| new_id("trx", time::macros::datetime!(2026-01-01 00:00 UTC)))
+            .collect();
         let mut sorted = ids.clone();
         sorted.sort();
         assert_eq!(ids, sorted);

@@ -54,7 +54,8 @@ const EXPECTED: &[(&str, Function, u16)] = &[
 async fn schedule(app: &TestApp, raw: &str, file: &str) -> u16 {
     let _event: serde_json::Value =
         serde_json::from_str(raw).unwrap_or_else(|e| panic!("{file}: {e}"));
-    app.clock.advance(std::time::Duration::from_secs(4 * 24 * 3600));
+    app.clock
+        .advance(std::time::Duration::from_secs(4 * 24 * 3600));
     let answer = functions::run_scheduled(&app.app).await.unwrap();
     if answer == serde_json::json!({"reminders": 1}) {
         200

@@ -2,6 +2,7 @@
 //! function over 80 lines, the layers of `shared/src` as `docs/architecture.md` draws them, and
 //! the SDK clients each function binary links.
 
+mod clock;
 mod features;
 mod function_length;
 mod layers;

@@ -1,7 +1,9 @@
 //! The local outbox: e-mails and SMS that would have gone out through SES and SNS are kept in
 //! memory (for `GET /dev/outbox`) and, when a folder is given, written one file per message.
 
-use crate::ports::{Clock, DeliveryError, EmailMessage, Mailer, SmsMessage, SmsSender, SystemClock};
+use crate::ports::{
+    Clock, DeliveryError, EmailMessage, Mailer, SmsMessage, SmsSender, SystemClock,
+};
 use async_trait::async_trait;
 use serde::Serialize;
 use std::path::PathBuf;

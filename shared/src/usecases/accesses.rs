@@ -257,7 +257,11 @@ pub async fn patch(
 ) -> Result<AccessView> {
     let current = load(app, caller, customer, access_id).await?;
     let mut next = apply(&current, &patch, &app.settings.limits)?;
-    let fields = history::changed_fields(&AccessView::new(&current, app.now()), &AccessView::new(&next, app.now()), &[]);
+    let fields = history::changed_fields(
+        &AccessView::new(&current, app.now()),
+        &AccessView::new(&next, app.now()),
+        &[],
+    );
     // A patch that changes nothing writes nothing and sends nothing: no event, the same
     // version (openapi.yaml).
     if fields.is_empty() {

@@ -16,7 +16,10 @@ use std::collections::BTreeMap;
 /// Ids per list in one request.
 const MAX_IDS: usize = 50;
 
-pub(super) async fn read_view_range(app: &App, id: &crate::domain::CustomerId) -> Result<Partition> {
+pub(super) async fn read_view_range(
+    app: &App,
+    id: &crate::domain::CustomerId,
+) -> Result<Partition> {
     let items = app
         .table
         .query_all(&Query::partition(

@@ -82,7 +82,13 @@ async fn remind(app: &App, current: Access, now: OffsetDateTime) -> Result<bool>
     next.version = current.version + 1;
     let issued = invitations::issue(app, &mut next, now, Sending::Reminder);
     let cid = &current.customer_id;
-    let event = history::record(app, cid, &Actor::reminder(), Action::AccessInvited, &next.id);
+    let event = history::record(
+        app,
+        cid,
+        &Actor::reminder(),
+        Action::AccessInvited,
+        &next.id,
+    );
     let mut writes = vec![
         store::replace_access(&next, current.version),
         store::customer_alive(cid),

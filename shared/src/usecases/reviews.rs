@@ -136,7 +136,9 @@ async fn round(
             continue;
         };
         let review = store::review_of(item)?;
-        let due = review.due_at.unwrap_or_else(|| first_due(app, customer.created_at));
+        let due = review
+            .due_at
+            .unwrap_or_else(|| first_due(app, customer.created_at));
         found.push((
             store::due_page_key(entry),
             DueReview {

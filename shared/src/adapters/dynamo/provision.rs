@@ -66,7 +66,9 @@ fn table_definition(client: &Client, name: &str) -> anyhow::Result<CreateTableFl
         .global_secondary_indexes(index(Index::Gsi1)?)
         .global_secondary_indexes(index(Index::Gsi2)?)
         .global_secondary_indexes(index(Index::Gsi3)?);
-    let attrs = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"];
+    let attrs = [
+        "pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk",
+    ];
     for attr in attrs {
         create = create.attribute_definitions(
             AttributeDefinition::builder()
