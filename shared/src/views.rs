@@ -253,7 +253,7 @@ pub struct AuthorisationsView {
 }
 
 /// The last confirmation of a customer's accesses and when the next one falls due.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct AccessReviewView {
     pub reviewed_at: Option<String>,

@@ -10,6 +10,7 @@ mod aws_adapters;
 mod customers;
 mod deletions;
 mod deliveries;
+mod due;
 mod events;
 mod export;
 mod faults;

@@ -243,6 +243,11 @@ pub fn activate_access(inv: &Invitation, subject: &str, now: OffsetDateTime) -> 
         "deliveryAt",
         "deliveryMessageId",
         "deliveryReportedAt",
+        // No reminder for an access in use: it leaves the due index.
+        "invitationExpiresAt",
+        "remindAt",
+        "gsi3pk",
+        "gsi3sk",
     ];
     let key = access_key(&inv.customer_id, &inv.access_id);
     update(key, marks, &invitation_attrs, &[("version", 1)], cond)

@@ -29,6 +29,8 @@ pub struct ExportView {
 pub struct ExportAuthorisations {
     pub administrators: Vec<Item>,
     pub additional_processors: Vec<Item>,
+    /// The last access review and the next one's due time (the history has every review).
+    pub access_review: crate::views::AccessReviewView,
 }
 
 /// Reads the whole partition (one Query per MB) and the invitations of its accesses
@@ -50,7 +52,9 @@ pub async fn export(app: &App, caller: &Caller, id: &str) -> Result<ExportView> 
         .flat_map(|a| a.invitations.iter().map(store::invitation_key))
         .collect();
     let invitations = app.table.batch_get_all(&invitation_keys).await?;
-    assemble(app, customer, &items, &invitations)
+    let mut export = assemble(app, customer, &items, &invitations)?;
+    export.authorisations.access_review = super::reviews::view(app, &partition);
+    Ok(export)
 }
 
 fn assemble(
@@ -87,6 +91,7 @@ fn assemble(
         authorisations: ExportAuthorisations {
             administrators: of(store::ADMIN_PREFIX),
             additional_processors: of(store::PROC_PREFIX),
+            access_review: crate::views::AccessReviewView::default(),
         },
         transactions: of(store::TX_PREFIX),
         history,
