@@ -325,7 +325,7 @@ fn customer_item(i: usize, now: OffsetDateTime) -> Result<HashMap<String, Attrib
 
 /// Writes `items` with BatchWriteItem, 25 per request and a few requests in flight, retrying
 /// unprocessed items.
-async fn batch_write(
+pub async fn batch_write(
     admin: &Client,
     table: &str,
     items: Vec<HashMap<String, AttributeValue>>,

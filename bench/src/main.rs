@@ -24,6 +24,7 @@ mod probes;
 mod quota;
 mod report;
 mod runtime;
+mod schedule;
 mod sections;
 
 use anyhow::{Context, Result, bail};
@@ -118,6 +119,9 @@ async fn run_sections(bench: &Bench, table: &mut Table) -> Result<()> {
     }
     if on("import") {
         imports::section(bench, table).await?;
+    }
+    if on("schedule") {
+        schedule::section(bench, table).await?;
     }
     if on("load") {
         sections::load(bench, table).await?;
