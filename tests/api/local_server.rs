@@ -295,18 +295,43 @@ async fn the_local_servers_clock_moves_tokens_reminders_and_expiry_forward() {
     .unwrap();
     let anna = staff_token(&router, "anna").await;
     let body = json!({"type": "person", "firstName": "Erika", "lastName": "Mustermann", "email": "clock@example.com", "mobile": "0170 1234567"});
-    let (status, created) = call(&router, Method::POST, "/customers", Some(&anna), Some(body)).await;
+    let (status, created) =
+        call(&router, Method::POST, "/customers", Some(&anna), Some(body)).await;
     assert_eq!(status, 201, "{created}");
-    let authorisations = format!("/customers/{}/authorisations", created["id"].as_str().unwrap());
-    for bad in [json!({}), json!({"advanceDays": -1}), json!({"advanceDays": "2"})] {
+    let authorisations = format!(
+        "/customers/{}/authorisations",
+        created["id"].as_str().unwrap()
+    );
+    for bad in [
+        json!({}),
+        json!({"advanceDays": -1}),
+        json!({"advanceDays": "2"}),
+    ] {
         let (status, problem) = call(&router, Method::POST, "/dev/clock", None, Some(bad)).await;
         assert_eq!(status, 422, "{problem}");
         assert_eq!(problem["errors"][0]["field"], "advanceDays");
     }
-    let (_, before) = call(&router, Method::POST, "/dev/clock", None, Some(json!({"advanceDays": 0}))).await;
-    let (status, after) = call(&router, Method::POST, "/dev/clock", None, Some(json!({"advanceDays": 3.5}))).await;
+    let (_, before) = call(
+        &router,
+        Method::POST,
+        "/dev/clock",
+        None,
+        Some(json!({"advanceDays": 0})),
+    )
+    .await;
+    let (status, after) = call(
+        &router,
+        Method::POST,
+        "/dev/clock",
+        None,
+        Some(json!({"advanceDays": 3.5})),
+    )
+    .await;
     assert_eq!(status, 200);
-    let (before, after) = (before["now"].as_str().unwrap(), after["now"].as_str().unwrap());
+    let (before, after) = (
+        before["now"].as_str().unwrap(),
+        after["now"].as_str().unwrap(),
+    );
     assert!(after[..10] > before[..10], "{before} -> {after}");
     let (status, _) = call(&router, Method::GET, &authorisations, Some(&anna), None).await;
     assert_eq!(status, 401, "the token signed 3.5 days ago expired");
@@ -316,10 +341,31 @@ async fn the_local_servers_clock_moves_tokens_reminders_and_expiry_forward() {
     assert_eq!(run(router.clone()).await, (200, json!({"reminders": 1})));
     assert_eq!(run(router.clone()).await, (200, json!({"reminders": 0})));
     let (_, outbox) = call(&router, Method::GET, "/dev/outbox", None, None).await;
-    let reminder = outbox["items"].as_array().unwrap().iter().rev().find(|m| m["channel"] == "email").unwrap();
-    assert!(reminder["subject"].as_str().unwrap().starts_with("Erinnerung: "));
-    assert!(reminder["sentAt"].as_str().unwrap()[..10] >= after[..10], "sentAt follows the clock");
-    call(&router, Method::POST, "/dev/clock", None, Some(json!({"advanceDays": 8}))).await;
+    let reminder = outbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|m| m["channel"] == "email")
+        .unwrap();
+    assert!(
+        reminder["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Erinnerung: ")
+    );
+    assert!(
+        reminder["sentAt"].as_str().unwrap()[..10] >= after[..10],
+        "sentAt follows the clock"
+    );
+    call(
+        &router,
+        Method::POST,
+        "/dev/clock",
+        None,
+        Some(json!({"advanceDays": 8})),
+    )
+    .await;
     let anna2 = staff_token(&router, "anna").await;
     let (_, view) = call(&router, Method::GET, &authorisations, Some(&anna2), None).await;
     assert_eq!(view["accesses"][0]["status"], "expired", "{view}");
