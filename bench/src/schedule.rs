@@ -119,6 +119,7 @@ pub async fn section(bench: &Bench, table: &mut Table) -> Result<()> {
         first.get_or_insert(created);
     }
     let first = first.ok_or_else(|| anyhow!("no customer"))?;
+    eprintln!("bench: {DUE} customers invited; writing the other pending reminders");
     let cid = shared::domain::CustomerId::parse(&first.id).map_err(anyhow::Error::msg)?;
     let access_id = first.body["accesses"][0]["id"].as_str().unwrap_or_default();
     let key = shared::store::access_key(&cid, access_id);
@@ -132,6 +133,7 @@ pub async fn section(bench: &Bench, table: &mut Table) -> Result<()> {
         .map(|i| serde_dynamo::to_item(i).map_err(anyhow::Error::from))
         .collect::<Result<Vec<_>>>()?;
     batch_write(&admin, dynamo.name(), items).await?;
+    eprintln!("bench: {PENDING} pending; the scheduled run");
     clock.advance(time::Duration::days(3) + time::Duration::hours(1));
     let halves = Arc::new(ReadUnits::default());
     app.table = Arc::new(Metered {
