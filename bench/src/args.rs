@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Every section, in the order of the table.
-const SECTIONS: [&str; 10] = [
+const SECTIONS: [&str; 11] = [
     "init", "cold", "size", "memory", "trips", "scale", "delete", "load", "rng", "import",
+    "schedule",
 ];
 
 pub struct Args {

@@ -41,6 +41,7 @@ pub fn settings() -> Settings {
         cursor_key: crate::CURSOR_KEY.as_bytes().to_vec(),
         limits: shared::config::Limits::default(),
         issuers: shared::config::Issuers::local(),
+        due: shared::config::Due::default(),
     }
 }
 
@@ -296,7 +297,8 @@ const LAST: &[&str] = &[
 ];
 
 fn customer_item(i: usize, now: OffsetDateTime) -> Result<HashMap<String, AttributeValue>> {
-    let id = CustomerId::parse(&shared::ids::new_id("cus")).map_err(anyhow::Error::msg)?;
+    let id = CustomerId::parse(&shared::ids::new_id("cus", time::OffsetDateTime::now_utc()))
+        .map_err(anyhow::Error::msg)?;
     let data = CustomerInput {
         kind: Some("person".into()),
         first_name: Some(FIRST[i % FIRST.len()].into()),
@@ -323,7 +325,7 @@ fn customer_item(i: usize, now: OffsetDateTime) -> Result<HashMap<String, Attrib
 
 /// Writes `items` with BatchWriteItem, 25 per request and a few requests in flight, retrying
 /// unprocessed items.
-async fn batch_write(
+pub async fn batch_write(
     admin: &Client,
     table: &str,
     items: Vec<HashMap<String, AttributeValue>>,
@@ -566,7 +568,7 @@ pub async fn delete(conf: &aws_config::SdkConfig, transactions: usize) -> Result
     let items = (0..transactions)
         .map(|i| {
             let tx = BusinessTransaction {
-                id: shared::ids::new_id("trx"),
+                id: shared::ids::new_id("trx", now),
                 customer_id: id.clone(),
                 title: Text::parse(
                     &format!("Vorgang {i}: Jahresabschluss und Steuererklärung"),

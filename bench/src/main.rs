@@ -25,6 +25,7 @@ mod quota;
 mod report;
 mod rig;
 mod runtime;
+mod schedule;
 mod sections;
 
 use anyhow::{Context, Result, bail};
@@ -119,6 +120,9 @@ async fn run_sections(bench: &Bench, table: &mut Table) -> Result<()> {
     }
     if on("import") {
         imports::section(bench, table).await?;
+    }
+    if on("schedule") {
+        schedule::section(bench, table).await?;
     }
     if on("load") {
         sections::load(bench, table).await?;

@@ -19,24 +19,26 @@ const TOKEN_LIFETIME_SECS: i64 = 8 * 3600;
 /// working).
 struct Issuer {
     iss: String,
+    clock: Arc<dyn shared::ports::Clock>,
     encoding: EncodingKey,
     decoding: DecodingKey,
 }
 
 impl Issuer {
-    fn generate(iss: &str) -> Self {
+    fn generate(iss: &str, clock: Arc<dyn shared::ports::Clock>) -> Self {
         use rand::Rng;
         let mut secret = [0u8; 32];
         rand::rng().fill(&mut secret);
         Self {
             iss: iss.to_owned(),
+            clock,
             encoding: EncodingKey::from_secret(&secret),
             decoding: DecodingKey::from_secret(&secret),
         }
     }
 
     fn sign(&self, sub: &str, groups: &[&str]) -> String {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = self.clock.now().unix_timestamp();
         let claims = Claims {
             sub: sub.into(),
             groups: groups.iter().map(|g| g.to_string()).collect(),
@@ -53,9 +55,14 @@ impl Issuer {
         let mut v = Validation::new(Algorithm::HS256);
         v.set_issuer(&[&self.iss]);
         v.set_audience(&[AUDIENCE]);
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
-            .ok()
-            .map(|d| d.claims)
+        // The library would compare `exp` with the system's time; the local server's clock
+        // may have been moved forward, so expiry is checked against that clock below.
+        v.validate_exp = false;
+        v.required_spec_claims = ["exp", "iss", "aud", "sub"].map(String::from).into();
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
+            .ok()?
+            .claims;
+        (claims.exp > self.clock.now().unix_timestamp()).then_some(claims)
     }
 }
 
@@ -67,10 +74,13 @@ pub struct Keys {
 }
 
 impl Keys {
-    pub fn generate(issuers: &shared::config::Issuers) -> Self {
+    pub fn generate(
+        issuers: &shared::config::Issuers,
+        clock: Arc<dyn shared::ports::Clock>,
+    ) -> Self {
         Self {
-            staff: Issuer::generate(&issuers.staff),
-            end_users: Issuer::generate(&issuers.end_user),
+            staff: Issuer::generate(&issuers.staff, clock.clone()),
+            end_users: Issuer::generate(&issuers.end_user, clock),
         }
     }
 

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 use shared::app::App;
+use shared::domain::{Code, Reason};
 use shared::error::Error;
 use shared::http::extract::JsonBody;
 use std::sync::Arc;
@@ -148,4 +149,42 @@ pub async fn specialists(State((app, _)): State<DevState>) -> Result<Response, E
     )
     .await?;
     Ok(axum::Json(list).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClockInput {
+    advance_days: Option<serde_json::Value>,
+}
+
+/// The most `POST /dev/clock` moves at once: ten years, far beyond anything that falls due.
+const MAX_ADVANCE_DAYS: f64 = 3650.0;
+
+/// Moves the local server's clock forward by `advanceDays` (fractional allowed, never back).
+pub async fn clock(
+    State((_, dev)): State<DevState>,
+    JsonBody(input): JsonBody<ClockInput>,
+) -> Result<Response, Error> {
+    let days = match input.advance_days.as_ref() {
+        None | Some(serde_json::Value::Null) => {
+            return Err(Error::field("advanceDays", Reason::required()));
+        }
+        Some(given) => given
+            .as_f64()
+            .filter(|d| d.is_finite() && (0.0..=MAX_ADVANCE_DAYS).contains(d))
+            .ok_or_else(|| {
+                let why = "must be a number of days from 0 to 3650 (fractions allowed)";
+                let reason = Reason::new(Code::OutOfRange, why).min(0).max(3650);
+                Error::field("advanceDays", reason)
+            })?,
+    };
+    let by = time::Duration::seconds_f64(days * 86_400.0);
+    let now = dev.clock.advance(by);
+    Ok(axum::Json(json!({"now": shared::views::ts(now)})).into_response())
+}
+
+/// Runs the scheduled work now, as the schedule does every minute here and hourly in AWS.
+pub async fn run_scheduled(State((app, _)): State<DevState>) -> Result<Response, Error> {
+    let answer = shared::functions::run_scheduled(&app).await?;
+    Ok(axum::Json(answer).into_response())
 }

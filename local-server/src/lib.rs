@@ -25,6 +25,8 @@ pub enum Sent {
 
 pub struct Dev {
     pub sent: Sent,
+    /// The application's clock, which `POST /dev/clock` moves forward.
+    pub clock: Arc<shared::ports::SettableClock>,
     pub keys: auth::Keys,
     pub platform_admins: Vec<String>,
 }
@@ -43,6 +45,8 @@ pub fn router(app: App, dev: Dev, options: Options) -> Router {
         .route("/dev/outbox", get(dev::outbox))
         .route("/dev/mail-events", post(dev::mail_event))
         .route("/dev/specialists", get(dev::specialists))
+        .route("/dev/clock", post(dev::clock))
+        .route("/dev/run-scheduled", post(dev::run_scheduled))
         .with_state((state, dev.clone()))
         // Tokens and sent messages: kept by no cache, as the API's answers (which the
         // gateway's edge covers).
@@ -67,12 +71,11 @@ pub struct Setup {
     pub web_dir: PathBuf,
 }
 
-/// Builds the whole local application, seeds the specialist directory, and describes the
-/// backend in one line.
-pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
-    use anyhow::Context;
-    let settings = shared::config::Settings {
-        portal_base_url: setup.portal_base_url,
+/// The settings of the local server: the functions' variables where they apply, a fresh
+/// cursor key per start.
+fn settings(portal_base_url: String) -> anyhow::Result<shared::config::Settings> {
+    Ok(shared::config::Settings {
+        portal_base_url,
         firm_name: std::env::var("FIRM_NAME").unwrap_or_else(|_| "Steuerkanzlei Muster".into()),
         invitation_ttl: std::time::Duration::from_secs(7 * 24 * 3600),
         cursor_key: {
@@ -84,8 +87,21 @@ pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
         // The same variables as the functions read, so that tests can raise or lower them.
         limits: shared::config::Limits::from_env(&|name| std::env::var(name).ok())?,
         issuers: shared::config::Issuers::local(),
-    };
+        due: shared::config::Due::from_env(
+            &|name| std::env::var(name).ok(),
+            std::time::Duration::from_secs(7 * 24 * 3600),
+        )?,
+    })
+}
+
+/// Builds the whole local application, seeds the specialist directory, and describes the
+/// backend in one line.
+pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
+    use anyhow::Context;
+    let settings = settings(setup.portal_base_url)?;
     let directory = shared::usecases::specialists::seeded_directory();
+    // One clock for everything time-dependent in this process (use cases, outbox, tokens).
+    let clock = Arc::new(shared::ports::SettableClock::default());
     let platform_admins = directory
         .iter()
         .filter(|(_, admin)| *admin)
@@ -93,9 +109,10 @@ pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
         .collect();
     let (app, sent, backend) = match &setup.aws_endpoint {
         None => {
-            let outbox = Arc::new(Outbox::new(setup.outbox_dir.clone()).with_context(|| {
+            let outbox = Outbox::new(setup.outbox_dir.clone()).with_context(|| {
                 format!("cannot create the outbox folder {:?}", setup.outbox_dir)
-            })?);
+            })?;
+            let outbox = Arc::new(outbox.with_clock(clock.clone()));
             let identity = Arc::new(LocalIdentity::new());
             let app = App {
                 table: Arc::new(shared::adapters::memory::MemoryTable::new()),
@@ -103,7 +120,7 @@ pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
                 sms: outbox.clone(),
                 identity: identity.clone(),
                 queue: Arc::new(shared::adapters::not_granted::NotGranted("local-server")),
-                clock: Arc::new(shared::ports::SystemClock),
+                clock: clock.clone(),
                 settings,
             };
             let backend = match &setup.outbox_dir {
@@ -128,7 +145,10 @@ pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
     let (queue, messages) = shared::adapters::in_process_queue::InProcessQueue::new();
     let mut app = app;
     app.queue = Arc::new(queue);
+    app.clock = clock.clone();
     shared::functions::run_import_worker(app.clone(), messages);
+    // As the schedule does in AWS: the scheduled work every minute, in this process.
+    shared::functions::run_schedule_every(app.clone(), std::time::Duration::from_secs(60));
     let app_issuers = app.settings.issuers.clone();
     let seeds: Vec<_> = directory.iter().map(|(s, _)| s.clone()).collect();
     shared::usecases::specialists::seed(&app, &seeds)
@@ -138,7 +158,8 @@ pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
         app,
         Dev {
             sent,
-            keys: auth::Keys::generate(&app_issuers),
+            keys: auth::Keys::generate(&app_issuers, clock.clone()),
+            clock,
             platform_admins,
         },
         Options {

@@ -25,9 +25,74 @@ pub struct Settings {
     /// The two token issuers: staff routes accept only the staff one, `/me` only the
     /// end users' one.
     pub issuers: Issuers,
+    /// What falls due: the invitation reminder and the access review.
+    pub due: Due,
 }
 
 pub use crate::auth::Issuers;
+
+/// When things fall due (`INVITATION_REMINDER_DAYS`, `ACCESS_REVIEW_DAYS`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Due {
+    /// How long after an invitation its one reminder goes out; `None`: no reminders (0).
+    pub reminder_after: Option<Duration>,
+    /// How long a confirmation of a customer's accesses holds.
+    pub review_every: Duration,
+}
+
+const DAY_SECS: u64 = 24 * 3600;
+
+impl Default for Due {
+    fn default() -> Self {
+        Self {
+            reminder_after: Some(Duration::from_secs(3 * DAY_SECS)),
+            review_every: Duration::from_secs(365 * DAY_SECS),
+        }
+    }
+}
+
+fn days_in(
+    env: Env,
+    name: &'static str,
+    range: std::ops::RangeInclusive<u64>,
+    default: u64,
+) -> Result<u64, ConfigError> {
+    match env(name).filter(|v| !v.trim().is_empty()) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|d| range.contains(d))
+            .ok_or(ConfigError::Invalid {
+                name,
+                reason: format!(
+                    "must be a whole number of days from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            }),
+    }
+}
+
+impl Due {
+    /// Reads both; a reminder must fall before the invitation it reminds of expires
+    /// (`invitation_ttl`), else it would remind of a dead link.
+    pub fn from_env(env: Env, invitation_ttl: Duration) -> Result<Self, ConfigError> {
+        let reminder = days_in(env, "INVITATION_REMINDER_DAYS", 0..=29, 3)?;
+        if reminder > 0 && Duration::from_secs(reminder * DAY_SECS) >= invitation_ttl {
+            return Err(ConfigError::Invalid {
+                name: "INVITATION_REMINDER_DAYS",
+                reason: "must be less than INVITATION_TTL_DAYS (or 0: no reminders)".into(),
+            });
+        }
+        let review = days_in(env, "ACCESS_REVIEW_DAYS", 1..=730, 365)?;
+        Ok(Self {
+            reminder_after: (reminder > 0).then(|| Duration::from_secs(reminder * DAY_SECS)),
+            review_every: Duration::from_secs(review * DAY_SECS),
+        })
+    }
+}
 
 /// Reads the two issuers (`STAFF_ISSUER`, `END_USER_ISSUER`); they must differ.
 pub fn issuers_from_env(env: Env) -> Result<Issuers, ConfigError> {
@@ -155,6 +220,7 @@ impl std::fmt::Debug for Settings {
             .field("cursor_key", &"<redacted>")
             .field("limits", &self.limits)
             .field("issuers", &self.issuers)
+            .field("due", &self.due)
             .finish()
     }
 }
@@ -241,6 +307,7 @@ impl Settings {
             cursor_key: cursor_key.into_bytes(),
             limits: Limits::from_env(env)?,
             issuers: issuers_from_env(env)?,
+            due: Due::from_env(env, Duration::from_secs(days * 24 * 3600))?,
         })
     }
 }

@@ -150,6 +150,9 @@ fn invited_access(id: &CustomerId, token: &RegistrationToken, now: OffsetDateTim
             at: now,
             message_id: Some(EVENT_MESSAGE_ID.into()),
         }),
+        expires_at: Some(now + time::Duration::days(7)),
+        // The default reminder, three days after the invitation (the schedule's event).
+        remind_at: Some(now + time::Duration::days(3)),
         version: 1,
     }
 }
@@ -166,6 +169,8 @@ fn active_access(invited: &Access, now: OffsetDateTime) -> Access {
         invitations: Vec::new(),
         mail_messages: Vec::new(),
         delivery: None,
+        expires_at: None,
+        remind_at: None,
         ..invited.clone()
     }
 }

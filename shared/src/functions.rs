@@ -81,8 +81,13 @@ pub const ACCESSES: Function = Function {
 
 pub const AUTHORISATIONS: Function = Function {
     name: "authorisations",
-    // The directory is where administrators and processors are chosen from.
-    resources: &[http::authorisations::router, http::specialists::router],
+    // The directory is where administrators and processors are chosen from; a review
+    // confirms the authorisations.
+    resources: &[
+        http::authorisations::router,
+        http::specialists::router,
+        http::reviews::router,
+    ],
     // Removing an active access deletes its sign-in.
     messaging: false,
     sign_ins: SignInGrant::Delete,
@@ -138,8 +143,24 @@ pub const IMPORTS: Function = Function {
     warm_up_phone_numbers: true,
 };
 
+/// The scheduled work (an EventBridge schedule, hourly): the invitations' one reminder. No
+/// HTTP routes. A function of its own rather than a second trigger of `accesses`: it gets
+/// reserved concurrency 1 and an on-failure destination without throttling the API, and
+/// its grants and alarms are its own (docs/architecture.md).
+pub const SCHEDULE: Function = Function {
+    name: "schedule",
+    resources: &[],
+    // A reminder is an invitation resent: e-mail through SES, SMS through SNS.
+    messaging: true,
+    sign_ins: SignInGrant::None,
+    queue: false,
+    // Nobody waits on it: throttled calls are retried longer, as in the import worker.
+    aws_attempts: 8,
+    warm_up_phone_numbers: false,
+};
+
 /// Every function of template.yaml.
-pub const FUNCTIONS: [Function; 7] = [
+pub const FUNCTIONS: [Function; 8] = [
     CUSTOMERS,
     ACCESSES,
     AUTHORISATIONS,
@@ -147,6 +168,7 @@ pub const FUNCTIONS: [Function; 7] = [
     REGISTRATION,
     DELIVERIES,
     IMPORTS,
+    SCHEDULE,
 ];
 
 impl Function {
@@ -206,6 +228,29 @@ pub fn gateway(app: App) -> Router {
         router.merge(function.routes_on(app.clone()))
     });
     http::compose(merged)
+}
+
+/// What one scheduled run does, on the `schedule` function's grants: the answer the
+/// function gives to its EventBridge event and `POST /dev/run-scheduled` to its caller.
+pub async fn run_scheduled(app: &App) -> crate::error::Result<serde_json::Value> {
+    let app = SCHEDULE.restrict(app.clone());
+    let reminders = crate::usecases::reminders::run(&app).await?;
+    Ok(serde_json::json!({ "reminders": reminders }))
+}
+
+/// The schedule inside one process (the local server): the scheduled work every `period`,
+/// as EventBridge runs it in AWS; a failed run is logged and the next one goes on.
+pub fn run_schedule_every(app: App, period: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(period);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if let Err(e) = run_scheduled(&app).await {
+                tracing::warn!(error = %e, "scheduled run failed; the next one goes on");
+            }
+        }
+    })
 }
 
 /// The import worker inside one process (the local server, the tests): works off each
@@ -273,6 +318,7 @@ mod tests {
                 ("registration", false, true, true),
                 ("deliveries", false, false, false),
                 ("imports", true, false, false),
+                ("schedule", true, false, false),
             ]
         );
     }

@@ -9,8 +9,10 @@ const CROCKFORD: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 /// also within one millisecond (ULID's monotonic mode), so that creation order holds.
 static LAST: std::sync::Mutex<u128> = std::sync::Mutex::new(0);
 
-pub fn new_id(prefix: &str) -> String {
-    let millis = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+/// `now` comes from the one clock (`ports::Clock`), so that ids made after the local server's
+/// clock moved on still sort after the ones made before.
+pub fn new_id(prefix: &str, now: time::OffsetDateTime) -> String {
+    let millis = now.unix_timestamp_nanos() / 1_000_000;
     let random: u128 = rand::rng().random::<u128>() & ((1u128 << 80) - 1);
     let fresh = ((millis as u128 & ((1u128 << 48) - 1)) << 80) | random;
     let value = {
@@ -43,9 +45,9 @@ mod tests {
 
     #[test]
     fn ids_carry_their_prefix_and_sort_by_creation() {
-        let a = new_id("trx");
-        std::thread::sleep(std::time::Duration::from_millis(2));
-        let b = new_id("trx");
+        let t = time::macros::datetime!(2026-01-01 00:00 UTC);
+        let a = new_id("trx", t);
+        let b = new_id("trx", t + time::Duration::milliseconds(2));
         assert!(a.starts_with("trx_") && a.len() == 30);
         assert!(a < b);
         assert!(plausible(&a));
@@ -53,7 +55,9 @@ mod tests {
 
     #[test]
     fn ids_of_one_millisecond_still_sort_by_creation() {
-        let ids: Vec<String> = (0..1000).map(|_| new_id("trx")).collect();
+        let ids: Vec<String> = (0..1000)
+            .map(|_| new_id("trx", time::macros::datetime!(2026-01-01 00:00 UTC)))
+            .collect();
         let mut sorted = ids.clone();
         sorted.sort();
         assert_eq!(ids, sorted);

@@ -194,6 +194,25 @@ pub async fn run_deliveries() -> Result<(), lambda_http::Error> {
     lambda_http::lambda_runtime::run(handler).await
 }
 
+/// The whole `main` of the `schedule` function: each EventBridge event runs the scheduled
+/// work once. A failed run fails the invocation, which goes to the on-failure destination;
+/// what it left undone is still due and the next run does it.
+pub async fn run_schedule() -> Result<(), lambda_http::Error> {
+    use lambda_http::{LambdaEvent, service_fn};
+    crate::logging::init_tracing();
+    let function = crate::functions::SCHEDULE;
+    let app = Arc::new(app_of(&function).await?);
+    let handler = service_fn(move |_: LambdaEvent<serde_json::Value>| {
+        let app = app.clone();
+        async move {
+            crate::functions::run_scheduled(&app)
+                .await
+                .map_err(|e| lambda_http::Error::from(format!("scheduled run failed: {e}")))
+        }
+    });
+    lambda_http::lambda_runtime::run(handler).await
+}
+
 /// Time a run of the import worker leaves itself before Lambda's deadline, to finish the row
 /// at hand and queue its continuation.
 const IMPORT_MARGIN: std::time::Duration = std::time::Duration::from_secs(60);

@@ -15,6 +15,22 @@ pub struct InvitationText<'a> {
     pub language: Language,
     /// The address has a sign-in already: the end user accepts with its password.
     pub existing_account: bool,
+    /// The system's one automatic reminder of an invitation not yet used.
+    pub reminder: bool,
+}
+
+/// The reminder's own wording: a subject prefix and a first paragraph, then the invitation.
+fn reminder_wording(language: Language) -> (&'static str, &'static str) {
+    match language {
+        Language::De => (
+            "Erinnerung: ",
+            "Erinnerung: Ihre Einladung ist noch nicht angenommen. Der frühere Link und Code gelten nicht mehr; bitte verwenden Sie diese.",
+        ),
+        Language::En => (
+            "Reminder: ",
+            "Reminder: your invitation has not been accepted yet. The earlier link and code no longer work; please use these.",
+        ),
+    }
 }
 
 fn escape_html(s: &str) -> String {
@@ -134,6 +150,15 @@ impl InvitationText<'_> {
                 ("account_hint", &escape_html(account)),
             ],
         );
+        if self.reminder {
+            let (prefix, lead) = reminder_wording(self.language);
+            return EmailMessage {
+                to,
+                subject: format!("{prefix}{subject}"),
+                text: format!("{lead}\n\n{text}"),
+                html: format!("<p>{}</p>\n{html}", escape_html(lead)),
+            };
+        }
         EmailMessage {
             to,
             subject,
@@ -158,6 +183,10 @@ impl InvitationText<'_> {
         )
         .trim()
         .to_owned();
+        let text = match self.reminder {
+            true => format!("{}{text}", reminder_wording(self.language).0),
+            false => text,
+        };
         Some(SmsMessage { to, text })
     }
 }
@@ -182,6 +211,24 @@ mod tests {
             expires_at: datetime!(2026-11-30 14:05 UTC),
             language,
             existing_account: false,
+            reminder: false,
+        }
+    }
+
+    #[test]
+    fn a_reminder_has_its_own_wording_in_both_languages() {
+        let token = RegistrationToken::generate();
+        let code = RegistrationCode::generate();
+        for (language, word) in [(Language::De, "Erinnerung: "), (Language::En, "Reminder: ")] {
+            let reminder = InvitationText {
+                reminder: true,
+                ..text(&token, Some(&code), language)
+            };
+            let mail = reminder.email(EmailAddress::parse("e@example.com").unwrap());
+            assert!(mail.subject.starts_with(word), "{}", mail.subject);
+            assert!(mail.text.starts_with(word) && mail.text.contains(&reminder.link()));
+            let sms = reminder.sms(MobileNumber::parse("0170 1234567").unwrap());
+            assert!(sms.unwrap().text.starts_with(word));
         }
     }
 

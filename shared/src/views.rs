@@ -161,6 +161,8 @@ pub struct AccessView {
     pub activated_at: Option<String>,
     /// How the last invitation fared; absent once the access is active.
     pub delivery: Option<DeliveryView>,
+    /// When the current link expires; null once active.
+    pub invitation_expires_at: Option<String>,
 }
 
 pub fn delivery_view(d: &Delivery) -> DeliveryView {
@@ -172,7 +174,10 @@ pub fn delivery_view(d: &Delivery) -> DeliveryView {
 }
 
 impl AccessView {
-    pub fn new(a: &Access) -> Self {
+    /// The access as it stands at `now`: an invitation past its expiry shows as `expired`.
+    pub fn new(a: &Access, now: OffsetDateTime) -> Self {
+        let invited = a.status == crate::domain::AccessStatus::Invited;
+        let expired = invited && a.expires_at.is_some_and(|at| at <= now);
         Self {
             id: a.id.clone(),
             first_name: a.first_name.to_string(),
@@ -180,13 +185,18 @@ impl AccessView {
             email: a.email.to_string(),
             mobile: a.mobile.as_ref().map(|m| m.to_string()),
             language: a.language.as_str().into(),
-            status: a.status.as_str().into(),
+            status: if expired {
+                "expired".into()
+            } else {
+                a.status.as_str().into()
+            },
             invited_at: ts(a.invited_at),
             activated_at: a.activated_at.map(ts),
             delivery: match a.status {
                 crate::domain::AccessStatus::Invited => a.delivery.as_ref().map(delivery_view),
                 crate::domain::AccessStatus::Active => None,
             },
+            invitation_expires_at: a.expires_at.filter(|_| invited).map(ts),
         }
     }
 }
@@ -238,6 +248,16 @@ pub struct AuthorisationsView {
     pub accesses: Vec<AccessView>,
     pub administrators: Vec<SpecialistView>,
     pub additional_processors: Vec<ProcessorView>,
+    pub access_review: AccessReviewView,
+}
+
+/// The last confirmation of a customer's accesses and when the next one falls due.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessReviewView {
+    pub reviewed_at: Option<String>,
+    pub reviewed_by: Option<String>,
+    pub due_at: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -45,7 +45,24 @@ const EXPECTED: &[(&str, Function, u16)] = &[
     ("deliveries-bounce.json", functions::DELIVERIES, 200),
     ("deliveries-complaint.json", functions::DELIVERIES, 200),
     ("deliveries-delivery.json", functions::DELIVERIES, 200),
+    // An EventBridge schedule's event, not HTTP: 200 stands for "one reminder sent".
+    ("schedule-hourly.json", functions::SCHEDULE, 200),
 ];
+
+/// Pushes a scheduled event through the `schedule` function's run, as its handler does, once
+/// the fixtures' invited access's reminder fell due; 200 when it sent exactly that reminder.
+async fn schedule(app: &TestApp, raw: &str, file: &str) -> u16 {
+    let _event: serde_json::Value =
+        serde_json::from_str(raw).unwrap_or_else(|e| panic!("{file}: {e}"));
+    app.clock
+        .advance(std::time::Duration::from_secs(4 * 24 * 3600));
+    let answer = functions::run_scheduled(&app.app).await.unwrap();
+    if answer == serde_json::json!({"reminders": 1}) {
+        200
+    } else {
+        panic!("{file}: {answer}")
+    }
+}
 
 /// Pushes an SNS event through the `deliveries` function's use case, as its handler does;
 /// 200 when every report was recorded, 204 when one was ignored.
@@ -97,6 +114,10 @@ both_stores!(
             let app = spawn_app(app.store).await;
             seed_fixtures(&app).await;
             let raw = std::fs::read_to_string(events_dir().join(file)).unwrap();
+            if function.name == functions::SCHEDULE.name {
+                assert_eq!(schedule(&app, &raw, file).await, *status, "{file}");
+                continue;
+            }
             if function.name == functions::DELIVERIES.name {
                 assert_eq!(deliver(&app, &raw, file).await, *status, "{file}");
                 let view = app.authorisations(&ANNA, "cus_example").await.expect(200);

@@ -98,6 +98,8 @@ const RENAMED: &[(&str, &str)] = &[
     ("actorKind", "kind"),
     ("actorId", "id"),
     ("subjectId", "id"),
+    // The customer's access review: `authorisations.accessReview`.
+    ("reviewDueAt", "dueAt"),
 ];
 
 /// Stored bookkeeping that the export shows otherwise: the number of administrators (the

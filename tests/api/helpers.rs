@@ -110,6 +110,7 @@ pub fn settings() -> Settings {
         cursor_key: b"test-cursor-key-test-cursor-key-0123".to_vec(),
         limits: roomy_limits(),
         issuers: shared::config::Issuers::local(),
+        due: shared::config::Due::default(),
     }
 }
 

@@ -271,3 +271,102 @@ async fn the_console_is_served_with_content_types_and_validators() {
         .unwrap();
     assert_eq!(res.status(), 404);
 }
+
+async fn staff_token(router: &Router, id: &str) -> String {
+    let body = Some(json!({"specialistId": id}));
+    let (status, login) = call(router, Method::POST, "/dev/login", None, body).await;
+    assert_eq!(status, 200, "{login}");
+    login["token"].as_str().unwrap().to_owned()
+}
+
+/// `POST /dev/clock` moves everything that depends on time: the tokens the server signed
+/// expire, the reminder falls due (and `POST /dev/run-scheduled` sends it), the invitation
+/// expires; bad input is 422 naming `advanceDays`.
+#[tokio::test]
+async fn the_local_servers_clock_moves_tokens_reminders_and_expiry_forward() {
+    let (router, _) = local_server::build(local_server::Setup {
+        portal_base_url: "http://127.0.0.1:3000".into(),
+        aws_endpoint: None,
+        table: "local".into(),
+        outbox_dir: None,
+        web_dir: crate::helpers::project_root().join("web"),
+    })
+    .await
+    .unwrap();
+    let anna = staff_token(&router, "anna").await;
+    let body = json!({"type": "person", "firstName": "Erika", "lastName": "Mustermann", "email": "clock@example.com", "mobile": "0170 1234567"});
+    let (status, created) =
+        call(&router, Method::POST, "/customers", Some(&anna), Some(body)).await;
+    assert_eq!(status, 201, "{created}");
+    let authorisations = format!(
+        "/customers/{}/authorisations",
+        created["id"].as_str().unwrap()
+    );
+    for bad in [
+        json!({}),
+        json!({"advanceDays": -1}),
+        json!({"advanceDays": "2"}),
+    ] {
+        let (status, problem) = call(&router, Method::POST, "/dev/clock", None, Some(bad)).await;
+        assert_eq!(status, 422, "{problem}");
+        assert_eq!(problem["errors"][0]["field"], "advanceDays");
+    }
+    let (_, before) = call(
+        &router,
+        Method::POST,
+        "/dev/clock",
+        None,
+        Some(json!({"advanceDays": 0})),
+    )
+    .await;
+    let (status, after) = call(
+        &router,
+        Method::POST,
+        "/dev/clock",
+        None,
+        Some(json!({"advanceDays": 3.5})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (before, after) = (
+        before["now"].as_str().unwrap(),
+        after["now"].as_str().unwrap(),
+    );
+    assert!(after[..10] > before[..10], "{before} -> {after}");
+    let (status, _) = call(&router, Method::GET, &authorisations, Some(&anna), None).await;
+    assert_eq!(status, 401, "the token signed 3.5 days ago expired");
+    let run = |router: Router| async move {
+        call(&router, Method::POST, "/dev/run-scheduled", None, None).await
+    };
+    assert_eq!(run(router.clone()).await, (200, json!({"reminders": 1})));
+    assert_eq!(run(router.clone()).await, (200, json!({"reminders": 0})));
+    let (_, outbox) = call(&router, Method::GET, "/dev/outbox", None, None).await;
+    let reminder = outbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|m| m["channel"] == "email")
+        .unwrap();
+    assert!(
+        reminder["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Erinnerung: ")
+    );
+    assert!(
+        reminder["sentAt"].as_str().unwrap()[..10] >= after[..10],
+        "sentAt follows the clock"
+    );
+    call(
+        &router,
+        Method::POST,
+        "/dev/clock",
+        None,
+        Some(json!({"advanceDays": 8})),
+    )
+    .await;
+    let anna2 = staff_token(&router, "anna").await;
+    let (_, view) = call(&router, Method::GET, &authorisations, Some(&anna2), None).await;
+    assert_eq!(view["accesses"][0]["status"], "expired", "{view}");
+}

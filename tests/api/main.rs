@@ -11,6 +11,7 @@ mod codes;
 mod customers;
 mod deletions;
 mod deliveries;
+mod due;
 mod events;
 mod export;
 mod faults;

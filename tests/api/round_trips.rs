@@ -311,6 +311,7 @@ both_stores!(
         app.work_imports().await;
         let path = format!("/imports/{}", queued["id"].as_str().unwrap());
         count!("`GET /imports/{id}`", app.get(&ANNA, &path).await).expect(200);
+        measure_what_falls_due(app.store, &mut measured).await;
         let mut wrong = Vec::new();
         for (label, cell) in &doc {
             let Some(got) = measured.get(label) else {
@@ -322,6 +323,9 @@ both_stores!(
             } else if label.starts_with("`imports`") {
                 // 5n + 3 for the 3 rows of the import.
                 5 * 3 + 3
+            } else if label.starts_with("`schedule`") {
+                // 3n + 2 for the two reminders due.
+                3 * 2 + 2
             } else if label == "`GET /me/transactions`" {
                 // 3 + n for the one customer of this end user.
                 3 + 1
@@ -340,3 +344,36 @@ both_stores!(
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 );
+
+/// The scheduled run, the due list and a review, on an app of their own whose clock the
+/// scenario moves: two customers invited, their reminders due, then their reviews.
+async fn measure_what_falls_due(store: Store, measured: &mut BTreeMap<String, u64>) {
+    let app = spawn_app(store).await;
+    let first = app
+        .create_customer(&ANNA, person("due-1@example.com"))
+        .await;
+    app.create_customer(&ANNA, person("due-2@example.com"))
+        .await;
+    app.clock
+        .advance(std::time::Duration::from_secs(3 * 86_400 + 3600));
+    let before = app.requests();
+    let ran = shared::functions::run_scheduled(&app.app).await.unwrap();
+    assert_eq!(ran, json!({"reminders": 2}));
+    measured.insert(
+        "`schedule` (one run with n reminders due)".into(),
+        app.requests() - before,
+    );
+    app.clock
+        .advance(std::time::Duration::from_secs(340 * 86_400));
+    let before = app.requests();
+    let due = app.get(&ANNA, "/access-reviews?limit=1").await.expect(200);
+    assert_eq!(due["items"].as_array().unwrap().len(), 1, "{due}");
+    measured.insert("`GET /access-reviews`".into(), app.requests() - before);
+    let path = format!("/customers/{}/access-review", first["id"].as_str().unwrap());
+    let before = app.requests();
+    app.post(&ANNA, &path, json!({})).await.expect(200);
+    measured.insert(
+        "`POST /customers/{id}/access-review`".into(),
+        app.requests() - before,
+    );
+}

@@ -140,6 +140,9 @@ const PREFIXES: &[(&str, Option<&[CustomerRange]>)] = &[
     ("ROW_PREFIX", None),
     ("ERROR_PREFIX", None),
     ("DELETIONS_PK", None),
+    // The partitions of the sparse due index (`gsi3`): pending reminders and reviews.
+    ("REMINDERS_PK", None),
+    ("REVIEWS_PK", None),
 ];
 
 /// The string constants of the store whose names say they are keys or key prefixes.

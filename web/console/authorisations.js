@@ -10,12 +10,14 @@ import { removalBar } from '/console/authorisations/remove.js';
 import { accessList, createAccess } from '/console/authorisations/accesses.js';
 import { administratorList, determineAdministrators } from '/console/authorisations/administrators.js';
 import { processorList, determineProcessors } from '/console/authorisations/processors.js';
+import { reviewBox } from '/console/authorisations/review.js';
 
 function normaliseAuths(data) {
   return {
     accesses: (data && data.accesses) || [],
     administrators: (data && data.administrators) || [],
     additionalProcessors: (data && data.additionalProcessors) || [],
+    accessReview: (data && data.accessReview) || null,
   };
 }
 
@@ -37,6 +39,7 @@ function renderGroups(tab, groupsEl) {
   // Re-rendering replaces the elements: keep the focus on the same control where it still exists.
   const activeId = document.activeElement && groupsEl.contains(document.activeElement) ? document.activeElement.id : null;
   mount(groupsEl,
+    reviewBox(tab),
     groupSection('accesses', 'auth.accesses', 'auth.createAccess', () => createAccess(tab), accesses, auths.accesses.length),
     groupSection('administrators', 'auth.administrators', 'auth.determineAdministrator', () => determineAdministrators(tab), administrators, auths.administrators.length),
     groupSection('processors', 'auth.processors', 'auth.determineProcessors', () => determineProcessors(tab), processors, auths.additionalProcessors.length));
@@ -56,6 +59,11 @@ export async function renderAuthorisations(ctx) {
     auths: null,
     selection: new Selection(() => tab.selectionChanged()),
     render: () => renderGroups(tab, groupsEl),
+    // The name of a specialist who reviewed, where the directory entries at hand know it.
+    specialistName(sid) {
+      const known = (tab.auths.administrators || []).find((s) => s.id === sid);
+      return known ? known.name : sid;
+    },
     setAuths(data) {
       tab.auths = normaliseAuths(data);
       tab.render();

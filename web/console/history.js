@@ -31,7 +31,7 @@ async function loadNames(id) {
 function actorText(actor, names) {
   if (actor.kind === 'specialist') return names.get(actor.id) || actor.id;
   if (actor.kind === 'end-user') return t('history.actor.endUser');
-  return t('history.actor.system');
+  return t(actor.id === 'reminder' ? 'history.actor.systemReminder' : 'history.actor.system');
 }
 
 function subjectText(subject, names) {

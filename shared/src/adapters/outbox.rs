@@ -1,11 +1,13 @@
 //! The local outbox: e-mails and SMS that would have gone out through SES and SNS are kept in
 //! memory (for `GET /dev/outbox`) and, when a folder is given, written one file per message.
 
-use crate::ports::{DeliveryError, EmailMessage, Mailer, SmsMessage, SmsSender};
+use crate::ports::{
+    Clock, DeliveryError, EmailMessage, Mailer, SmsMessage, SmsSender, SystemClock,
+};
 use async_trait::async_trait;
 use serde::Serialize;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -21,10 +23,21 @@ pub struct OutboxEntry {
     pub message_id: Option<String>,
 }
 
-#[derive(Default)]
 pub struct Outbox {
     entries: Mutex<Vec<OutboxEntry>>,
     folder: Option<PathBuf>,
+    /// `sentAt` follows the application's clock, also the local server's settable one.
+    clock: Arc<dyn Clock>,
+}
+
+impl Default for Outbox {
+    fn default() -> Self {
+        Self {
+            entries: Mutex::default(),
+            folder: None,
+            clock: Arc::new(SystemClock),
+        }
+    }
 }
 
 impl Outbox {
@@ -33,9 +46,19 @@ impl Outbox {
             std::fs::create_dir_all(f)?;
         }
         Ok(Self {
-            entries: Mutex::default(),
             folder,
+            ..Self::default()
         })
+    }
+
+    /// The same outbox, stamping `sentAt` from `clock`.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    fn now(&self) -> String {
+        crate::domain::rfc3339(self.clock.now())
     }
 
     pub fn entries(&self) -> Vec<OutboxEntry> {
@@ -65,10 +88,6 @@ impl Outbox {
     }
 }
 
-fn now() -> String {
-    crate::domain::rfc3339(time::OffsetDateTime::now_utc())
-}
-
 #[async_trait]
 impl Mailer for Outbox {
     async fn send(&self, m: &EmailMessage) -> Result<String, DeliveryError> {
@@ -79,7 +98,7 @@ impl Mailer for Outbox {
                 to: m.to.to_string(),
                 subject: Some(m.subject.clone()),
                 body: m.text.clone(),
-                sent_at: now(),
+                sent_at: self.now(),
                 message_id: Some(id.clone()),
             },
             "txt",
@@ -97,7 +116,7 @@ impl SmsSender for Outbox {
                 to: m.to.to_string(),
                 subject: None,
                 body: m.text.clone(),
-                sent_at: now(),
+                sent_at: self.now(),
                 message_id: None,
             },
             "sms.txt",

@@ -34,6 +34,14 @@ impl Actor {
         }
     }
 
+    /// The scheduled work that sends an invitation's one reminder.
+    pub fn reminder() -> Self {
+        Self {
+            kind: ActorKind::System,
+            id: "reminder".to_owned(),
+        }
+    }
+
     /// The mail and SMS services' reports on the invitations sent.
     pub fn delivery() -> Self {
         Self {
@@ -77,9 +85,11 @@ pub enum Action {
     ProcessorRemoved,
     TransactionCreated,
     TransactionDeleted,
+    /// (v3) An administrator confirmed the customer's accesses.
+    AccessReviewed,
 }
 
-const ACTIONS: [Action; 14] = [
+const ACTIONS: [Action; 15] = [
     Action::CustomerCreated,
     Action::CustomerUpdated,
     Action::AccessCreated,
@@ -94,6 +104,7 @@ const ACTIONS: [Action; 14] = [
     Action::ProcessorRemoved,
     Action::TransactionCreated,
     Action::TransactionDeleted,
+    Action::AccessReviewed,
 ];
 
 impl Action {
@@ -113,6 +124,7 @@ impl Action {
             Action::ProcessorRemoved => "additional-processor.removed",
             Action::TransactionCreated => "transaction.created",
             Action::TransactionDeleted => "transaction.deleted",
+            Action::AccessReviewed => "access.reviewed",
         }
     }
 
@@ -126,7 +138,9 @@ impl Action {
     /// The kind of subject this action is about.
     pub fn subject_kind(self) -> SubjectKind {
         match self {
-            Action::CustomerCreated | Action::CustomerUpdated => SubjectKind::Customer,
+            Action::CustomerCreated | Action::CustomerUpdated | Action::AccessReviewed => {
+                SubjectKind::Customer
+            }
             Action::AdministratorAdded | Action::AdministratorRemoved => SubjectKind::Administrator,
             Action::ProcessorAdded | Action::ProcessorRemoved => SubjectKind::Processor,
             Action::TransactionCreated | Action::TransactionDeleted => SubjectKind::Transaction,
@@ -174,7 +188,7 @@ pub struct Event {
 impl Event {
     pub fn new(at: OffsetDateTime, actor: &Actor, action: Action, subject: &str) -> Self {
         Self {
-            id: crate::ids::new_id("evt"),
+            id: crate::ids::new_id("evt", at),
             at,
             actor: actor.clone(),
             action,

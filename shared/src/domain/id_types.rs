@@ -69,14 +69,9 @@ id_type!(
 );
 
 impl CustomerId {
-    pub fn new() -> Self {
-        Self(crate::ids::new_id("cus"))
-    }
-}
-
-impl Default for CustomerId {
-    fn default() -> Self {
-        Self::new()
+    /// A new id, ordered by `now` among the others.
+    pub fn new(now: time::OffsetDateTime) -> Self {
+        Self(crate::ids::new_id("cus", now))
     }
 }
 

@@ -100,6 +100,12 @@ pub struct Access {
     /// Unix times of the invitations sent in the last 24 hours (rate limit).
     pub sends: Vec<i64>,
     pub delivery: Option<Delivery>,
+    /// When the current invitation's link expires (`None` once active, and on accesses stored
+    /// before expiries were recorded on them).
+    pub expires_at: Option<OffsetDateTime>,
+    /// When the current invitation's one automatic reminder falls due; `None` when none is
+    /// pending (sent already, turned off, or the access is active).
+    pub remind_at: Option<OffsetDateTime>,
     pub version: u64,
 }
 

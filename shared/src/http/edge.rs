@@ -36,6 +36,11 @@ const QUERIES: &[(Method, &str, Parameters)] = &[
     ),
     (
         Method::GET,
+        "/access-reviews",
+        field_names::<crate::usecases::reviews::DueQuery>,
+    ),
+    (
+        Method::GET,
         "/me/transactions",
         field_names::<crate::usecases::me::TransactionsQuery>,
     ),

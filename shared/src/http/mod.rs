@@ -12,6 +12,7 @@ pub mod extract;
 pub mod imports;
 pub mod me;
 pub mod registration;
+pub mod reviews;
 pub mod specialists;
 pub mod transactions;
 

@@ -15,6 +15,8 @@ pub const WITHHELD_KEYS: &[&str] = &[
     "gsi1sk",
     "gsi2pk",
     "gsi2sk",
+    "gsi3pk",
+    "gsi3sk",
     "ttl",
     "idempotencyPk",
 ];

@@ -100,7 +100,14 @@ mod tests {
     #[test]
     fn a_later_event_sorts_first_and_after_the_customers_state() {
         let c = CustomerId::parse("cus_a").unwrap();
-        let ids: Vec<String> = (0..100).map(|_| crate::ids::new_id("evt")).collect();
+        let ids: Vec<String> = (0..100)
+            .map(|i| {
+                crate::ids::new_id(
+                    "evt",
+                    datetime!(2026-01-01 00:00 UTC) + time::Duration::milliseconds(i),
+                )
+            })
+            .collect();
         let keys: Vec<String> = ids.iter().map(|id| event_key(&c, id).sk).collect();
         let mut newest_first = keys.clone();
         newest_first.sort();

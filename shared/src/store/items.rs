@@ -303,6 +303,15 @@ pub struct AccessItem {
     /// The mail service's id of the current invitation e-mail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_message_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation_expires_at: Option<String>,
+    /// When the reminder falls due; with it the keys of the pending-reminder index (`due`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remind_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gsi3pk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gsi3sk: Option<String>,
     pub version: u64,
 }
 
@@ -338,6 +347,12 @@ impl AccessItem {
                 .map(|s| s.as_str().to_owned()),
             delivery_at: a.delivery.as_ref().map(|d| rfc3339(d.at)),
             delivery_message_id: a.delivery.as_ref().and_then(|d| d.message_id.clone()),
+            invitation_expires_at: a.expires_at.map(rfc3339),
+            remind_at: a.remind_at.map(rfc3339),
+            gsi3pk: a.remind_at.map(|_| super::REMINDERS_PK.to_owned()),
+            gsi3sk: a
+                .remind_at
+                .map(|at| super::reminder_sort_key(at, &a.customer_id, &a.id)),
             version: a.version,
         }
     }
@@ -383,6 +398,12 @@ impl AccessItem {
                 }),
                 _ => None,
             },
+            expires_at: self
+                .invitation_expires_at
+                .as_deref()
+                .map(parse_time)
+                .transpose()?,
+            remind_at: self.remind_at.as_deref().map(parse_time).transpose()?,
             version: self.version,
             id: self.id,
         })
@@ -692,6 +713,8 @@ pub struct Partition {
     pub admins: Vec<String>,
     pub processors: Vec<ProcessorGrant>,
     pub transactions: Vec<BusinessTransaction>,
+    /// The customer's access review (kept on the customer item).
+    pub review: ReviewState,
     /// Keys of every item read, for the cascade delete.
     pub keys: Vec<Key>,
 }
@@ -709,6 +732,7 @@ impl Partition {
                 p.deleting = c.deleting;
                 p.deleted_by = c.deleted_by.clone();
                 p.idempotency = c.idempotency_pk.as_deref().map(idempotency_key_of_pk);
+                p.review = review_of(item)?;
                 if !c.deleting {
                     p.customer = Some(c.into_domain()?);
                 }

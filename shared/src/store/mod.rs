@@ -3,6 +3,7 @@
 
 mod condition;
 mod deletions;
+mod due;
 mod export;
 mod history;
 mod imports;
@@ -13,6 +14,11 @@ mod writes;
 pub use condition::OnCondition;
 pub use deletions::{
     DELETIONS_PK, DeletionItem, deletion_from_item, deletion_key, record_deletion,
+};
+pub use due::{
+    REMINDERS_PK, REVIEWS_PK, ReviewState, drop_reminder, due_page_key, entry_key, record_review,
+    reminder_sort_key, reminders_due, review_customer, review_of, review_sort_key, reviews_due,
+    with_first_review,
 };
 pub use export::{WITHHELD_KEYS, WITHHELD_SECRETS, exported, rfc3339_of};
 pub use history::{

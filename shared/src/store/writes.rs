@@ -73,7 +73,7 @@ pub fn update_customer(updated: &Customer, expected_version: u64) -> Write {
 /// a second deletion started in parallel fails here and only helps to finish the first.
 pub fn tombstone_customer(id: &CustomerId, deleted_by: &str) -> Write {
     let marks = set(&[("deleting", json!(true)), ("deletedBy", json!(deleted_by))]);
-    let index_keys = ["gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"];
+    let index_keys = ["gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"];
     update(customer_key(id), marks, &index_keys, &[], not_deleting())
 }
 
@@ -238,6 +238,11 @@ pub fn activate_access(inv: &Invitation, subject: &str, now: OffsetDateTime) -> 
         "deliveryAt",
         "deliveryMessageId",
         "deliveryReportedAt",
+        // No reminder for an access in use: it leaves the due index.
+        "invitationExpiresAt",
+        "remindAt",
+        "gsi3pk",
+        "gsi3sk",
     ];
     let key = access_key(&inv.customer_id, &inv.access_id);
     update(key, marks, &invitation_attrs, &[("version", 1)], cond)

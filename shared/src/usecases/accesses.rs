@@ -94,7 +94,7 @@ fn parse_new(
     c.finish().map_err(Error::Validation)?;
 
     Ok(Access {
-        id: crate::ids::new_id("acc"),
+        id: crate::ids::new_id("acc", now),
         customer_id: cid.clone(),
         first_name,
         last_name,
@@ -110,6 +110,8 @@ fn parse_new(
         mail_messages: Vec::new(),
         sends: Vec::new(),
         delivery: None,
+        expires_at: None,
+        remind_at: None,
         version: 1,
     })
 }
@@ -155,7 +157,7 @@ pub async fn create(
         })?;
     tracing::info!(customer_id = %cid, access_id = %access.id, "access created");
     invitations::send_and_record(app, &mut access, &issued, |_| Vec::new()).await;
-    Ok(AccessView::new(&access))
+    Ok(AccessView::new(&access, app.now()))
 }
 
 async fn load(
@@ -279,15 +281,20 @@ pub async fn patch(
 ) -> Result<AccessView> {
     let current = load(app, caller, customer, access_id).await?;
     let mut next = apply(&current, &patch, &app.settings.limits)?;
-    let fields = history::changed_fields(&AccessView::new(&current), &AccessView::new(&next), &[]);
+    let fields = history::changed_fields(
+        &AccessView::new(&current, app.now()),
+        &AccessView::new(&next, app.now()),
+        &[],
+    );
     // A patch that changes nothing writes nothing and sends nothing: no event, the same
     // version (openapi.yaml).
     if fields.is_empty() {
-        return Ok(AccessView::new(&current));
+        return Ok(AccessView::new(&current, app.now()));
     }
     let email_changed = next.email.normalized() != current.email.normalized();
     next.version = current.version + 1;
-    let actor = require_staff(caller)?.actor();
+    let staff = require_staff(caller)?;
+    let actor = staff.actor();
     let event = (Action::AccessUpdated, current.id.as_str());
     let mut writes = vec![
         store::replace_access(&next, current.version),
@@ -325,12 +332,7 @@ pub async fn patch(
         None
     };
     let counters = match &issued {
-        Some(_) => limits::for_invitation(
-            app,
-            Sender::Specialist(require_staff(caller)?.id),
-            &next,
-            app.now(),
-        ),
+        Some(_) => limits::for_invitation(app, Sender::Specialist(staff.id), &next, app.now()),
         None => Vec::new(),
     };
     let counted = limits::append(&mut writes, counters);
@@ -347,7 +349,7 @@ pub async fn patch(
     if let Some(issued) = issued {
         invitations::send_and_record(app, &mut next, &issued, |_| Vec::new()).await;
     }
-    Ok(AccessView::new(&next))
+    Ok(AccessView::new(&next, app.now()))
 }
 
 pub async fn resend(
@@ -403,5 +405,5 @@ pub async fn resend(
         })?;
     tracing::info!(access_id = %next.id, "invitation resent");
     invitations::send_and_record(app, &mut next, &issued, |_| Vec::new()).await;
-    Ok(AccessView::new(&next))
+    Ok(AccessView::new(&next, app.now()))
 }

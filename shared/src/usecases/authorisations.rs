@@ -19,7 +19,10 @@ use std::collections::BTreeMap;
 /// Ids per list in one request.
 const MAX_IDS: usize = 50;
 
-async fn read_view_range(app: &App, id: &crate::domain::CustomerId) -> Result<Partition> {
+pub(super) async fn read_view_range(
+    app: &App,
+    id: &crate::domain::CustomerId,
+) -> Result<Partition> {
     let items = app
         .table
         .query_all(&store::customer_query(id, CustomerRange::Authorisations))
@@ -58,7 +61,7 @@ async fn names_and_identities(
     Ok((names, identity_items))
 }
 
-fn build(p: &Partition, names: &BTreeMap<String, Specialist>) -> AuthorisationsView {
+fn build(app: &App, p: &Partition, names: &BTreeMap<String, Specialist>) -> AuthorisationsView {
     let show = |id: &str| {
         names
             .get(id)
@@ -93,10 +96,20 @@ fn build(p: &Partition, names: &BTreeMap<String, Specialist>) -> AuthorisationsV
             .cmp(&b.specialist.name.to_lowercase())
     });
     AuthorisationsView {
-        accesses: accesses.into_iter().map(AccessView::new).collect(),
+        accesses: accesses
+            .into_iter()
+            .map(|a| AccessView::new(a, app.now()))
+            .collect(),
         administrators,
         additional_processors,
+        access_review: super::reviews::view(app, p),
     }
+}
+
+/// The authorisations of a partition already read: one batch read of specialist names.
+pub(super) async fn answer(app: &App, p: &Partition) -> Result<AuthorisationsView> {
+    let names = specialists_by_id(app, &named_specialists(p)).await?;
+    Ok(build(app, p, &names))
 }
 
 fn named_specialists(p: &Partition) -> Vec<String> {
@@ -113,7 +126,7 @@ pub async fn view(app: &App, caller: &Caller, customer: &CustomerId) -> Result<A
     let id = customer;
     let p = read_view_range(app, id).await?;
     let names = specialists_by_id(app, &named_specialists(&p)).await?;
-    Ok(build(&p, &names))
+    Ok(build(app, &p, &names))
 }
 
 fn may_change(staff: &Staff<'_>, p: &Partition) -> Result<()> {
@@ -191,7 +204,7 @@ pub async fn add_administrators(
     }
     let new: Vec<&String> = ids.iter().filter(|s| !p.is_admin(s)).collect();
     if new.is_empty() {
-        return Ok(build(&p, &names));
+        return Ok(build(app, &p, &names));
     }
     let (now, actor) = (app.now(), staff.actor());
     let mut writes: Vec<Write> = new
@@ -212,7 +225,7 @@ pub async fn add_administrators(
         )
     })?;
     p.admins.extend(new.into_iter().cloned());
-    Ok(build(&p, &names))
+    Ok(build(app, &p, &names))
 }
 
 #[derive(Debug, Deserialize)]
@@ -357,14 +370,14 @@ pub async fn add_processors(
     let pairs = (&specialists[..], &transactions[..]);
     let writes = grant_writes(app, (id, &staff.actor()), &mut p, pairs, &titles);
     if writes.len() == 1 {
-        return Ok(build(&p, &names));
+        return Ok(build(app, &p, &names));
     }
     too_large(&writes, "transactionIds", "add fewer at once")?;
     app.table
         .transact(writes, None)
         .await
         .on_condition(|_| Error::NotFound)?;
-    Ok(build(&p, &names))
+    Ok(build(app, &p, &names))
 }
 
 #[derive(Debug, Deserialize)]
@@ -673,5 +686,5 @@ pub async fn remove(
         })?;
     delete_stale_invitations(app, &resolved.accesses).await;
     tracing::info!(customer_id = %id, accesses = resolved.accesses.len(), administrators = sel.admin_ids.len(), grants = resolved.grants.len(), "authorisations removed");
-    Ok(build(&after, &names))
+    Ok(build(app, &after, &names))
 }

@@ -183,7 +183,7 @@ async fn idempotency(
 /// (person) or contact name (company).
 fn new_customer(data: CustomerData, now: time::OffsetDateTime) -> (Customer, Access) {
     let customer = Customer {
-        id: CustomerId::new(),
+        id: CustomerId::new(now),
         data,
         version: 1,
         created_at: now,
@@ -191,7 +191,7 @@ fn new_customer(data: CustomerData, now: time::OffsetDateTime) -> (Customer, Acc
     };
     let (first_name, last_name) = customer.data.contact_name();
     let access = Access {
-        id: crate::ids::new_id("acc"),
+        id: crate::ids::new_id("acc", now),
         customer_id: customer.id.clone(),
         first_name,
         last_name,
@@ -207,6 +207,8 @@ fn new_customer(data: CustomerData, now: time::OffsetDateTime) -> (Customer, Acc
         mail_messages: Vec::new(),
         sends: Vec::new(),
         delivery: None,
+        expires_at: None,
+        remind_at: None,
         version: 1,
     };
     (customer, access)
@@ -214,7 +216,8 @@ fn new_customer(data: CustomerData, now: time::OffsetDateTime) -> (Customer, Acc
 
 fn answer(customer: &Customer, access: &Access) -> CustomerView {
     let mut view = CustomerView::new(customer);
-    view.accesses = Some(vec![AccessView::new(access)]);
+    // As it stood when created: this answer is also what a repeated key replays.
+    view.accesses = Some(vec![AccessView::new(access, access.invited_at)]);
     view
 }
 
@@ -236,8 +239,11 @@ async fn store_new(
     sender: Sender<'_>,
 ) -> Result<Option<Created>> {
     let now = app.now();
+    let new = store::new_customer(customer, idempotency.map(|(k, _)| k));
+    // The first access review falls due a review period after creation (contract).
+    let review_due = super::reviews::first_due(app, customer.created_at);
     let mut writes = vec![
-        store::new_customer(customer, idempotency.map(|(k, _)| k)),
+        store::with_first_review(new, &customer.id, review_due),
         store::new_access(access),
     ];
     // A new customer holds no access yet, so the address joins its identity here for sure.

@@ -31,6 +31,8 @@ pub struct ExportView {
 pub struct ExportAuthorisations {
     pub administrators: Vec<Item>,
     pub additional_processors: Vec<Item>,
+    /// The last access review and the next one's due time (the history has every review).
+    pub access_review: crate::views::AccessReviewView,
 }
 
 /// Reads the whole partition (one Query per MB) and the invitations of its accesses
@@ -51,7 +53,9 @@ pub async fn export(app: &App, caller: &Caller, id: &CustomerId) -> Result<Expor
         .flat_map(|a| a.invitations.iter().map(store::invitation_key))
         .collect();
     let invitations = app.table.batch_get_all(&invitation_keys).await?;
-    assemble(app, customer, &items, &invitations)
+    let mut export = assemble(app, customer, &items, &invitations)?;
+    export.authorisations.access_review = super::reviews::view(app, &partition);
+    Ok(export)
 }
 
 fn assemble(
@@ -88,6 +92,7 @@ fn assemble(
         authorisations: ExportAuthorisations {
             administrators: of(PartitionItem::Administrator),
             additional_processors: of(PartitionItem::AdditionalProcessor),
+            access_review: crate::views::AccessReviewView::default(),
         },
         transactions: of(PartitionItem::Transaction),
         history,

@@ -198,7 +198,7 @@ pub async fn start(
     };
     // Counted before anything is stored: over the limit, 429 and nothing of the import stays.
     super::limits::admit_imported_invitations(app, staff.id, file.rows.len()).await?;
-    let id = crate::ids::new_id("imp");
+    let id = crate::ids::new_id("imp", app.now());
     let now = app.now().unix_timestamp();
     for chunk in store::new_import_rows(&id, &file.rows, &file.records, now)
         .chunks(store::MAX_TRANSACTION_WRITES)

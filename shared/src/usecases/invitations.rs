@@ -36,6 +36,7 @@ pub fn resend_wait(access: &Access, now: OffsetDateTime, max: u32) -> Option<u64
 
 /// A fresh invitation with its secrets; the secrets exist only in memory until sent.
 pub struct Issued {
+    pub sending: Sending,
     pub invitation: Invitation,
     pub token: RegistrationToken,
     pub code: Option<RegistrationCode>,
@@ -43,11 +44,13 @@ pub struct Issued {
 
 /// Which invitation of an access is being sent: only resends (by a specialist, or a re-invitation
 /// after a fixed address) count against `LIMIT_RESENDS_PER_ACCESS`; the first invitation does
-/// not, and neither will the system's reminders.
+/// not, and neither does the system's reminder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sending {
     First,
     Resend,
+    /// The one automatic reminder (`usecases::reminders`): it schedules none of its own.
+    Reminder,
 }
 
 /// Makes a new invitation for the access and records it on the access (which the caller then
@@ -78,6 +81,12 @@ pub fn issue(app: &App, access: &mut Access, now: OffsetDateTime, sending: Sendi
         access.sends.push(now.unix_timestamp());
     }
     access.invited_at = now;
+    access.expires_at = Some(invitation.expires_at);
+    // Every invitation a specialist sends gets its one reminder; the reminder gets none.
+    access.remind_at = match (sending, app.settings.due.reminder_after) {
+        (Sending::Reminder, _) | (_, None) => None,
+        (_, Some(after)) => Some(now + after),
+    };
     access.delivery = Some(Delivery {
         email: DeliveryState::Pending,
         sms: access.mobile.as_ref().map(|_| DeliveryState::Pending),
@@ -85,6 +94,7 @@ pub fn issue(app: &App, access: &mut Access, now: OffsetDateTime, sending: Sendi
         message_id: None,
     });
     Issued {
+        sending,
         invitation,
         token,
         code,
@@ -139,6 +149,7 @@ pub async fn send(app: &App, access: &Access, issued: &Issued, now: OffsetDateTi
         code: issued.code.as_ref(),
         expires_at: issued.invitation.expires_at,
         language: access.language,
+        reminder: issued.sending == Sending::Reminder,
     };
     let (email, message_id) = match app.mailer.send(&text.email(access.email.clone())).await {
         Ok(id) => (DeliveryState::Sent, Some(id)),

@@ -113,6 +113,25 @@ pub fn for_invitation(
     counters
 }
 
+/// The counter the system's reminder counts against: only the destination number's, where an
+/// SMS goes out (reminders are nobody's invitations and no resend).
+pub fn for_reminder(app: &App, access: &Access, now: OffsetDateTime) -> Vec<Counter> {
+    let limits = &app.settings.limits;
+    access
+        .mobile
+        .iter()
+        .map(|mobile| {
+            counter(
+                ("SMS", &hashed(app, mobile.as_str())),
+                1,
+                (limits.sms_per_number, DAY),
+                now,
+                "This mobile number received as many SMS as allowed today.",
+            )
+        })
+        .collect()
+}
+
 /// Where a transaction's counters sit, to tell their failures apart from the others.
 pub struct Counted {
     start: usize,

@@ -81,7 +81,7 @@ pub async fn me(app: &App, caller: &Caller) -> Result<Me> {
         .await?
         .iter()
         .map(|(a, c)| MyCustomer {
-            access: AccessView::new(a),
+            access: AccessView::new(a, app.now()),
             customer: CustomerSummary::new(c),
         })
         .collect();

@@ -15,6 +15,8 @@ pub mod limits;
 pub mod me;
 pub mod paging;
 pub mod registration;
+pub mod reminders;
+pub mod reviews;
 pub mod specialists;
 pub mod transactions;
 

@@ -58,7 +58,7 @@ pub async fn create(
         .and_then(|t| Text::parse(t, 200))
         .map_err(|r| Error::field("title", r))?;
     let t = BusinessTransaction {
-        id: crate::ids::new_id("trx"),
+        id: crate::ids::new_id("trx", app.now()),
         customer_id: id.clone(),
         title,
         created_at: app.now(),

@@ -52,11 +52,18 @@ function deliveryProblem(f) {
     f.reason ? h('span', { class: 'delivery-reason' }, ` ${f.reason}`) : null);
 }
 
+/** The status badge: active since, invited on, or the invitation expired (resend beside it). */
+function accessStatus(a) {
+  if (a.status === 'active') return tx('span', 'access.statusActive', { date: { $date: a.activatedAt } }, { class: 'badge badge-active' });
+  if (a.status === 'expired') {
+    return tx('span', 'access.statusExpired', { date: { $date: a.invitationExpiresAt } }, { class: 'badge badge-expired' });
+  }
+  return tx('span', 'access.statusInvited', { date: { $date: a.invitedAt } }, { class: 'badge badge-invited' });
+}
+
 function accessItem(tab, a) {
   const name = personName(a);
-  const statusEl = a.status === 'active'
-    ? tx('span', 'access.statusActive', { date: { $date: a.activatedAt } }, { class: 'badge badge-active' })
-    : tx('span', 'access.statusInvited', { date: { $date: a.invitedAt } }, { class: 'badge badge-invited' });
+  const statusEl = accessStatus(a);
   return h('li', { class: 'item', dataset: { accessId: a.id } },
     tab.selection.box('accesses', a.id, 'auth.selectAccess', { name }),
     h('div', { class: 'item-main' },
