@@ -48,7 +48,7 @@ pub async fn confirm(
 ) -> Result<AuthorisationsView> {
     let staff = require_staff(caller)?;
     let id = customer;
-    let mut p = authorisations::read_view_range(app, &id).await?;
+    let mut p = authorisations::read_view_range(app, id).await?;
     if !(staff.platform_admin || p.is_admin(staff.id)) {
         return Err(Error::Forbidden(
             "Only the customer's administrators may confirm its accesses.",
@@ -58,8 +58,8 @@ pub async fn confirm(
     let next_due = now + app.settings.due.review_every;
     let actor = staff.actor();
     let writes = vec![
-        store::record_review(&id, now, staff.id, next_due),
-        history::record(app, &id, &actor, Action::AccessReviewed, id.as_str()),
+        store::record_review(id, now, staff.id, next_due),
+        history::record(app, id, &actor, Action::AccessReviewed, id.as_str()),
     ];
     app.table
         .transact(writes, None)
