@@ -41,6 +41,7 @@ pub fn settings() -> Settings {
         cursor_key: crate::CURSOR_KEY.as_bytes().to_vec(),
         limits: shared::config::Limits::default(),
         issuers: shared::config::Issuers::local(),
+        access_model: shared::config::AccessModel::Open,
     }
 }
 

@@ -88,6 +88,8 @@ pub struct Setup {
     pub table: String,
     pub outbox_dir: Option<PathBuf>,
     pub web_dir: PathBuf,
+    /// Which customers specialists see (`--access-model`, `ACCESS_MODEL`).
+    pub access_model: shared::config::AccessModel,
 }
 
 /// Builds the whole local application, seeds the specialist directory, and describes the
@@ -107,6 +109,7 @@ pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
         // The same variables as the functions read, so that tests can raise or lower them.
         limits: shared::config::Limits::from_env(&|name| std::env::var(name).ok())?,
         issuers: shared::config::Issuers::local(),
+        access_model: setup.access_model,
     };
     let directory = seed_directory();
     let platform_admins = directory

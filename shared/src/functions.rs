@@ -52,9 +52,12 @@ pub struct Function {
 /// The SDK's default: a caller waiting on an answer gets a throttled service's error soon.
 const DEFAULT_AWS_ATTEMPTS: u32 = 3;
 
-/// The customers' routes and the imports' (an import is customers created in bulk).
+/// The customers' routes and the imports' (an import is customers created in bulk), and the
+/// handovers' (queued on the same queue as imports, worked off by the same worker).
 fn customers_and_imports() -> Router<AppState> {
-    http::customers::router().merge(http::imports::router())
+    http::customers::router()
+        .merge(http::imports::router())
+        .merge(http::handovers::router())
 }
 
 pub const CUSTOMERS: Function = Function {
@@ -184,7 +187,14 @@ impl Function {
 
     /// The function's routes on its grants, without fallbacks (so that they can be merged).
     pub fn routes_on(&self, app: App) -> Router {
-        (self.routes)().with_state(Arc::new(self.restrict(app)))
+        let state = Arc::new(self.restrict(app));
+        let routes = (self.routes)();
+        if !routes.has_routes() {
+            return routes.with_state(state);
+        }
+        // Every route of one customer passes the need-to-know rule first.
+        let rule = axum::middleware::from_fn_with_state(state.clone(), http::need_to_know::guard);
+        routes.route_layer(rule).with_state(state)
     }
 
     /// The function as deployed: its routes on its grants, with the problem+json fallbacks,

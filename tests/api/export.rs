@@ -100,9 +100,9 @@ const RENAMED: &[(&str, &str)] = &[
     ("subjectId", "id"),
 ];
 
-/// Stored bookkeeping that the export shows otherwise: the number of administrators (the
-/// export lists them).
-const DERIVED: &[&str] = &["adminCount"];
+/// Stored bookkeeping that the export shows otherwise: the number of administrators and the
+/// specialists responsible, with the count of changes to them (the export lists the grants).
+const DERIVED: &[&str] = &["adminCount", "respSeq", "responsible"];
 
 /// Every string in a JSON value.
 fn strings(value: &Value, out: &mut Vec<String>) {

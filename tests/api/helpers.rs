@@ -109,6 +109,7 @@ pub fn settings() -> Settings {
         cursor_key: b"test-cursor-key-test-cursor-key-0123".to_vec(),
         limits: roomy_limits(),
         issuers: shared::config::Issuers::local(),
+        access_model: shared::config::AccessModel::Open,
     }
 }
 
@@ -129,6 +130,29 @@ pub async fn spawn_app(store: Store) -> TestApp {
 }
 
 pub async fn spawn_app_with(store: Store, limits: Limits) -> TestApp {
+    spawn_app_on(
+        store,
+        Settings {
+            limits,
+            ..settings()
+        },
+    )
+    .await
+}
+
+/// An app whose specialists see what the access model lets them see.
+pub async fn spawn_app_in(store: Store, model: shared::config::AccessModel) -> TestApp {
+    spawn_app_on(
+        store,
+        Settings {
+            access_model: model,
+            ..settings()
+        },
+    )
+    .await
+}
+
+pub async fn spawn_app_on(store: Store, settings: Settings) -> TestApp {
     let (table, scan, requests) = match store {
         Store::Memory => memory_table(),
         Store::Dynamo => crate::moto::fresh_table().await,
@@ -145,10 +169,7 @@ pub async fn spawn_app_with(store: Store, limits: Limits) -> TestApp {
         identity: identity.clone(),
         queue: Arc::new(queue),
         clock: clock.clone(),
-        settings: Settings {
-            limits,
-            ..settings()
-        },
+        settings,
     };
     shared::usecases::specialists::seed(&app, &seed_specialists())
         .await

@@ -21,6 +21,7 @@ mod input_rules;
 mod limits;
 mod local_server;
 mod logs;
+mod need_to_know;
 mod no_server_errors;
 mod permissions;
 mod registration;

@@ -340,3 +340,87 @@ both_stores!(
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 );
+
+/// Rows of the need-to-know round-trip table: endpoint label to its number.
+fn documented_need_to_know() -> BTreeMap<String, u64> {
+    let doc = include_str!("../../docs/data-model.md");
+    let section = doc
+        .split("## Round trips with need-to-know")
+        .nth(1)
+        .expect("need-to-know round-trip section");
+    section
+        .lines()
+        .take_while(|l| !l.starts_with("## "))
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+            (cells[0].to_owned(), leading_number(cells[cells.len() - 1]))
+        })
+        .collect()
+}
+
+/// The need-to-know rows, measured as the table says, on the store of `app`.
+async fn need_to_know_round_trips(app: TestApp) {
+    let mut measured: BTreeMap<String, u64> = BTreeMap::new();
+    macro_rules! count {
+        ($label:expr, $call:expr) => {{
+            let before = app.requests();
+            let res = $call;
+            measured.insert($label.to_owned(), app.requests() - before);
+            res
+        }};
+    }
+    let c = app
+        .create_customer(&ANNA, person("ntk-rt@example.com"))
+        .await;
+    let id = c["id"].as_str().unwrap().to_owned();
+    app.create_customer(&BEN, company("ntk-rt-b@example.com"))
+        .await;
+    count!(
+        "`GET /customers` as a specialist",
+        app.get(&ANNA, "/customers?limit=1").await
+    )
+    .expect(200);
+    count!(
+        "`GET /customers?q=` as a specialist",
+        app.get(&ANNA, "/customers?q=must&limit=1").await
+    )
+    .expect(200);
+    count!(
+        "`GET /customers/{id}` as a responsible specialist",
+        app.get(&ANNA, &format!("/customers/{id}")).await
+    )
+    .expect(200);
+    count!(
+        "`GET /customers/{id}` as a specialist not responsible",
+        app.get(&BEN, &format!("/customers/{id}")).await
+    )
+    .expect(404);
+    count!(
+        "`GET /customers/{id}` as a platform admin not responsible, first in the hour",
+        app.get(&ROOT, &format!("/customers/{id}")).await
+    )
+    .expect(200);
+    count!(
+        "`GET /customers/{id}` as a platform admin not responsible, again in the hour",
+        app.get(&ROOT, &format!("/customers/{id}")).await
+    )
+    .expect(200);
+    let doc = documented_need_to_know();
+    assert_eq!(
+        measured, doc,
+        "measured (left) and documented (right) round trips"
+    );
+}
+
+#[tokio::test]
+async fn every_need_to_know_read_makes_the_documented_number_of_round_trips_in_memory() {
+    let model = shared::config::AccessModel::NeedToKnow;
+    need_to_know_round_trips(spawn_app_in(Store::Memory, model).await).await;
+}
+
+#[tokio::test]
+async fn every_need_to_know_read_makes_the_documented_number_of_round_trips_on_dynamodb() {
+    let model = shared::config::AccessModel::NeedToKnow;
+    need_to_know_round_trips(spawn_app_in(Store::Dynamo, model).await).await;
+}

@@ -77,9 +77,11 @@ pub enum Action {
     ProcessorRemoved,
     TransactionCreated,
     TransactionDeleted,
+    /// A platform admin's emergency access to a customer it is not responsible for.
+    CustomerAccessed,
 }
 
-const ACTIONS: [Action; 14] = [
+const ACTIONS: [Action; 15] = [
     Action::CustomerCreated,
     Action::CustomerUpdated,
     Action::AccessCreated,
@@ -94,6 +96,7 @@ const ACTIONS: [Action; 14] = [
     Action::ProcessorRemoved,
     Action::TransactionCreated,
     Action::TransactionDeleted,
+    Action::CustomerAccessed,
 ];
 
 impl Action {
@@ -113,6 +116,7 @@ impl Action {
             Action::ProcessorRemoved => "additional-processor.removed",
             Action::TransactionCreated => "transaction.created",
             Action::TransactionDeleted => "transaction.deleted",
+            Action::CustomerAccessed => "customer.accessed",
         }
     }
 
@@ -126,7 +130,9 @@ impl Action {
     /// The kind of subject this action is about.
     pub fn subject_kind(self) -> SubjectKind {
         match self {
-            Action::CustomerCreated | Action::CustomerUpdated => SubjectKind::Customer,
+            Action::CustomerCreated | Action::CustomerUpdated | Action::CustomerAccessed => {
+                SubjectKind::Customer
+            }
             Action::AdministratorAdded | Action::AdministratorRemoved => SubjectKind::Administrator,
             Action::ProcessorAdded | Action::ProcessorRemoved => SubjectKind::Processor,
             Action::TransactionCreated | Action::TransactionDeleted => SubjectKind::Transaction,
@@ -169,6 +175,8 @@ pub struct Event {
     pub subject: String,
     pub fields: Vec<String>,
     pub transaction_ids: Vec<String>,
+    /// The route template of an emergency access (`customer.accessed`).
+    pub route: Option<String>,
 }
 
 impl Event {
@@ -181,11 +189,17 @@ impl Event {
             subject: subject.to_owned(),
             fields: Vec::new(),
             transaction_ids: Vec::new(),
+            route: None,
         }
     }
 
     pub fn with_fields<S: AsRef<str>>(mut self, fields: &[S]) -> Self {
         self.fields = fields.iter().map(|f| f.as_ref().to_owned()).collect();
+        self
+    }
+
+    pub fn with_route(mut self, route: &str) -> Self {
+        self.route = Some(route.to_owned());
         self
     }
 

@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/customers/{id}/authorisations/remove", post(remove))
         .merge(super::specialists::router())
+        .merge(super::handovers::directory_router())
 }
 
 async fn view(

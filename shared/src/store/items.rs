@@ -685,7 +685,7 @@ impl TransactionItem {
 // -------------------------------------------------------------------------------------------
 
 /// What a query over a customer's partition found, sorted out by item kind.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Partition {
     pub customer: Option<Customer>,
     /// The customer item exists but is being deleted.
@@ -700,6 +700,9 @@ pub struct Partition {
     pub transactions: Vec<BusinessTransaction>,
     /// Keys of every item read, for the cascade delete.
     pub keys: Vec<Key>,
+    /// How often the customer's responsibilities changed (`respSeq`): the condition of the
+    /// next change of them.
+    pub resp_seq: i64,
 }
 
 impl Partition {
@@ -715,6 +718,7 @@ impl Partition {
                 p.deleting = c.deleting;
                 p.deleted_by = c.deleted_by.clone();
                 p.idempotency = c.idempotency_pk.as_deref().map(idempotency_key_of_pk);
+                p.resp_seq = responsibility_state(item).0;
                 if !c.deleting {
                     p.customer = Some(c.into_domain()?);
                 }

@@ -4,17 +4,21 @@
 mod condition;
 mod deletions;
 mod export;
+mod handovers;
 mod history;
 mod imports;
 mod items;
+mod responsibilities;
 mod writes;
 
 pub use condition::OnCondition;
 pub use deletions::*;
 pub use export::*;
+pub use handovers::*;
 pub use history::*;
 pub use imports::*;
 pub use items::*;
+pub use responsibilities::*;
 pub use writes::*;
 
 use crate::domain::{CustomerId, TokenHash};

@@ -7,6 +7,7 @@ pub mod customers;
 pub mod deletions;
 pub mod deliveries;
 pub mod export;
+pub mod handover;
 pub mod history;
 pub mod identities;
 pub mod imports;
@@ -15,6 +16,7 @@ pub mod limits;
 pub mod me;
 pub mod paging;
 pub mod registration;
+pub mod responsibilities;
 pub mod specialists;
 pub mod transactions;
 

@@ -8,7 +8,7 @@ use crate::domain::{Action, BusinessTransaction, Text};
 use crate::error::{Error, Result};
 use crate::ports::{Query, SortKey, Write};
 use crate::store::{self, OnCondition, TransactionItem, from_item, to_item};
-use crate::usecases::history;
+use crate::usecases::{history, responsibilities};
 use crate::views::{Items, TransactionView};
 use serde::Deserialize;
 
@@ -118,19 +118,21 @@ pub async fn delete(app: &App, caller: &Caller, customer: &str, transaction: &st
             "Only the customer's administrators may delete business transactions.",
         ));
     }
-    let grants = app
+    // The customer, its accesses and grants (one Query): whose responsibilities change.
+    let items = app
         .table
         .query_all(&Query::partition(
             store::customer_pk(&t.customer_id),
-            SortKey::BeginsWith(store::PROC_PREFIX.into()),
+            SortKey::AtMost(store::VIEW_END.into()),
         ))
         .await?;
-    let suffix = format!("#{}", t.id);
-    let processors: Vec<&str> = grants
+    let mut before = store::Partition::from_items(&items)?;
+    let customer = before.customer.clone().ok_or(Error::NotFound)?;
+    let processors: Vec<String> = before
+        .processors
         .iter()
-        .map(store::sk_of)
-        .filter(|sk| sk.ends_with(&suffix))
-        .filter_map(|sk| sk.strip_prefix(store::PROC_PREFIX)?.strip_suffix(&suffix))
+        .filter(|g| g.transaction_id == t.id)
+        .map(|g| g.specialist_id.clone())
         .collect();
     let actor = require_staff(caller)?.actor();
     let record =
@@ -139,31 +141,47 @@ pub async fn delete(app: &App, caller: &Caller, customer: &str, transaction: &st
         Write::delete(store::transaction_key(&t.customer_id, &t.id)),
         record(Action::TransactionDeleted, &t.id),
     ];
-    // Each assigned specialist loses the grant, with its event; more than one transaction
-    // holds go in further transactions afterwards, a grant always with its event.
-    let mut pairs = processors.iter().map(|s| {
-        vec![
-            Write::delete(store::processor_key(&t.customer_id, s, &t.id)),
-            history::record_processor(
+    // Each assigned specialist loses the grant, with its event and its responsibility, the
+    // first ones together with the transaction, more in further transactions.
+    for chunk in processors.chunks(PROCESSORS_PER_TRANSACTION) {
+        let mut writes = std::mem::take(&mut first);
+        let mut after = before.clone();
+        after
+            .processors
+            .retain(|g| !(g.transaction_id == t.id && chunk.contains(&g.specialist_id)));
+        for s in chunk {
+            writes.push(Write::delete(store::processor_key(
+                &t.customer_id,
+                s,
+                &t.id,
+            )));
+            writes.push(history::record_processor(
                 app,
                 &t.customer_id,
                 &actor,
                 (Action::ProcessorRemoved, s),
                 vec![t.id.clone()],
-            ),
-        ]
-    });
-    for pair in pairs
-        .by_ref()
-        .take((store::MAX_TRANSACTION_WRITES - first.len()) / 2)
-    {
-        first.extend(pair);
+            ));
+        }
+        responsibilities::sync(&mut writes, &customer, &before, &after);
+        app.table
+            .transact(writes, None)
+            .await
+            .on_condition(|_| changed_meanwhile())?;
+        before = after;
+        before.resp_seq += 1;
     }
-    app.table.transact(first, None).await?;
-    super::commit_groups(app, pairs.collect(), || {
-        Error::Conflict("The business transaction was changed at the same time. Try again.".into())
-    })
-    .await?;
+    if !first.is_empty() {
+        app.table.transact(first, None).await?;
+    }
     tracing::info!(transaction_id = %t.id, "business transaction deleted");
     Ok(())
+}
+
+/// Processors per transaction of a deletion: two writes and a responsibility each, with room
+/// for the business transaction, its event and the customer's counter.
+const PROCESSORS_PER_TRANSACTION: usize = 30;
+
+fn changed_meanwhile() -> Error {
+    Error::Conflict("The business transaction was changed at the same time. Try again.".into())
 }
