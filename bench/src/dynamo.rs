@@ -297,6 +297,15 @@ const LAST: &[&str] = &[
 ];
 
 fn customer_item(i: usize, now: OffsetDateTime) -> Result<HashMap<String, AttributeValue>> {
+    let customer = generated_customer(i, now)?;
+    let mut item = to_item(&CustomerItem::from_domain(&customer));
+    item.insert("adminCount".into(), 1.into());
+    // Exactly what the adapter writes: the stored JSON item through serde_dynamo.
+    Ok(serde_dynamo::to_item(item)?)
+}
+
+/// The `i`-th generated customer: a person with a German name, numbered so that names differ.
+pub(crate) fn generated_customer(i: usize, now: OffsetDateTime) -> Result<Customer> {
     let id = CustomerId::parse(&shared::ids::new_id("cus")).map_err(anyhow::Error::msg)?;
     let data = CustomerInput {
         kind: Some("person".into()),
@@ -309,22 +318,18 @@ fn customer_item(i: usize, now: OffsetDateTime) -> Result<HashMap<String, Attrib
     }
     .parse(now.date())
     .map_err(|e| anyhow::anyhow!("generated customer {i}: {e:?}"))?;
-    let customer = Customer {
+    Ok(Customer {
         id,
         data,
         version: 1,
         created_at: now,
         updated_at: now,
-    };
-    let mut item = to_item(&CustomerItem::from_domain(&customer));
-    item.insert("adminCount".into(), 1.into());
-    // Exactly what the adapter writes: the stored JSON item through serde_dynamo.
-    Ok(serde_dynamo::to_item(item)?)
+    })
 }
 
 /// Writes `items` with BatchWriteItem, 25 per request and a few requests in flight, retrying
 /// unprocessed items.
-async fn batch_write(
+pub(crate) async fn batch_write(
     admin: &Client,
     table: &str,
     items: Vec<HashMap<String, AttributeValue>>,
@@ -374,7 +379,7 @@ async fn batch_write(
 }
 
 /// DynamoDB's item size: attribute names plus values (numbers approximated by their digits).
-fn item_size(item: &HashMap<String, AttributeValue>) -> usize {
+pub(crate) fn item_size(item: &HashMap<String, AttributeValue>) -> usize {
     fn value(v: &AttributeValue) -> usize {
         match v {
             AttributeValue::S(s) => s.len(),

@@ -14,6 +14,7 @@ mod events;
 mod export;
 mod faults;
 mod grants;
+mod handover;
 mod history;
 mod identity;
 mod imports;

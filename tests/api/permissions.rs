@@ -109,6 +109,7 @@ fn normalise(path: &str) -> String {
         .replace("{A}", "{accessId}")
         .replace("{T}", "{transactionId}")
         .replace("{I}", "{id}")
+        .replace("{H}", "{id}")
 }
 
 #[test]
@@ -138,6 +139,8 @@ struct World {
     end_user_both: String,
     /// An import of anna's.
     import: String,
+    /// A handover of erin's (who is responsible for nothing) to ben, queued.
+    handover: String,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -199,8 +202,16 @@ async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    let handover = app
+        .post(&ROOT, "/specialists/erin/handover", json!({"to": "ben"}))
+        .await
+        .expect(202)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     World {
         import,
+        handover,
         customer,
         access: a["id"].as_str().unwrap().to_owned(),
         transaction: t,
@@ -251,6 +262,7 @@ fn fill(template: &str, w: &World) -> String {
         .replace("{TOKEN}", &w.token)
         .replace("{CODE}", &w.code)
         .replace("{I}", &w.import)
+        .replace("{H}", &w.handover)
         .replace("{id}", "erin")
 }
 
@@ -456,7 +468,7 @@ both_stores!(every_json_body_followed_by_text_is_400, |app| {
     let mut failures = Vec::new();
     let rows = rows();
     let with_json: Vec<&Row> = rows.iter().filter(|r| r.json_body().is_some()).collect();
-    assert_eq!(with_json.len(), 11, "every operation with a JSON body");
+    assert_eq!(with_json.len(), 12, "every operation with a JSON body");
     for row in with_json {
         for junk in [" xyz", "}", "{}", "\n,", " null", "\u{0}"] {
             let body = format!("{}{junk}", fill(row.json_body().unwrap(), &w));

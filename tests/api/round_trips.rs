@@ -311,6 +311,67 @@ both_stores!(
         app.work_imports().await;
         let path = format!("/imports/{}", queued["id"].as_str().unwrap());
         count!("`GET /imports/{id}`", app.get(&ANNA, &path).await).expect(200);
+        // Responsibilities, and a handover of anna's customers (the imported ones among them)
+        // to carl.
+        count!(
+            "`GET /specialists/{id}/responsibilities`",
+            app.get(&ROOT, "/specialists/anna/responsibilities?limit=2")
+                .await
+        )
+        .expect(200);
+        count!(
+            "`DELETE /specialists/{id}`",
+            app.delete(&ROOT, "/specialists/dora").await
+        )
+        .expect(204);
+        let to = json!({"to": "carl"});
+        let handover = count!(
+            "`POST /specialists/{id}/handover`",
+            app.post(&ROOT, "/specialists/erin/handover", to.clone())
+                .await
+        )
+        .expect(202);
+        let keyed = |to: serde_json::Value| {
+            let app = &app;
+            let body = to.to_string().into_bytes();
+            let headers = [
+                ("content-type", "application/json"),
+                ("idempotency-key", "rt-handover"),
+            ];
+            let post = http::Method::POST;
+            let path = "/specialists/anna/handover";
+            async move { app.send_raw(&ROOT, post, path, body, &headers).await }
+        };
+        let handed = count!(
+            "`POST /specialists/{id}/handover` with `Idempotency-Key`",
+            keyed(to.clone()).await
+        )
+        .expect(202);
+        count!(
+            "`POST /specialists/{id}/handover`, repeated key",
+            keyed(to).await
+        )
+        .expect(202);
+        let customers = handed["customers"].as_u64().unwrap();
+        assert!(
+            customers >= 3,
+            "anna's customers, the imported ones among them: {handed}"
+        );
+        let mut queue = app.imports.lock().await;
+        let mut bodies = Vec::new();
+        while let Ok(body) = queue.try_recv() {
+            bodies.push(body);
+        }
+        drop(queue);
+        let anna_id = handed["id"].as_str().unwrap();
+        let anna = bodies.iter().find(|b| b.contains(anna_id)).unwrap();
+        count!(
+            "`handover` (the worker, one run over a handover of n customers)",
+            shared::usecases::imports::work(&worker, anna, None).await
+        )
+        .unwrap();
+        let path = format!("/handovers/{}", handover["id"].as_str().unwrap());
+        count!("`GET /handovers/{id}`", app.get(&ROOT, &path).await).expect(200);
         let mut wrong = Vec::new();
         for (label, cell) in &doc {
             let Some(got) = measured.get(label) else {
@@ -319,6 +380,9 @@ both_stores!(
             };
             let want = if label == "`DELETE /customers/{id}`" {
                 delete_items.div_ceil(25) + 5
+            } else if label.starts_with("`handover`") {
+                // 2n + ceil(n/25) + 4 for the n customers of anna's.
+                2 * customers + customers.div_ceil(25) + 4
             } else if label.starts_with("`imports`") {
                 // 5n + 3 for the 3 rows of the import.
                 5 * 3 + 3

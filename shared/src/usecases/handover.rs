@@ -87,7 +87,7 @@ async fn check_specialists(app: &App, from: &str, to: Option<&str>) -> Result<St
         Some(t) => t.to_owned(),
     };
     let mut keys = vec![store::specialist_key(from)];
-    if crate::ids::plausible(&to) {
+    if crate::ids::plausible(&to) && to != from {
         keys.push(store::specialist_key(&to));
     }
     let found = app.table.batch_get(&keys).await?;
