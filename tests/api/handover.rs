@@ -158,6 +158,12 @@ both_stores!(
         );
         assert_handed_over(&app, &world, "after the handover").await;
         app.delete(&ROOT, "/specialists/dora").await.expect(204);
+        let itself = app.delete(&ROOT, "/specialists/root").await;
+        assert_eq!(
+            itself.status, 409,
+            "a platform admin keeps itself: {}",
+            itself.body
+        );
         let directory = app.get(&ANNA, "/specialists").await.expect(200);
         assert!(!directory.to_string().contains("\"dora\""), "{directory}");
     }

@@ -353,14 +353,21 @@ fn processor_writes(
     writes.push(history::record_processor(app, id, actor, event, lost));
 }
 
-/// `DELETE /specialists/{id}`: platform admins; 409 while the specialist is responsible for
-/// any customer (one Query of its index, one item), 404 for an unknown one.
+/// `DELETE /specialists/{id}`: platform admins, not for themselves (409); 409 while the
+/// specialist is responsible for any customer (one Query of its index, one item), 404 for an
+/// unknown one.
 pub async fn delete_specialist(app: &App, caller: &Caller, id: &str) -> Result<()> {
-    platform_admin_only(
+    let admin = platform_admin_only(
         caller,
         "Only platform admins may manage the specialist directory.",
     )?;
     let id = plausible_id(id)?;
+    if id == admin {
+        // So that the directory never loses the last platform admin who could restore it.
+        return Err(Error::Conflict(
+            "A platform admin cannot remove itself from the directory.".into(),
+        ));
+    }
     if !responsibilities::customers_of(app, id, 1).await?.is_empty() {
         return Err(Error::Conflict(
             "The specialist is still responsible for customers: hand them over first.".into(),
