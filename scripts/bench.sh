@@ -5,11 +5,14 @@
 #   first and warm invokes, bootstrap and zip sizes (x86_64, arm64 where that target is
 #   installed), peak RSS over 1,000 warm invokes, DynamoDB round trips per endpoint, the
 #   overview at 1,000 and 100,000 customers, deleting a customer with 1,000 business
-#   transactions, and the local server under 10 s of loopback load (wrk) per path;
+#   transactions, one specialist's need-to-know overview and search at 1,000 and 100,000
+#   customers and a 2,000-customer handover (section ntk), and the local server under 10 s
+#   of loopback load (wrk) per path;
 #   the cold request (exec to first response) with AWS over HTTPS, at full CPU and under the
 #   CPU quota of 128 MB, next to the floor and a default-SDK reference (bench/default-sdk).
 #
 #   scripts/bench.sh [harness options]   # e.g. --starts 30, --scale 20000, --sections init,size
+#   scripts/bench.sh --sections ntk --handover 2000   # need-to-know overview and handover only
 #   BENCH_SKIP_ARM64=1 scripts/bench.sh  # x86_64 only (the arm64 build doubles the build time)
 #   BENCH_SKIP_BUILD=1 scripts/bench.sh --x86-bin DIR ...  # no builds: the binaries already built
 #

@@ -56,7 +56,20 @@ def end_user(anna):
     return call("POST", "/dev/login", {"email": email, "password": PASSWORD})["token"]
 
 
+# The seeded directory, as the local server starts with it.
+DIRECTORY = {
+    "anna": {"name": "Anna Albers", "email": "anna@kanzlei.example.com"},
+    "ben": {"name": "Ben Brandt", "email": "ben@kanzlei.example.com"},
+    "root": {"name": "Rita Root", "email": "root@kanzlei.example.com"},
+}
+
+
 def seed(run):
+    # A platform admin's run may have handed a specialist's customers over and deleted it
+    # from the directory (DELETE /specialists/{id}): every seeding puts the directory back.
+    root = login("root")
+    for specialist, entry in DIRECTORY.items():
+        call("PUT", f"/specialists/{specialist}", entry, root)
     anna = login("anna")
     customers, accesses, transactions = [], [], []
     for i, body in enumerate([

@@ -13,6 +13,7 @@ import { renderCreate } from '/console/customer-new.js';
 import { renderCustomer, tabOf } from '/console/customer.js';
 import { renderImport } from '/console/import.js';
 import { renderReviews } from '/console/reviews.js';
+import { renderResponsibilities } from '/console/responsibilities.js';
 
 let firstRender = true;
 
@@ -51,12 +52,13 @@ async function start() {
   route();
 }
 
-/** #/customers, #/customers/new, #/customers/{id}[/data|/authorisations|/transactions|/history], #/imports, #/reviews */
+/** #/customers, #/customers/new, #/customers/{id}[/data|/authorisations|/transactions|/history], #/imports, #/reviews, #/responsibilities */
 function parseRoute() {
   const hash = window.location.hash.replace(/^#/, '') || '/customers';
   const parts = hash.split('?')[0].split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'imports') return { name: 'import' };
   if (parts[0] === 'reviews') return { name: 'reviews' };
+  if (parts[0] === 'responsibilities') return { name: 'responsibilities' };
   if (parts[0] !== 'customers') return { name: 'overview' };
   if (parts.length === 1) return { name: 'overview' };
   if (parts[1] === 'new') return { name: 'create' };
@@ -74,7 +76,7 @@ function updateShell() {
   if (user) mount(name, tx('span', 'shell.signedInAs', { name: user.name || user.email || '' }));
   const r = parseRoute();
   for (const a of nav.querySelectorAll('a')) {
-    const active = a.dataset.route === 'import' || a.dataset.route === 'reviews' ? r.name === a.dataset.route
+    const active = ['import', 'reviews', 'responsibilities'].includes(a.dataset.route) ? r.name === a.dataset.route
       : a.dataset.route === 'overview' && (r.name === 'overview' || r.name === 'create' || r.name === 'customer');
     if (active) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -100,6 +102,7 @@ async function route() {
   else if (r.name === 'customer') await renderCustomer(main, r.id, r.tab);
   else if (r.name === 'import') await renderImport(main);
   else if (r.name === 'reviews') await renderReviews(main);
+  else if (r.name === 'responsibilities') await renderResponsibilities(main);
   if (moveFocus && seq === currentRoute()) focusMain();
 }
 

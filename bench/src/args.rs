@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Every section, in the order of the table.
-const SECTIONS: [&str; 11] = [
+const SECTIONS: [&str; 12] = [
     "init", "cold", "size", "memory", "trips", "scale", "delete", "load", "rng", "import",
-    "schedule",
+    "schedule", "ntk",
 ];
 
 pub struct Args {
@@ -34,6 +34,8 @@ pub struct Args {
     pub scale: usize,
     pub scale_budget: Duration,
     pub transactions: usize,
+    /// Customers of the handover the `ntk` section times.
+    pub handover: usize,
     pub load_secs: u64,
     pub sections: Vec<String>,
     pub out: Option<PathBuf>,
@@ -60,6 +62,7 @@ impl Default for Args {
             scale: 100_000,
             scale_budget: Duration::from_secs(300),
             transactions: 1_000,
+            handover: 2_000,
             load_secs: 10,
             sections: SECTIONS.map(String::from).to_vec(),
             out: None,
@@ -100,6 +103,7 @@ pub fn parse() -> Result<Args> {
             "--scale" => a.scale = value()?.parse()?,
             "--scale-budget" => a.scale_budget = Duration::from_secs(value()?.parse()?),
             "--transactions" => a.transactions = value()?.parse()?,
+            "--handover" => a.handover = value()?.parse()?,
             "--load-secs" => a.load_secs = value()?.parse()?,
             "--sections" => a.sections = value()?.split(',').map(|s| s.trim().to_owned()).collect(),
             "--out" => a.out = Some(value()?.into()),

@@ -42,6 +42,7 @@ pub fn settings() -> Settings {
         limits: shared::config::Limits::default(),
         issuers: shared::config::Issuers::local(),
         due: shared::config::Due::default(),
+        access_model: shared::config::AccessModel::Open,
     }
 }
 
@@ -297,8 +298,16 @@ const LAST: &[&str] = &[
 ];
 
 fn customer_item(i: usize, now: OffsetDateTime) -> Result<HashMap<String, AttributeValue>> {
-    let id = CustomerId::parse(&shared::ids::new_id("cus", time::OffsetDateTime::now_utc()))
-        .map_err(anyhow::Error::msg)?;
+    let customer = generated_customer(i, now)?;
+    let mut item = to_item(&CustomerItem::from_domain(&customer));
+    item.insert("adminCount".into(), 1.into());
+    // Exactly what the adapter writes: the stored JSON item through serde_dynamo.
+    Ok(serde_dynamo::to_item(item)?)
+}
+
+/// The `i`-th generated customer: a person with a German name, numbered so that names differ.
+pub(crate) fn generated_customer(i: usize, now: OffsetDateTime) -> Result<Customer> {
+    let id = CustomerId::parse(&shared::ids::new_id("cus", now)).map_err(anyhow::Error::msg)?;
     let data = CustomerInput {
         kind: Some("person".into()),
         first_name: Some(FIRST[i % FIRST.len()].into()),
@@ -310,22 +319,18 @@ fn customer_item(i: usize, now: OffsetDateTime) -> Result<HashMap<String, Attrib
     }
     .parse(now.date())
     .map_err(|e| anyhow::anyhow!("generated customer {i}: {e:?}"))?;
-    let customer = Customer {
+    Ok(Customer {
         id,
         data,
         version: 1,
         created_at: now,
         updated_at: now,
-    };
-    let mut item = to_item(&CustomerItem::from_domain(&customer));
-    item.insert("adminCount".into(), 1.into());
-    // Exactly what the adapter writes: the stored JSON item through serde_dynamo.
-    Ok(serde_dynamo::to_item(item)?)
+    })
 }
 
 /// Writes `items` with BatchWriteItem, 25 per request and a few requests in flight, retrying
 /// unprocessed items.
-pub async fn batch_write(
+pub(crate) async fn batch_write(
     admin: &Client,
     table: &str,
     items: Vec<HashMap<String, AttributeValue>>,
@@ -375,7 +380,7 @@ pub async fn batch_write(
 }
 
 /// DynamoDB's item size: attribute names plus values (numbers approximated by their digits).
-fn item_size(item: &HashMap<String, AttributeValue>) -> usize {
+pub(crate) fn item_size(item: &HashMap<String, AttributeValue>) -> usize {
     fn value(v: &AttributeValue) -> usize {
         match v {
             AttributeValue::S(s) => s.len(),

@@ -4,12 +4,13 @@
 //! usage: bench --moto URL --x86-bin DIR --x86-zip DIR [--arm-bin DIR --arm-zip DIR | --arm-note TEXT]
 //!              [--local-server PATH] [--https URL --cert-dir DIR [--default-sdk PATH]]
 //!              [--compare-bin DIR]...  [--cgroup-root DIR] [--starts N] [--invokes N] [--scale N] [--scale-budget SECS]
-//!              [--transactions N] [--load-secs N] [--sections LIST] [--out FILE]
+//!              [--transactions N] [--handover N] [--load-secs N] [--sections LIST] [--out FILE]
 //!
 //! `--x86-bin` holds the release binaries (`customers`, …, `bench-floor`), `--x86-zip` the
 //! `cargo lambda build --output-format zip` folders (`NAME/bootstrap.zip`). `--sections` is a
-//! comma-separated subset of init,cold,size,memory,trips,scale,delete,load,rng,import
-//! (default: all).
+//! comma-separated subset of init,cold,size,memory,trips,scale,delete,load,rng,import,ntk
+//! (default: all). `ntk`: one specialist's need-to-know overview (first page and a search) at
+//! 1,000 and `--scale` customers, and a handover of `--handover` customers (default 2,000).
 //! `cold` (exec to the first response, AWS over HTTPS through the TLS terminator at `--https`,
 //! trusted through `SSL_CERT_DIR`; at full CPU and under a 128 MB CPU quota) needs `--https`.
 
@@ -20,6 +21,7 @@ mod dynamo;
 mod fixtures;
 mod imports;
 mod load;
+mod need_to_know;
 mod probes;
 mod quota;
 mod report;
@@ -38,7 +40,7 @@ pub const CURSOR_KEY: &str = "bench-cursor-key-bench-cursor-key-0123456789";
 
 /// Sections that talk to moto.
 const ON_MOTO: &[&str] = &[
-    "init", "cold", "memory", "trips", "scale", "delete", "import",
+    "init", "cold", "memory", "trips", "scale", "delete", "import", "ntk",
 ];
 
 /// What the sections share.
@@ -123,6 +125,9 @@ async fn run_sections(bench: &Bench, table: &mut Table) -> Result<()> {
     }
     if on("schedule") {
         schedule::section(bench, table).await?;
+    }
+    if on("ntk") {
+        need_to_know::section(bench, table).await?;
     }
     if on("load") {
         sections::load(bench, table).await?;

@@ -69,13 +69,15 @@ pub struct Setup {
     pub table: String,
     pub outbox_dir: Option<PathBuf>,
     pub web_dir: PathBuf,
+    /// Which customers specialists see (`--access-model`, `ACCESS_MODEL`).
+    pub access_model: shared::config::AccessModel,
 }
 
 /// The settings of the local server: the functions' variables where they apply, a fresh
 /// cursor key per start.
-fn settings(portal_base_url: String) -> anyhow::Result<shared::config::Settings> {
+fn settings(setup: &Setup) -> anyhow::Result<shared::config::Settings> {
     Ok(shared::config::Settings {
-        portal_base_url,
+        portal_base_url: setup.portal_base_url.clone(),
         firm_name: std::env::var("FIRM_NAME").unwrap_or_else(|_| "Steuerkanzlei Muster".into()),
         invitation_ttl: std::time::Duration::from_secs(7 * 24 * 3600),
         cursor_key: {
@@ -87,6 +89,7 @@ fn settings(portal_base_url: String) -> anyhow::Result<shared::config::Settings>
         // The same variables as the functions read, so that tests can raise or lower them.
         limits: shared::config::Limits::from_env(&|name| std::env::var(name).ok())?,
         issuers: shared::config::Issuers::local(),
+        access_model: setup.access_model,
         due: shared::config::Due::from_env(
             &|name| std::env::var(name).ok(),
             std::time::Duration::from_secs(7 * 24 * 3600),
@@ -98,7 +101,7 @@ fn settings(portal_base_url: String) -> anyhow::Result<shared::config::Settings>
 /// backend in one line.
 pub async fn build(setup: Setup) -> anyhow::Result<(Router, String)> {
     use anyhow::Context;
-    let settings = settings(setup.portal_base_url)?;
+    let settings = settings(&setup)?;
     let directory = shared::usecases::specialists::seeded_directory();
     // One clock for everything time-dependent in this process (use cases, outbox, tokens).
     let clock = Arc::new(shared::ports::SettableClock::default());

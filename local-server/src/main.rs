@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 const USAGE: &str = "\
 usage: local-server [--port N] [--host ADDR [--allow-remote]] [--outbox DIR] [--web DIR]
-                    [--aws-endpoint URL] [--table NAME]
+                    [--aws-endpoint URL] [--table NAME] [--access-model MODEL]
 
   --port N            port to listen on (default 3000, or env LOCAL_SERVER_PORT)
   --host ADDR         address to listen on (default 127.0.0.1); an address that other
@@ -21,7 +21,9 @@ usage: local-server [--port N] [--host ADDR [--allow-remote]] [--outbox DIR] [--
   --aws-endpoint URL  use DynamoDB, SES, SNS and Cognito at URL (e.g. moto) instead of
                       the embedded store, outbox and local sign-ins (a build with
                       `--features aws`)
-  --table NAME        DynamoDB table with --aws-endpoint (default customers-local)";
+  --table NAME        DynamoDB table with --aws-endpoint (default customers-local)
+  --access-model M    open (default) or need-to-know: which customers specialists see
+                      (or env ACCESS_MODEL, as the functions read it)";
 
 struct Args {
     port: u16,
@@ -31,6 +33,7 @@ struct Args {
     web: PathBuf,
     aws_endpoint: Option<String>,
     table: String,
+    access_model: shared::config::AccessModel,
 }
 
 /// The project's `web/`: under `cargo run` that of the checkout being run, else that of the
@@ -57,6 +60,7 @@ fn parse_args() -> anyhow::Result<Args> {
         web: project_web_dir(),
         aws_endpoint: None,
         table: "customers-local".into(),
+        access_model: shared::config::AccessModel::from_env(&|name| std::env::var(name).ok())?,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -72,6 +76,11 @@ fn parse_args() -> anyhow::Result<Args> {
             "--web" => args.web = value()?.into(),
             "--aws-endpoint" => args.aws_endpoint = Some(value()?),
             "--table" => args.table = value()?,
+            "--access-model" => {
+                let raw = value()?;
+                args.access_model = shared::config::AccessModel::from_env(&|_| Some(raw.clone()))
+                    .context("--access-model")?;
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -102,6 +111,7 @@ async fn main() -> anyhow::Result<()> {
         table: args.table,
         outbox_dir: Some(args.outbox),
         web_dir: args.web,
+        access_model: args.access_model,
     })
     .await?;
     let listener = tokio::net::TcpListener::bind(addr)

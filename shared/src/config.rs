@@ -27,6 +27,9 @@ pub struct Settings {
     pub issuers: Issuers,
     /// What falls due: the invitation reminder and the access review.
     pub due: Due,
+    /// `ACCESS_MODEL`: whether specialists see every customer or only those they are
+    /// responsible for.
+    pub access_model: AccessModel,
 }
 
 pub use crate::auth::Issuers;
@@ -91,6 +94,39 @@ impl Due {
             reminder_after: (reminder > 0).then(|| Duration::from_secs(reminder * DAY_SECS)),
             review_every: Duration::from_secs(review * DAY_SECS),
         })
+    }
+}
+
+/// Who sees which customers (`ACCESS_MODEL`, contract v3 "Need-to-know").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AccessModel {
+    /// Every specialist sees every customer (the default, as in contract v2).
+    #[default]
+    Open,
+    /// A specialist sees only the customers it is responsible for; platform admins see all,
+    /// and their access to others' customers is recorded.
+    NeedToKnow,
+}
+
+impl AccessModel {
+    /// Parses `ACCESS_MODEL`; unset or empty is `open`, anything else but the two names stops
+    /// the function at start with a message naming the variable.
+    pub fn from_env(env: Env) -> Result<Self, ConfigError> {
+        match env("ACCESS_MODEL").as_deref().map(str::trim) {
+            None | Some("") | Some("open") => Ok(Self::Open),
+            Some("need-to-know") => Ok(Self::NeedToKnow),
+            Some(other) => Err(ConfigError::Invalid {
+                name: "ACCESS_MODEL",
+                reason: format!("must be open or need-to-know, not {other:?}"),
+            }),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::NeedToKnow => "need-to-know",
+        }
     }
 }
 
@@ -221,6 +257,7 @@ impl std::fmt::Debug for Settings {
             .field("limits", &self.limits)
             .field("issuers", &self.issuers)
             .field("due", &self.due)
+            .field("access_model", &self.access_model)
             .finish()
     }
 }
@@ -308,6 +345,7 @@ impl Settings {
             limits: Limits::from_env(env)?,
             issuers: issuers_from_env(env)?,
             due: Due::from_env(env, Duration::from_secs(days * 24 * 3600))?,
+            access_model: AccessModel::from_env(env)?,
         })
     }
 }
@@ -515,6 +553,22 @@ mod tests {
             set.push((name, bad));
             let err = Config::from_env(&env(&set), ALL).unwrap_err();
             assert!(err.to_string().contains(name), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_access_model_is_open_by_default_and_any_other_value_is_refused_by_name() {
+        let c = Config::from_env(&env(FULL), ALL).unwrap();
+        assert_eq!(c.settings.access_model, AccessModel::Open);
+        let mut set: Vec<_> = FULL.to_vec();
+        set.push(("ACCESS_MODEL", "need-to-know"));
+        let c = Config::from_env(&env(&set), ALL).unwrap();
+        assert_eq!(c.settings.access_model, AccessModel::NeedToKnow);
+        for bad in ["need_to_know", "closed", "Open"] {
+            let mut set: Vec<_> = FULL.to_vec();
+            set.push(("ACCESS_MODEL", bad));
+            let err = Config::from_env(&env(&set), ALL).unwrap_err().to_string();
+            assert!(err.contains("ACCESS_MODEL") && err.contains(bad), "{err}");
         }
     }
 

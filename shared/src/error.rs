@@ -21,6 +21,10 @@ pub enum Conflict {
     SoleSignIn,
     /// The same request (Idempotency-Key, registration) is being worked on.
     InProgress,
+    /// The specialist is still responsible for customers: hand them over first.
+    StillResponsible,
+    /// A platform admin's own directory entry: removing it would lock the caller out.
+    OwnEntry,
 }
 
 #[derive(Debug, thiserror::Error)]

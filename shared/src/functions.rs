@@ -56,8 +56,13 @@ const DEFAULT_AWS_ATTEMPTS: u32 = 3;
 
 pub const CUSTOMERS: Function = Function {
     name: "customers",
-    // An import is customers created in bulk.
-    resources: &[http::customers::router, http::imports::router],
+    // An import is customers created in bulk; a handover is a job on the same queue, worked
+    // off by the same worker.
+    resources: &[
+        http::customers::router,
+        http::imports::router,
+        http::handovers::router,
+    ],
     // Creating a customer invites its first access; deleting one deletes the sign-ins.
     messaging: true,
     sign_ins: SignInGrant::Delete,
@@ -206,11 +211,17 @@ impl Function {
 
     /// The function's routes on its grants, without fallbacks (so that they can be merged).
     pub fn routes_on(&self, app: App) -> Router {
+        let state = Arc::new(self.restrict(app));
         let routes = self
             .resources
             .iter()
             .fold(Router::new(), |routes, resource| routes.merge(resource()));
-        routes.with_state(Arc::new(self.restrict(app)))
+        if !routes.has_routes() {
+            return routes.with_state(state);
+        }
+        // Every route of one customer passes the need-to-know rule first.
+        let rule = axum::middleware::from_fn_with_state(state.clone(), http::need_to_know::guard);
+        routes.route_layer(rule).with_state(state)
     }
 
     /// The function as deployed: its routes on its grants, with the problem+json fallbacks,

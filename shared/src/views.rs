@@ -375,6 +375,9 @@ pub struct EventView {
     /// The business transactions of an additional-processor event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction_ids: Option<Vec<String>>,
+    /// The route template of an emergency access (`customer.accessed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<String>,
 }
 
 impl EventView {
@@ -395,6 +398,7 @@ impl EventView {
             fields: e.fields.clone(),
             transaction_ids: (kind == crate::domain::SubjectKind::Processor)
                 .then(|| e.transaction_ids.clone()),
+            route: e.route.clone(),
         }
     }
 }
@@ -403,5 +407,35 @@ impl EventView {
 #[serde(rename_all = "camelCase")]
 pub struct HistoryPage {
     pub items: Vec<EventView>,
+    pub next_cursor: Option<String>,
+}
+
+/// A customer as a list of responsibilities names it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerRefView {
+    pub id: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TransactionRefView {
+    pub id: String,
+    pub title: String,
+}
+
+/// One customer a specialist is responsible for, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponsibilityView {
+    pub customer: CustomerRefView,
+    pub administrator: bool,
+    pub transactions: Vec<TransactionRefView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponsibilityPage {
+    pub items: Vec<ResponsibilityView>,
     pub next_cursor: Option<String>,
 }

@@ -111,6 +111,7 @@ pub fn settings() -> Settings {
         limits: roomy_limits(),
         issuers: shared::config::Issuers::local(),
         due: shared::config::Due::default(),
+        access_model: shared::config::AccessModel::Open,
     }
 }
 
@@ -131,6 +132,29 @@ pub async fn spawn_app(store: Store) -> TestApp {
 }
 
 pub async fn spawn_app_with(store: Store, limits: Limits) -> TestApp {
+    spawn_app_on(
+        store,
+        Settings {
+            limits,
+            ..settings()
+        },
+    )
+    .await
+}
+
+/// An app whose specialists see what the access model lets them see.
+pub async fn spawn_app_in(store: Store, model: shared::config::AccessModel) -> TestApp {
+    spawn_app_on(
+        store,
+        Settings {
+            access_model: model,
+            ..settings()
+        },
+    )
+    .await
+}
+
+pub async fn spawn_app_on(store: Store, settings: Settings) -> TestApp {
     let (table, scan, requests) = match store {
         Store::Memory => memory_table(),
         Store::Dynamo => crate::moto::fresh_table().await,
@@ -147,10 +171,7 @@ pub async fn spawn_app_with(store: Store, limits: Limits) -> TestApp {
         identity: identity.clone(),
         queue: Arc::new(queue),
         clock: clock.clone(),
-        settings: Settings {
-            limits,
-            ..settings()
-        },
+        settings,
     };
     shared::usecases::specialists::seed(&app, &seed_specialists())
         .await

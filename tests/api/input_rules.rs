@@ -498,6 +498,7 @@ async fn local_router() -> axum::Router {
         table: String::new(),
         outbox_dir: None,
         web_dir: crate::helpers::project_root().join("web"),
+        access_model: shared::config::AccessModel::Open,
     })
     .await
     .unwrap()

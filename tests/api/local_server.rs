@@ -53,6 +53,7 @@ async fn newcomer_flow(aws_endpoint: Option<String>) {
         table: format!("local-{}", uuid::Uuid::new_v4().simple()),
         outbox_dir: None,
         web_dir: crate::helpers::project_root().join("web"),
+        access_model: shared::config::AccessModel::Open,
     })
     .await
     .unwrap();
@@ -224,6 +225,7 @@ async fn the_console_is_served_with_content_types_and_validators() {
         table: String::new(),
         outbox_dir: None,
         web_dir: crate::helpers::project_root().join("web"),
+        access_model: shared::config::AccessModel::Open,
     })
     .await
     .unwrap();
@@ -290,6 +292,7 @@ async fn the_local_servers_clock_moves_tokens_reminders_and_expiry_forward() {
         table: "local".into(),
         outbox_dir: None,
         web_dir: crate::helpers::project_root().join("web"),
+        access_model: shared::config::AccessModel::Open,
     })
     .await
     .unwrap();

@@ -6,11 +6,17 @@
 //! invited access A and the business transactions T (additional processor carl) and U
 //! (additional processor dora); customer D (administrator ben) with an active end user; erin
 //! is a specialist without any relation; root is a platform admin.
+//!
+//! The access model is a dimension of the matrix: a cell `200/404` holds under `open` (the
+//! first status) and under `need-to-know` (the second); a single status holds under both.
+//! Every cell runs under both models. Under need-to-know, carl and dora are responsible for C
+//! only as additional processors, and erin and ben are not responsible for C at all.
 
 use crate::both_stores;
 use crate::helpers::*;
 use http::Method;
 use serde_json::{Value, json};
+use shared::config::AccessModel;
 
 const CALLERS: usize = 10;
 
@@ -19,7 +25,23 @@ pub struct Row {
     pub path: String,
     /// The body template: JSON, or `csv:` and a CSV file.
     pub body: Option<String>,
-    expected: [u16; CALLERS],
+    /// Per caller, the status under `open` and under `need-to-know`.
+    expected: [[u16; 2]; CALLERS],
+}
+
+/// The two access models, in the order of a cell's statuses.
+const MODELS: [AccessModel; 2] = [AccessModel::Open, AccessModel::NeedToKnow];
+
+/// A cell: one status for both models, or `open/need-to-know`.
+fn statuses(cell: &str, line: &str) -> [u16; 2] {
+    let parse = |c: &str| {
+        c.parse()
+            .unwrap_or_else(|_| panic!("status {c:?} in {line}"))
+    };
+    match cell.split_once('/') {
+        Some((open, ntk)) => [parse(open), parse(ntk)],
+        None => [parse(cell); 2],
+    }
 }
 
 impl Row {
@@ -38,9 +60,9 @@ pub fn rows() -> Vec<Row> {
         .map(|l| {
             let cells: Vec<&str> = l.split('\t').collect();
             assert_eq!(cells.len(), 3 + CALLERS, "row has a status per caller: {l}");
-            let mut expected = [0u16; CALLERS];
+            let mut expected = [[0u16; 2]; CALLERS];
             for (i, c) in cells[3..].iter().enumerate() {
-                expected[i] = c.parse().unwrap_or_else(|_| panic!("status {c:?} in {l}"));
+                expected[i] = statuses(c, l);
             }
             Row {
                 method: Method::from_bytes(cells[0].as_bytes())
@@ -87,6 +109,7 @@ fn normalise(path: &str) -> String {
         .replace("{A}", "{accessId}")
         .replace("{T}", "{transactionId}")
         .replace("{I}", "{id}")
+        .replace("{H}", "{id}")
 }
 
 #[test]
@@ -116,6 +139,8 @@ struct World {
     end_user_both: String,
     /// An import of anna's.
     import: String,
+    /// A handover of erin's (who is responsible for nothing) to ben, queued.
+    handover: String,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -177,8 +202,16 @@ async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_owned();
+    let handover = app
+        .post(&ROOT, "/specialists/erin/handover", json!({"to": "ben"}))
+        .await
+        .expect(202)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     World {
         import,
+        handover,
         customer,
         access: a["id"].as_str().unwrap().to_owned(),
         transaction: t,
@@ -229,6 +262,7 @@ fn fill(template: &str, w: &World) -> String {
         .replace("{TOKEN}", &w.token)
         .replace("{CODE}", &w.code)
         .replace("{I}", &w.import)
+        .replace("{H}", &w.handover)
         .replace("{id}", "erin")
 }
 
@@ -268,22 +302,44 @@ pub fn storage_headers_missing(res: &TestResponse) -> Option<String> {
     (!ok).then(|| format!("headers {:?}", res.headers))
 }
 
-both_stores!(every_cell_of_the_permission_matrix_holds, |app| {
-    let rows = rows();
-    let mut failures = Vec::new();
+both_stores!(
+    every_cell_of_the_permission_matrix_holds_in_both_access_models,
+    |app| {
+        let rows = rows();
+        let mut failures = Vec::new();
+        let mut cells = 0;
+        for (m, model) in MODELS.into_iter().enumerate() {
+            let app = spawn_app_in(app.store, model).await;
+            cells += model_cells(&app, &rows, m, &mut failures).await;
+        }
+        assert_eq!(cells, rows.len() * CALLERS * MODELS.len());
+        assert!(
+            failures.is_empty(),
+            "{} of {cells} cells failed:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+);
+
+/// Every cell of the matrix under the model of `app` (the `m`-th status of each cell); the
+/// number of cells run.
+async fn model_cells(app: &TestApp, rows: &[Row], m: usize, failures: &mut Vec<String>) -> usize {
+    let model = app.app.settings.access_model.as_str();
     let mut cells = 0;
     // A refused request changes nothing, so reads and refusals share one world; every write
     // that is expected to succeed gets a world of its own.
-    let shared_world = world(&app).await;
-    for row in &rows {
+    let shared_world = world(app).await;
+    for row in rows {
         let read_only = row.method == Method::GET || row.path.ends_with("/inspect");
         for caller in 0..CALLERS {
-            let succeeds = (200..300).contains(&row.expected[caller]);
+            let expected = row.expected[caller][m];
+            let succeeds = (200..300).contains(&expected);
             let fresh;
             let (app, w) = if read_only || !succeeds {
-                (&app, &shared_world)
+                (app, &shared_world)
             } else {
-                let a = spawn_app(app.store).await;
+                let a = spawn_app_in(app.store, app.app.settings.access_model).await;
                 let w = world(&a).await;
                 fresh = (a, w);
                 (&fresh.0, &fresh.1)
@@ -291,10 +347,10 @@ both_stores!(every_cell_of_the_permission_matrix_holds, |app| {
             let who = &callers(w)[caller];
             let res = send_row(app, row, who, w, "", None).await;
             cells += 1;
-            if res.status.as_u16() != row.expected[caller] {
+            if res.status.as_u16() != expected {
                 failures.push(format!(
-                    "{} {} as caller #{caller} ({who:?}): expected {}, got {} {}",
-                    row.method, row.path, row.expected[caller], res.status, res.body
+                    "{model}: {} {} as caller #{caller} ({who:?}): expected {expected}, got {} {}",
+                    row.method, row.path, res.status, res.body
                 ));
             }
             if let Some(missing) = storage_headers_missing(&res) {
@@ -302,14 +358,8 @@ both_stores!(every_cell_of_the_permission_matrix_holds, |app| {
             }
         }
     }
-    assert_eq!(cells, rows.len() * CALLERS);
-    assert!(
-        failures.is_empty(),
-        "{} of {cells} cells failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-});
+    cells
+}
 
 both_stores!(
     every_answer_of_every_endpoint_says_no_store_and_nosniff_errors_included,

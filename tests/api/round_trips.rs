@@ -312,6 +312,67 @@ both_stores!(
         let path = format!("/imports/{}", queued["id"].as_str().unwrap());
         count!("`GET /imports/{id}`", app.get(&ANNA, &path).await).expect(200);
         measure_what_falls_due(app.store, &mut measured).await;
+        // Responsibilities, and a handover of anna's customers (the imported ones among them)
+        // to carl.
+        count!(
+            "`GET /specialists/{id}/responsibilities`",
+            app.get(&ROOT, "/specialists/anna/responsibilities?limit=2")
+                .await
+        )
+        .expect(200);
+        count!(
+            "`DELETE /specialists/{id}`",
+            app.delete(&ROOT, "/specialists/dora").await
+        )
+        .expect(204);
+        let to = json!({"to": "carl"});
+        let handover = count!(
+            "`POST /specialists/{id}/handover`",
+            app.post(&ROOT, "/specialists/erin/handover", to.clone())
+                .await
+        )
+        .expect(202);
+        let keyed = |to: serde_json::Value| {
+            let app = &app;
+            let body = to.to_string().into_bytes();
+            let headers = [
+                ("content-type", "application/json"),
+                ("idempotency-key", "rt-handover"),
+            ];
+            let post = http::Method::POST;
+            let path = "/specialists/anna/handover";
+            async move { app.send_raw(&ROOT, post, path, body, &headers).await }
+        };
+        let handed = count!(
+            "`POST /specialists/{id}/handover` with `Idempotency-Key`",
+            keyed(to.clone()).await
+        )
+        .expect(202);
+        count!(
+            "`POST /specialists/{id}/handover`, repeated key",
+            keyed(to).await
+        )
+        .expect(202);
+        let customers = handed["customers"].as_u64().unwrap();
+        assert!(
+            customers >= 3,
+            "anna's customers, the imported ones among them: {handed}"
+        );
+        let mut queue = app.imports.lock().await;
+        let mut bodies = Vec::new();
+        while let Ok(body) = queue.try_recv() {
+            bodies.push(body);
+        }
+        drop(queue);
+        let anna_id = handed["id"].as_str().unwrap();
+        let anna = bodies.iter().find(|b| b.contains(anna_id)).unwrap();
+        count!(
+            "`handover` (the worker, one run over a handover of n customers)",
+            shared::usecases::imports::work(&worker, anna, None).await
+        )
+        .unwrap();
+        let path = format!("/handovers/{}", handover["id"].as_str().unwrap());
+        count!("`GET /handovers/{id}`", app.get(&ROOT, &path).await).expect(200);
         let mut wrong = Vec::new();
         for (label, cell) in &doc {
             let Some(got) = measured.get(label) else {
@@ -320,6 +381,9 @@ both_stores!(
             };
             let want = if label == "`DELETE /customers/{id}`" {
                 delete_items.div_ceil(25) + 5
+            } else if label.starts_with("`handover`") {
+                // 2n + ceil(n/25) + 4 for the n customers of anna's.
+                2 * customers + customers.div_ceil(25) + 4
             } else if label.starts_with("`imports`") {
                 // 5n + 3 for the 3 rows of the import.
                 5 * 3 + 3
@@ -376,4 +440,87 @@ async fn measure_what_falls_due(store: Store, measured: &mut BTreeMap<String, u6
         "`POST /customers/{id}/access-review`".into(),
         app.requests() - before,
     );
+}
+/// Rows of the need-to-know round-trip table: endpoint label to its number.
+fn documented_need_to_know() -> BTreeMap<String, u64> {
+    let doc = include_str!("../../docs/data-model.md");
+    let section = doc
+        .split("## Round trips with need-to-know")
+        .nth(1)
+        .expect("need-to-know round-trip section");
+    section
+        .lines()
+        .take_while(|l| !l.starts_with("## "))
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
+            (cells[0].to_owned(), leading_number(cells[cells.len() - 1]))
+        })
+        .collect()
+}
+
+/// The need-to-know rows, measured as the table says, on the store of `app`.
+async fn need_to_know_round_trips(app: TestApp) {
+    let mut measured: BTreeMap<String, u64> = BTreeMap::new();
+    macro_rules! count {
+        ($label:expr, $call:expr) => {{
+            let before = app.requests();
+            let res = $call;
+            measured.insert($label.to_owned(), app.requests() - before);
+            res
+        }};
+    }
+    let c = app
+        .create_customer(&ANNA, person("ntk-rt@example.com"))
+        .await;
+    let id = c["id"].as_str().unwrap().to_owned();
+    app.create_customer(&BEN, company("ntk-rt-b@example.com"))
+        .await;
+    count!(
+        "`GET /customers` as a specialist",
+        app.get(&ANNA, "/customers?limit=1").await
+    )
+    .expect(200);
+    count!(
+        "`GET /customers?q=` as a specialist",
+        app.get(&ANNA, "/customers?q=must&limit=1").await
+    )
+    .expect(200);
+    count!(
+        "`GET /customers/{id}` as a responsible specialist",
+        app.get(&ANNA, &format!("/customers/{id}")).await
+    )
+    .expect(200);
+    count!(
+        "`GET /customers/{id}` as a specialist not responsible",
+        app.get(&BEN, &format!("/customers/{id}")).await
+    )
+    .expect(404);
+    count!(
+        "`GET /customers/{id}` as a platform admin not responsible, first in the hour",
+        app.get(&ROOT, &format!("/customers/{id}")).await
+    )
+    .expect(200);
+    count!(
+        "`GET /customers/{id}` as a platform admin not responsible, again in the hour",
+        app.get(&ROOT, &format!("/customers/{id}")).await
+    )
+    .expect(200);
+    let doc = documented_need_to_know();
+    assert_eq!(
+        measured, doc,
+        "measured (left) and documented (right) round trips"
+    );
+}
+
+#[tokio::test]
+async fn every_need_to_know_read_makes_the_documented_number_of_round_trips_in_memory() {
+    let model = shared::config::AccessModel::NeedToKnow;
+    need_to_know_round_trips(spawn_app_in(Store::Memory, model).await).await;
+}
+
+#[tokio::test]
+async fn every_need_to_know_read_makes_the_documented_number_of_round_trips_on_dynamodb() {
+    let model = shared::config::AccessModel::NeedToKnow;
+    need_to_know_round_trips(spawn_app_in(Store::Dynamo, model).await).await;
 }

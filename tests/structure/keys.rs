@@ -122,12 +122,11 @@ const PREFIXES: &[(&str, Option<&[CustomerRange]>)] = &[
     ("CUSTOMER_SK", Some(&[Authorisations, State, Everything])),
     ("ACCESS_PREFIX", Some(&[Authorisations, State, Everything])),
     ("ADMIN_PREFIX", Some(&[Authorisations, State, Everything])),
-    (
-        "PROC_PREFIX",
-        Some(&[Authorisations, State, Everything, Processors]),
-    ),
+    ("PROC_PREFIX", Some(&[Authorisations, State, Everything])),
     ("TX_PREFIX", Some(&[State, Everything, Transactions])),
     ("HISTORY_PREFIX", Some(&[Everything, History])),
+    // A platform admin's emergency access of one hour: only deletion and export read it.
+    ("ACCESS_MARKER_PREFIX", Some(&[Everything])),
     // Other partitions: the directory, the overview index, identities and their memberships,
     // invitations, idempotency records, imports and deletion records.
     ("SPECIALISTS_PK", None),

@@ -87,9 +87,11 @@ pub enum Action {
     TransactionDeleted,
     /// (v3) An administrator confirmed the customer's accesses.
     AccessReviewed,
+    /// A platform admin's emergency access to a customer it is not responsible for.
+    CustomerAccessed,
 }
 
-const ACTIONS: [Action; 15] = [
+const ACTIONS: [Action; 16] = [
     Action::CustomerCreated,
     Action::CustomerUpdated,
     Action::AccessCreated,
@@ -105,6 +107,7 @@ const ACTIONS: [Action; 15] = [
     Action::TransactionCreated,
     Action::TransactionDeleted,
     Action::AccessReviewed,
+    Action::CustomerAccessed,
 ];
 
 impl Action {
@@ -125,6 +128,7 @@ impl Action {
             Action::TransactionCreated => "transaction.created",
             Action::TransactionDeleted => "transaction.deleted",
             Action::AccessReviewed => "access.reviewed",
+            Action::CustomerAccessed => "customer.accessed",
         }
     }
 
@@ -138,9 +142,10 @@ impl Action {
     /// The kind of subject this action is about.
     pub fn subject_kind(self) -> SubjectKind {
         match self {
-            Action::CustomerCreated | Action::CustomerUpdated | Action::AccessReviewed => {
-                SubjectKind::Customer
-            }
+            Action::CustomerCreated
+            | Action::CustomerUpdated
+            | Action::AccessReviewed
+            | Action::CustomerAccessed => SubjectKind::Customer,
             Action::AdministratorAdded | Action::AdministratorRemoved => SubjectKind::Administrator,
             Action::ProcessorAdded | Action::ProcessorRemoved => SubjectKind::Processor,
             Action::TransactionCreated | Action::TransactionDeleted => SubjectKind::Transaction,
@@ -183,6 +188,8 @@ pub struct Event {
     pub subject: String,
     pub fields: Vec<String>,
     pub transaction_ids: Vec<String>,
+    /// The route template of an emergency access (`customer.accessed`).
+    pub route: Option<String>,
 }
 
 impl Event {
@@ -195,11 +202,17 @@ impl Event {
             subject: subject.to_owned(),
             fields: Vec::new(),
             transaction_ids: Vec::new(),
+            route: None,
         }
     }
 
     pub fn with_fields<S: AsRef<str>>(mut self, fields: &[S]) -> Self {
         self.fields = fields.iter().map(|f| f.as_ref().to_owned()).collect();
+        self
+    }
+
+    pub fn with_route(mut self, route: &str) -> Self {
+        self.route = Some(route.to_owned());
         self
     }
 

@@ -67,6 +67,10 @@ id_type!(
     /// An import of customers (`imp_…`).
     ImportId
 );
+id_type!(
+    /// A handover of a specialist's responsibilities (`hnd_…`).
+    HandoverId
+);
 
 impl CustomerId {
     /// A new id, ordered by `now` among the others.

@@ -27,7 +27,7 @@ pub use customer::{
 pub use deletion::{DeletionCounts, DeletionRecord};
 pub use email::EmailAddress;
 pub use history::{Action, Actor, ActorKind, Event, SubjectKind};
-pub use id_types::{AccessId, CustomerId, ImportId, SpecialistId, TransactionId};
+pub use id_types::{AccessId, CustomerId, HandoverId, ImportId, SpecialistId, TransactionId};
 pub use idempotency::IdempotencyKey;
 pub use import_file::{
     COLUMNS as IMPORT_COLUMNS, FileRefused, ImportFile, ImportRow, MAX_BYTES as IMPORT_MAX_BYTES,

@@ -49,6 +49,11 @@ const QUERIES: &[(Method, &str, Parameters)] = &[
         "/imports",
         field_names::<crate::usecases::imports::StartQuery>,
     ),
+    (
+        Method::GET,
+        "/specialists/{id}/responsibilities",
+        field_names::<crate::usecases::responsibilities::ResponsibilitiesQuery>,
+    ),
 ];
 
 /// The parameter check around every operation of `router`. Layered before the fallbacks are

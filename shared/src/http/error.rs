@@ -149,6 +149,8 @@ fn conflict(kind: Conflict) -> (&'static str, &'static str) {
         Conflict::AccessActive => ("/problems/access-active", "Access already active"),
         Conflict::SoleSignIn => ("/problems/sole-sign-in", "Sole sign-in"),
         Conflict::InProgress => ("/problems/in-progress", "Request in progress"),
+        Conflict::StillResponsible => ("/problems/still-responsible", "Still responsible"),
+        Conflict::OwnEntry => ("/problems/own-entry", "Own directory entry"),
     }
 }
 

@@ -43,6 +43,8 @@ pub struct EventItem {
     pub fields: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transaction_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<String>,
 }
 
 impl EventItem {
@@ -59,6 +61,7 @@ impl EventItem {
             subject_id: e.subject.clone(),
             fields: e.fields.clone(),
             transaction_ids: e.transaction_ids.clone(),
+            route: e.route.clone(),
         }
     }
 
@@ -75,6 +78,7 @@ impl EventItem {
             subject: self.subject_id,
             fields: self.fields,
             transaction_ids: self.transaction_ids,
+            route: self.route,
         })
     }
 }

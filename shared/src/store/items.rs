@@ -700,7 +700,7 @@ impl TransactionItem {
 // -------------------------------------------------------------------------------------------
 
 /// What a query over a customer's partition found, sorted out by item kind.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Partition {
     pub customer: Option<Customer>,
     /// The customer item exists but is being deleted.
@@ -717,6 +717,9 @@ pub struct Partition {
     pub review: ReviewState,
     /// Keys of every item read, for the cascade delete.
     pub keys: Vec<Key>,
+    /// How often the customer's responsibilities changed (`respSeq`): the condition of the
+    /// next change of them.
+    pub resp_seq: i64,
 }
 
 impl Partition {
@@ -733,6 +736,7 @@ impl Partition {
                 p.deleted_by = c.deleted_by.clone();
                 p.idempotency = c.idempotency_pk.as_deref().map(idempotency_key_of_pk);
                 p.review = review_of(item)?;
+                p.resp_seq = responsibility_state(item).0;
                 if !c.deleting {
                     p.customer = Some(c.into_domain()?);
                 }

@@ -5,10 +5,12 @@ mod condition;
 mod deletions;
 mod due;
 mod export;
+mod handovers;
 mod history;
 mod imports;
 mod items;
 mod reads;
+mod responsibilities;
 mod writes;
 
 pub use condition::OnCondition;
@@ -21,6 +23,11 @@ pub use due::{
     with_first_review,
 };
 pub use export::{WITHHELD_KEYS, WITHHELD_SECRETS, exported, rfc3339_of};
+pub use handovers::{
+    HANDOVER_RETENTION_SECS, HandoverAnswerItem, HandoverItem, HandoverStatus,
+    administrators_handed_over, finish_handover, handover_idempotency_key, handover_key,
+    handover_progress, handover_running, new_handover, remember_handover_answer,
+};
 pub use history::{
     EventItem, HISTORY_PREFIX, STATE_END, event_from_item, event_key, is_event, record_event,
 };
@@ -38,7 +45,13 @@ pub use items::{
 };
 pub use reads::{
     CustomerRange, PartitionItem, customer_query, deletions_query, is_specialist,
-    memberships_query, overview_query, processors_of, specialists_query, table_page_key,
+    memberships_query, overview_query, specialists_query, table_page_key,
+};
+pub use responsibilities::{
+    Reasons, ResponsibilityItem, TransactionRef, delete_responsibility, emergency_access_marker,
+    put_responsibility, reasons_of, rename_responsibility, responsibilities_changed,
+    responsibilities_query, responsibility_from_item, responsibility_key, responsibility_overview,
+    responsibility_pk, responsibility_state,
 };
 pub use writes::{
     MAIL_MESSAGE_RETENTION_SECS, activate_access, administrators_added, administrators_removed,

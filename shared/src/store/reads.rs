@@ -20,19 +20,16 @@ pub enum CustomerRange {
     Everything,
     /// The history, oldest first.
     History,
-    /// The additional processors' assignments.
-    Processors,
     /// The business transactions.
     Transactions,
 }
 
 impl CustomerRange {
-    pub const ALL: [CustomerRange; 6] = [
+    pub const ALL: [CustomerRange; 5] = [
         CustomerRange::Authorisations,
         CustomerRange::State,
         CustomerRange::Everything,
         CustomerRange::History,
-        CustomerRange::Processors,
         CustomerRange::Transactions,
     ];
 
@@ -43,7 +40,6 @@ impl CustomerRange {
             CustomerRange::State => SortKey::AtMost(STATE_END.into()),
             CustomerRange::Everything => SortKey::All,
             CustomerRange::History => SortKey::BeginsWith(HISTORY_PREFIX.into()),
-            CustomerRange::Processors => SortKey::BeginsWith(PROC_PREFIX.into()),
             CustomerRange::Transactions => SortKey::BeginsWith(TX_PREFIX.into()),
         }
     }
@@ -129,14 +125,4 @@ impl PartitionItem {
     pub fn is(self, item: &Item) -> bool {
         sk_of(item).starts_with(self.prefix())
     }
-}
-
-/// The specialists assigned to `transaction_id`, from the items of a `Processors` read.
-pub fn processors_of<'a>(grants: &'a [Item], transaction_id: &str) -> Vec<&'a str> {
-    let suffix = format!("#{transaction_id}");
-    grants
-        .iter()
-        .map(sk_of)
-        .filter_map(|sk| sk.strip_prefix(PROC_PREFIX)?.strip_suffix(suffix.as_str()))
-        .collect()
 }

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::ports::Write;
 use crate::store::CustomerRange;
 use crate::store::{self, GrantItem, OnCondition, Partition, SpecialistItem, from_item, to_item};
-use crate::usecases::history;
+use crate::usecases::{history, responsibilities};
 use crate::views::{AccessView, AuthorisationsView, ProcessorView, SpecialistView, TransactionRef};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -217,6 +217,10 @@ pub async fn add_administrators(
         })
         .collect();
     writes.push(store::administrators_added(id, new.len()));
+    let mut after = p.clone();
+    after.admins.extend(new.iter().map(|s| (*s).clone()));
+    let customer = p.customer.clone().ok_or(Error::NotFound)?;
+    responsibilities::sync(&mut writes, &customer, &p, &after);
     too_large(&writes, "specialistIds", "add fewer at once")?;
     app.table.transact(writes, None).await.on_condition(|_| {
         Error::Conflict(
@@ -368,10 +372,13 @@ pub async fn add_processors(
         return Err(Error::Validation(errors));
     }
     let pairs = (&specialists[..], &transactions[..]);
-    let writes = grant_writes(app, (id, &staff.actor()), &mut p, pairs, &titles);
+    let before = p.clone();
+    let mut writes = grant_writes(app, (id, &staff.actor()), &mut p, pairs, &titles);
     if writes.len() == 1 {
         return Ok(build(app, &p, &names));
     }
+    let customer = p.customer.clone().ok_or(Error::NotFound)?;
+    responsibilities::sync(&mut writes, &customer, &before, &p);
     too_large(&writes, "transactionIds", "add fewer at once")?;
     app.table
         .transact(writes, None)
@@ -662,7 +669,7 @@ pub async fn remove(
     let resolved = resolve(&p, &sel)?;
     // The answer's names are read before the change, so that the change is the last call
     // whose failure the caller sees: a retry after a 503 then finds the selection unchanged.
-    let mut after = p;
+    let mut after = p.clone();
     after.accesses.retain(|a| !sel.access_ids.contains(&a.id));
     after.admins.retain(|a| !sel.admin_ids.contains(a));
     after.processors.retain(|g| !resolved.grants.contains(g));
@@ -670,7 +677,10 @@ pub async fn remove(
     let (names, read) = names_and_identities(app, &named, &resolved.accesses).await?;
     let departures = identities::plan(&read, &resolved.accesses)?;
     let actor = staff.actor();
-    let writes = removal_writes(app, (id, &actor), &sel, (&resolved, &departures))?;
+    let mut writes = removal_writes(app, (id, &actor), &sel, (&resolved, &departures))?;
+    let customer = p.customer.clone().ok_or(Error::NotFound)?;
+    responsibilities::sync(&mut writes, &customer, &p, &after);
+    too_large(&writes, "accessIds", "remove fewer at once")?;
     // The first writes of the transaction are the identities' (`removal_writes`).
     let leaving = departures.leaving_writes().len();
     end_sign_ins(app, id, &departures).await?;

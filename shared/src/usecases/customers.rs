@@ -4,6 +4,7 @@
 use super::{Staff, customer_for_change, identities, require_staff};
 use crate::app::App;
 use crate::auth::Caller;
+use crate::config::AccessModel;
 use crate::domain::{
     Access, AccessStatus, Action, Collector, Customer, CustomerData, CustomerId, CustomerInput,
     CustomerInputError, CustomerType, FieldError, IdempotencyKey, ImportRow, fold_for_sorting,
@@ -12,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::ports::{Index, Item, Key, Query, StoreError, Write};
 use crate::store::{self, GrantItem, IdempotencyItem, OnCondition, Partition, from_item, to_item};
 use crate::usecases::limits::Sender;
-use crate::usecases::{deletions, history, invitations, limits, paging};
+use crate::usecases::{deletions, history, invitations, limits, paging, responsibilities};
 use crate::views::{AccessView, CustomerPage, CustomerSummary, CustomerView};
 use sha2::{Digest, Sha256};
 
@@ -64,8 +65,16 @@ impl ListQuery {
 /// One index query, one more item than asked: that tells whether a next page exists without
 /// an empty last page.
 pub async fn list(app: &App, caller: &Caller, query: &ListQuery) -> Result<CustomerPage> {
-    require_staff(caller)?;
+    let staff = require_staff(caller)?;
     let o = query.parse()?;
+    if app.settings.access_model == AccessModel::NeedToKnow && !staff.platform_admin {
+        // The specialist's own index partition: a cost that does not grow with the
+        // customers it is not responsible for.
+        let page = (o.prefix, o.limit, o.cursor);
+        let (items, next_cursor) =
+            responsibilities::overview_page(app, staff.id, o.kind, page).await?;
+        return Ok(CustomerPage { items, next_cursor });
+    }
     let scope_prefix = o.prefix.clone();
     let query = store::overview_query(o.kind, o.prefix);
     let index = query.index.unwrap_or(Index::Gsi1);
@@ -275,6 +284,8 @@ async fn store_new(
     );
     let counters = limits::for_invitation(app, sender, access, now);
     let counted = limits::append(&mut writes, counters);
+    // After the counters, whose positions `counted` knows.
+    responsibilities::created(&mut writes, customer, staff.id);
     match (app.table.transact(writes, None).await, idempotency) {
         (Err(e), Some((key, request_hash))) if e.failed_at(IDEMPOTENCY_RECORD) => {
             // A parallel request with the same key won: answer as it did.
@@ -388,7 +399,7 @@ pub async fn update(
     input: CustomerInput,
 ) -> Result<CustomerView> {
     let staff = require_staff(caller)?;
-    let (current, _) = customer_for_change(app, &staff, id, &[]).await?;
+    let (current, items) = customer_for_change(app, &staff, id, &[]).await?;
     let data = parse_input(app, &input);
     let mut errors = match &data {
         Err(Error::Validation(e)) => e.clone(),
@@ -438,10 +449,15 @@ pub async fn update(
         return Ok(CustomerView::new(&current));
     }
     let event = (Action::CustomerUpdated, id.as_str());
-    let writes = vec![
+    let mut writes = vec![
         store::update_customer(&updated, expected_version),
         history::record_update(app, id, &staff.actor(), event, &fields),
     ];
+    if CustomerSummary::new(&current) != CustomerSummary::new(&updated) {
+        // The index of responsibilities shows the name and e-mail too.
+        let item = super::find(&items, &store::customer_key(id)).ok_or(Error::NotFound)?;
+        responsibilities::renamed(&mut writes, &updated, item);
+    }
     app.table
         .transact(writes, None)
         .await
@@ -475,19 +491,44 @@ pub async fn delete(app: &App, caller: &Caller, id: &CustomerId) -> Result<()> {
             Error::Forbidden("Only the customer's administrators may delete it.")
         });
     }
-    if !partition.deleting {
-        // Tombstone and deletion record together. Their condition fails only where the
-        // customer went or a parallel deletion started (and recorded itself) since the read:
-        // then the cascade below helps to finish that one.
-        let start = deletions::start(app, id, staff.id, &partition);
-        app.table
-            .transact(start, None)
-            .await
-            .unless_condition_failed()?;
-    }
+    let partition = start_deletion(app, id, staff.id, partition).await?;
     delete_owned(app, id, &partition).await?;
     tracing::info!(customer_id = %id, items = partition.keys.len(), "customer deleted");
     Ok(())
+}
+
+/// Tombstone, deletion record and the end of every responsibility for the customer, together.
+/// Their condition fails where the customer went or a parallel deletion started (and
+/// recorded itself) since the read: then the cascade helps to finish that one; or where its
+/// responsibilities changed meanwhile: then it reads again and starts again.
+async fn start_deletion(
+    app: &App,
+    id: &CustomerId,
+    by: &str,
+    mut partition: Partition,
+) -> Result<Partition> {
+    for _ in 0..3 {
+        if partition.deleting || partition.customer.is_none() {
+            return Ok(partition);
+        }
+        let mut start = deletions::start(app, id, by, &partition);
+        let responsible: Vec<String> = store::reasons_of(&partition).into_keys().collect();
+        let room = store::MAX_TRANSACTION_WRITES - start.len();
+        // More than fit go with the cascade (`delete_owned`), which deletes them all again.
+        for specialist in responsible.iter().take(room) {
+            start.push(store::delete_responsibility(specialist, id));
+        }
+        store::responsibilities_changed(&mut start, id, partition.resp_seq, &[]);
+        let started = app.table.transact(start, None).await;
+        if started.unless_condition_failed()?.is_some() {
+            return Ok(partition);
+        }
+        partition = super::partition_with_history(app, id).await?;
+    }
+    Err(Error::Conflict(
+        crate::error::Conflict::StaleVersion,
+        "The customer's authorisations kept changing during the deletion. Try again.".into(),
+    ))
 }
 
 /// The accesses leave their identities first, ending the sign-ins of those that held no
@@ -517,6 +558,8 @@ async fn delete_owned(app: &App, id: &CustomerId, p: &Partition) -> Result<()> {
         keys.extend(a.mail_messages.iter().map(|m| store::mail_message_key(m)));
     }
     keys.extend(p.idempotency.clone());
+    let responsible = store::reasons_of(p).into_keys();
+    keys.extend(responsible.map(|s| store::responsibility_key(&s, id)));
     app.table.batch_delete(&keys).await?;
     app.table.write(Write::delete(customer_key)).await?;
     Ok(())

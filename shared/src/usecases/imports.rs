@@ -328,6 +328,15 @@ fn kept_errors(row: usize, e: Error) -> Vec<FieldError> {
 /// counts once, whatever is retried: its create is keyed by import and row, and it leaves
 /// `pending` in the transaction that counts it.
 pub async fn work(app: &App, body: &str, deadline: Option<Instant>) -> Result<Worked> {
+    // The queue carries handovers too: the same worker, the same retries.
+    if super::handover::is_handover_message(body) {
+        use super::handover::Worked as Handover;
+        return Ok(match super::handover::work(app, body, deadline).await? {
+            Handover::Done => Worked::Done,
+            Handover::Continued => Worked::Continued,
+            Handover::Nothing => Worked::Nothing,
+        });
+    }
     let Message { import_id: id } = serde_json::from_str(body)
         .map_err(|_| Error::bad_request("The import message is not understood."))?;
     let Some(item) = app.table.get(&store::import_key(&id)).await? else {

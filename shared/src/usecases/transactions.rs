@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::ports::Write;
 use crate::store::CustomerRange;
 use crate::store::{self, OnCondition, TransactionItem, from_item, to_item};
-use crate::usecases::history;
+use crate::usecases::{history, responsibilities};
 use crate::views::{Items, TransactionView};
 use serde::Deserialize;
 
@@ -129,14 +129,22 @@ pub async fn delete(
             "Only the customer's administrators may delete business transactions.",
         ));
     }
-    let grants = app
+    // The customer, its accesses and grants (one Query): whose responsibilities change.
+    let items = app
         .table
         .query_all(&store::customer_query(
             &t.customer_id,
-            CustomerRange::Processors,
+            CustomerRange::Authorisations,
         ))
         .await?;
-    let processors = store::processors_of(&grants, &t.id);
+    let mut before = store::Partition::from_items(&items)?;
+    let customer = before.customer.clone().ok_or(Error::NotFound)?;
+    let processors: Vec<String> = before
+        .processors
+        .iter()
+        .filter(|g| g.transaction_id == t.id)
+        .map(|g| g.specialist_id.clone())
+        .collect();
     let actor = require_staff(caller)?.actor();
     let record =
         |action, subject: &str| history::record(app, &t.customer_id, &actor, action, subject);
@@ -144,34 +152,50 @@ pub async fn delete(
         Write::delete(store::transaction_key(&t.customer_id, &t.id)),
         record(Action::TransactionDeleted, &t.id),
     ];
-    // Each assigned specialist loses the grant, with its event; more than one transaction
-    // holds go in further transactions afterwards, a grant always with its event.
-    let mut pairs = processors.iter().map(|s| {
-        vec![
-            Write::delete(store::processor_key(&t.customer_id, s, &t.id)),
-            history::record_processor(
+    // Each assigned specialist loses the grant, with its event and its responsibility, the
+    // first ones together with the transaction, more in further transactions.
+    for chunk in processors.chunks(PROCESSORS_PER_TRANSACTION) {
+        let mut writes = std::mem::take(&mut first);
+        let mut after = before.clone();
+        after
+            .processors
+            .retain(|g| !(g.transaction_id == t.id && chunk.contains(&g.specialist_id)));
+        for s in chunk {
+            writes.push(Write::delete(store::processor_key(
+                &t.customer_id,
+                s,
+                &t.id,
+            )));
+            writes.push(history::record_processor(
                 app,
                 &t.customer_id,
                 &actor,
                 (Action::ProcessorRemoved, s),
                 vec![t.id.clone()],
-            ),
-        ]
-    });
-    for pair in pairs
-        .by_ref()
-        .take((store::MAX_TRANSACTION_WRITES - first.len()) / 2)
-    {
-        first.extend(pair);
+            ));
+        }
+        responsibilities::sync(&mut writes, &customer, &before, &after);
+        app.table
+            .transact(writes, None)
+            .await
+            .on_condition(|_| changed_meanwhile())?;
+        before = after;
+        before.resp_seq += 1;
     }
-    app.table.transact(first, None).await?;
-    super::commit_groups(app, pairs.collect(), || {
-        Error::Conflict(
-            crate::error::Conflict::StaleVersion,
-            "The business transaction was changed at the same time. Try again.".into(),
-        )
-    })
-    .await?;
+    if !first.is_empty() {
+        app.table.transact(first, None).await?;
+    }
     tracing::info!(transaction_id = %t.id, "business transaction deleted");
     Ok(())
+}
+
+/// Processors per transaction of a deletion: two writes and a responsibility each, with room
+/// for the business transaction, its event and the customer's counter.
+const PROCESSORS_PER_TRANSACTION: usize = 30;
+
+fn changed_meanwhile() -> Error {
+    Error::Conflict(
+        crate::error::Conflict::StaleVersion,
+        "The business transaction was changed at the same time. Try again.".into(),
+    )
 }
