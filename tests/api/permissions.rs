@@ -468,7 +468,7 @@ both_stores!(every_json_body_followed_by_text_is_400, |app| {
     let mut failures = Vec::new();
     let rows = rows();
     let with_json: Vec<&Row> = rows.iter().filter(|r| r.json_body().is_some()).collect();
-    assert_eq!(with_json.len(), 12, "every operation with a JSON body");
+    assert_eq!(with_json.len(), 13, "every operation with a JSON body");
     for row in with_json {
         for junk in [" xyz", "}", "{}", "\n,", " null", "\u{0}"] {
             let body = format!("{}{junk}", fill(row.json_body().unwrap(), &w));
