@@ -560,9 +560,7 @@ pub async fn delete(conf: &aws_config::SdkConfig, transactions: usize) -> Result
         id: "anna".into(),
         platform_admin: false,
     };
-    shared::usecases::specialists::seed(&app, &crate::fixtures::specialists())
-        .await
-        .map_err(|e| anyhow::anyhow!("seeding specialists: {e:?}"))?;
+    crate::fixtures::seed_directory(&app).await?;
     let body = br#"{"type":"person","firstName":"Erika","lastName":"Mustermann","email":"erika@example.com","mobile":"0170 1234567"}"#;
     let input: CustomerInput = serde_json::from_slice(body)?;
     let created = shared::usecases::customers::create(&app, &anna, input, body, None)

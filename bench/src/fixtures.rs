@@ -11,6 +11,21 @@ pub fn specialists() -> Vec<Specialist> {
     shared::usecases::specialists::seeded_specialists()
 }
 
+/// Seeds the specialist directory through its use case, as the local server does.
+pub async fn seed_directory(app: &shared::app::App) -> Result<()> {
+    shared::usecases::specialists::seed(app, &specialists())
+        .await
+        .map_err(|e| anyhow::anyhow!("seeding specialists: {e:?}"))
+}
+
+/// anna, the specialist who acts in the benchmark's scenarios.
+pub fn anna() -> shared::auth::Caller {
+    shared::auth::Caller::Staff {
+        id: "anna".into(),
+        platform_admin: false,
+    }
+}
+
 /// Writes (or overwrites) the fixtures and the directory in one transaction. Every start of a
 /// function then meets the same data.
 pub async fn seed(table: &dyn Table) -> Result<()> {

@@ -81,13 +81,8 @@ pub async fn section(bench: &Bench, table: &mut Table) -> Result<()> {
     ));
     // The pacing of invitations is the deployment's choice; here the stack's own speed counts.
     app.settings.limits.import_invitations_per_second = 1_000_000;
-    shared::usecases::specialists::seed(&app, &crate::fixtures::specialists())
-        .await
-        .map_err(|e| anyhow!("seeding specialists: {e:?}"))?;
-    let anna = Caller::Staff {
-        id: "anna".into(),
-        platform_admin: false,
-    };
+    crate::fixtures::seed_directory(&app).await?;
+    let anna = crate::fixtures::anna();
     let started = Instant::now();
     let queued = imports::start(&app, &anna, file(ROWS).as_bytes(), None)
         .await

@@ -161,9 +161,7 @@ pub async fn overview(conf: &aws_config::SdkConfig, wanted: usize) -> Result<Vec
 pub async fn handover(conf: &aws_config::SdkConfig, n: usize) -> Result<(Duration, u64)> {
     let (table, requests, admin) = fresh_table(conf, "bench-handover").await?;
     let app = app_on(table.clone())?;
-    shared::usecases::specialists::seed(&app, &crate::fixtures::specialists())
-        .await
-        .map_err(|e| anyhow::anyhow!("seeding specialists: {e:?}"))?;
+    crate::fixtures::seed_directory(&app).await?;
     let now = OffsetDateTime::now_utc();
     let mut items = Vec::new();
     for i in 0..n {

@@ -99,13 +99,8 @@ pub async fn section(bench: &Bench, table: &mut Table) -> Result<()> {
     app.clock = clock.clone();
     app.settings.limits.sms_per_number = 1_000_000;
     app.settings.limits.invitations_per_specialist = 1_000_000;
-    shared::usecases::specialists::seed(&app, &crate::fixtures::specialists())
-        .await
-        .map_err(|e| anyhow!("seeding specialists: {e:?}"))?;
-    let anna = Caller::Staff {
-        id: "anna".into(),
-        platform_admin: false,
-    };
+    crate::fixtures::seed_directory(&app).await?;
+    let anna = crate::fixtures::anna();
     let mut first = None;
     for i in 0..DUE {
         let body = format!(

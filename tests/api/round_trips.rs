@@ -10,11 +10,16 @@ use std::collections::BTreeMap;
 
 /// Rows of the round-trip table: endpoint label to the text of its "round trips" column.
 fn documented() -> BTreeMap<String, String> {
+    documented_in("## Round trips per endpoint")
+}
+
+/// The rows of the round-trip table under `heading` in docs/data-model.md.
+fn documented_in(heading: &str) -> BTreeMap<String, String> {
     let doc = include_str!("../../docs/data-model.md");
     let section = doc
-        .split("## Round trips per endpoint")
+        .split(heading)
         .nth(1)
-        .expect("round-trip section");
+        .unwrap_or_else(|| panic!("{heading} in docs/data-model.md"));
     section
         .lines()
         .take_while(|l| !l.starts_with("## "))
@@ -443,19 +448,9 @@ async fn measure_what_falls_due(store: Store, measured: &mut BTreeMap<String, u6
 }
 /// Rows of the need-to-know round-trip table: endpoint label to its number.
 fn documented_need_to_know() -> BTreeMap<String, u64> {
-    let doc = include_str!("../../docs/data-model.md");
-    let section = doc
-        .split("## Round trips with need-to-know")
-        .nth(1)
-        .expect("need-to-know round-trip section");
-    section
-        .lines()
-        .take_while(|l| !l.starts_with("## "))
-        .filter(|l| l.starts_with("| `"))
-        .map(|l| {
-            let cells: Vec<&str> = l.trim_matches('|').split(" | ").map(str::trim).collect();
-            (cells[0].to_owned(), leading_number(cells[cells.len() - 1]))
-        })
+    documented_in("## Round trips with need-to-know")
+        .into_iter()
+        .map(|(label, cell)| (label, leading_number(&cell)))
         .collect()
 }
 

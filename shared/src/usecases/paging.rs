@@ -63,3 +63,23 @@ pub fn cut(app: &App, scope: &str, items: &mut Vec<Item>, limit: usize) -> Optio
     let key = items.last().and_then(crate::store::table_page_key)?;
     Some(cursor_after(app, scope, &key))
 }
+
+/// `cut` for a page of an index query: the next page's cursor carries the index's keys too.
+pub fn cut_index(
+    app: &App,
+    scope: &str,
+    items: &mut Vec<Item>,
+    limit: usize,
+    index: crate::ports::Index,
+) -> Option<String> {
+    if items.len() <= limit {
+        return None;
+    }
+    items.truncate(limit);
+    let last = items.last()?;
+    Some(cursor_after(
+        app,
+        scope,
+        &crate::store::page_key(last, index),
+    ))
+}

@@ -134,14 +134,7 @@ pub async fn overview_page(
         })
         .await?;
     let mut items = page.items;
-    let next = if items.len() > limit {
-        items.truncate(limit);
-        items
-            .last()
-            .map(|i| paging::cursor_after(app, &scope, &store::page_key(i, index)))
-    } else {
-        None
-    };
+    let next = paging::cut_index(app, &scope, &mut items, limit, index);
     let mut out = Vec::with_capacity(items.len());
     for item in &items {
         let r = store::responsibility_from_item(item)?;
@@ -218,14 +211,7 @@ pub async fn page_of(
         })
         .await?;
     let mut items = page.items;
-    let next_cursor = if items.len() > limit {
-        items.truncate(limit);
-        items
-            .last()
-            .map(|i| paging::cursor_after(app, &scope, &store::page_key(i, index)))
-    } else {
-        None
-    };
+    let next_cursor = paging::cut_index(app, &scope, &mut items, limit, index);
     let items = items
         .iter()
         .map(|item| {
