@@ -5,7 +5,6 @@ use crate::Bench;
 use crate::dynamo::{app_on, fresh_table};
 use crate::report::{Table, thousands, yes};
 use anyhow::{Context, Result, anyhow};
-use shared::auth::Caller;
 use shared::usecases::imports;
 use std::sync::Arc;
 use std::time::Instant;

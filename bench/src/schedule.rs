@@ -13,7 +13,6 @@ use crate::dynamo::{app_on, batch_write, fresh_table};
 use crate::report::{Table, thousands, yes};
 use anyhow::{Result, anyhow};
 use async_trait::async_trait;
-use shared::auth::Caller;
 use shared::ports::{Clock, Item, Key, Page, Query, SettableClock, StoreError, Table as _, Write};
 use std::sync::{Arc, Mutex};
 
