@@ -16,7 +16,8 @@ use async_trait::async_trait;
 use shared::ports::{Clock, Item, Key, Page, Query, SettableClock, StoreError, Table as _, Write};
 use std::sync::{Arc, Mutex};
 
-const PENDING: usize = 10_000;
+/// The pending reminders at the two sizes: the run must read the same at both.
+const PENDING: [usize; 2] = [1_000, 10_000];
 const DUE: usize = 100;
 
 /// Half read units, so that eventually consistent reads stay whole numbers.
@@ -77,8 +78,8 @@ impl shared::ports::Table for Metered {
 
 /// Index entries of pending reminders that are not due: copies of a real access item under
 /// keys of their own, due ten days later.
-fn not_due(template: &Item, due_secs: i64) -> Result<Vec<Item>> {
-    (0..PENDING - DUE)
+fn not_due(template: &Item, due_secs: i64, pending: usize) -> Result<Vec<Item>> {
+    (0..pending - DUE)
         .map(|i| {
             let mut item = template.clone();
             item.insert("pk".into(), format!("C#cus_pending{i:05}").into());
@@ -91,7 +92,15 @@ fn not_due(template: &Item, due_secs: i64) -> Result<Vec<Item>> {
 }
 
 pub async fn section(bench: &Bench, table: &mut Table) -> Result<()> {
-    eprintln!("bench: a scheduled run over {PENDING} pending reminders, {DUE} due");
+    for pending in PENDING {
+        run_at(bench, table, pending).await?;
+    }
+    Ok(())
+}
+
+/// One scheduled run with `pending` reminders pending, `DUE` of them due.
+async fn run_at(bench: &Bench, table: &mut Table, pending: usize) -> Result<()> {
+    eprintln!("bench: a scheduled run over {pending} pending reminders, {DUE} due");
     let (dynamo, requests, admin) = fresh_table(&bench.conf, "bench-schedule").await?;
     let clock = Arc::new(SettableClock::default());
     let mut app = app_on(dynamo.clone())?;
@@ -122,12 +131,12 @@ pub async fn section(bench: &Bench, table: &mut Table) -> Result<()> {
         .await?
         .ok_or_else(|| anyhow!("no access item"))?;
     let later = (clock.now() + time::Duration::days(10)).unix_timestamp();
-    let items = not_due(&template, later)?
+    let items = not_due(&template, later, pending)?
         .into_iter()
         .map(|i| serde_dynamo::to_item(i).map_err(anyhow::Error::from))
         .collect::<Result<Vec<_>>>()?;
     batch_write(&admin, dynamo.name(), items).await?;
-    eprintln!("bench: {PENDING} pending; the scheduled run");
+    eprintln!("bench: {pending} pending; the scheduled run");
     clock.advance(time::Duration::days(3) + time::Duration::hours(1));
     let halves = Arc::new(ReadUnits::default());
     app.table = Arc::new(Metered {
@@ -149,7 +158,7 @@ pub async fn section(bench: &Bench, table: &mut Table) -> Result<()> {
         "schedule",
         format!(
             "one scheduled run, {} pending reminders of which {DUE} due, on moto",
-            thousands(PENDING)
+            thousands(pending)
         ),
         format!(
             "**{units:.1}** read units (computed) · **{trips}** round trips · {sent} reminders sent"
