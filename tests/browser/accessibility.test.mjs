@@ -47,6 +47,7 @@ function screens(w) {
     ['customer-transactions', console('anna', `#/customers/${w.customer}/transactions`)],
     ['customer-history', console('anna', `#/customers/${w.customer}/history`)],
     ['import', console('anna', '#/imports')],
+    ['reviews-due', console('anna', '#/reviews')],
     ['responsibilities-own', console('anna', '#/responsibilities')],
     ['responsibilities-admin', console('root', '#/responsibilities')],
     ['register', async (page) => { await page.goto(w.register); await page.locator('form').first().waitFor(); }],
