@@ -269,6 +269,28 @@ both_stores!(
     }
 );
 
+both_stores!(
+    parallel_additions_of_processors_to_one_customer_never_answer_as_if_it_were_gone,
+    |app| {
+        let id = customer(&app, "parallel-processors@example.com").await;
+        let t = transaction(&app, &id, "T").await;
+        let path = format!("/customers/{id}/additional-processors");
+        let app = &app;
+        let add = |specialist: &'static str| {
+            let body = json!({"specialistIds": [specialist], "transactionIds": [t.clone()]});
+            let path = path.clone();
+            async move { app.post(&ANNA, &path, body).await.status.as_u16() }
+        };
+        let (a, b) = futures::join!(add("ben"), add("carl"));
+        // Both succeed, or the later one finds the grants changed: 409, which a retry fixes;
+        // never the 404 of a customer that does not exist.
+        for status in [a, b] {
+            assert!(status == 200 || status == 409, "{a} {b}");
+        }
+        assert!(a == 200 || b == 200, "{a} {b}");
+    }
+);
+
 both_stores!(transactions_are_visible_by_role, |app| {
     let id = customer(&app, "visible@example.com").await;
     let t = transaction(&app, &id, "T").await;

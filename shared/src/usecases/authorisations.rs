@@ -222,12 +222,10 @@ pub async fn add_administrators(
     let customer = p.customer.clone().ok_or(Error::NotFound)?;
     responsibilities::sync(&mut writes, &customer, &p, &after);
     too_large(&writes, "specialistIds", "add fewer at once")?;
-    app.table.transact(writes, None).await.on_condition(|_| {
-        Error::Conflict(
-            crate::error::Conflict::StaleVersion,
-            "The authorisations were changed at the same time. Reload and try again.".into(),
-        )
-    })?;
+    let written = app.table.transact(writes, None).await;
+    if let Err(e) = written.on_condition(|_| grants_changed()) {
+        return Err(refused_by_customer(app, id, p.resp_seq, e).await);
+    }
     p.admins.extend(new.into_iter().cloned());
     Ok(build(app, &p, &names))
 }
@@ -380,10 +378,10 @@ pub async fn add_processors(
     let customer = p.customer.clone().ok_or(Error::NotFound)?;
     responsibilities::sync(&mut writes, &customer, &before, &p);
     too_large(&writes, "transactionIds", "add fewer at once")?;
-    app.table
-        .transact(writes, None)
-        .await
-        .on_condition(|_| Error::NotFound)?;
+    let written = app.table.transact(writes, None).await;
+    if let Err(e) = written.on_condition(|_| grants_changed()) {
+        return Err(refused_by_customer(app, id, before.resp_seq, e).await);
+    }
     Ok(build(app, &p, &names))
 }
 
@@ -552,6 +550,31 @@ fn selected_grants(
     grants
 }
 
+fn grants_changed() -> Error {
+    Error::Conflict(
+        crate::error::Conflict::StaleVersion,
+        "The customer's authorisations were changed at the same time. Try again.".into(),
+    )
+}
+
+/// Why the customer item's condition failed. It guards several things at once: that the
+/// customer is there, that its grants did not change since they were read (`seq`, kept with
+/// the responsibilities), and for removals that an administrator stays (`otherwise`). One read
+/// tells them apart.
+async fn refused_by_customer(app: &App, id: &CustomerId, seq: i64, otherwise: Error) -> Error {
+    let item = match app.table.get(&store::customer_key(id)).await {
+        Ok(Some(item)) => item,
+        Ok(None) => return Error::NotFound,
+        Err(e) => return e.into(),
+    };
+    match store::customer_from_item(&item) {
+        Ok(None) => Error::NotFound,
+        Ok(Some(_)) if store::responsibility_state(&item).0 != seq => grants_changed(),
+        Ok(Some(_)) => otherwise,
+        Err(e) => e.into(),
+    }
+}
+
 fn last_administrator() -> Error {
     Error::Conflict(
         crate::error::Conflict::LastAdministrator,
@@ -684,16 +707,22 @@ pub async fn remove(
     // The first writes of the transaction are the identities' (`removal_writes`).
     let leaving = departures.leaving_writes().len();
     end_sign_ins(app, id, &departures).await?;
-    app.table
-        .transact(writes, None)
-        .await
-        .on_condition(|index| match index {
-            Some(i) if i < leaving => Error::Conflict(
+    let written = app.table.transact(writes, None).await;
+    let refused = written.on_condition(|index| match index {
+        Some(i) if i < leaving => Error::Conflict(
             crate::error::Conflict::StaleVersion,
-                "An address of the selection was invited or removed elsewhere at the same time. Try again.".into(),
-            ),
-            _ => last_administrator(),
-        })?;
+            "An address of the selection was invited or removed elsewhere at the same time. Try again.".into(),
+        ),
+        _ => last_administrator(),
+    });
+    if let Err(e) = refused {
+        return Err(match e {
+            Error::Conflict(crate::error::Conflict::LastAdministrator, _) => {
+                refused_by_customer(app, id, p.resp_seq, e).await
+            }
+            other => other,
+        });
+    }
     delete_stale_invitations(app, &resolved.accesses).await;
     tracing::info!(customer_id = %id, accesses = resolved.accesses.len(), administrators = sel.admin_ids.len(), grants = resolved.grants.len(), "authorisations removed");
     Ok(build(app, &after, &names))
