@@ -240,12 +240,7 @@ both_stores!(
         assert_eq!(due["items"], json!([]), "not due within 30 days yet");
         app.clock.advance(days(340));
         let due = app.get(&ANNA, "/access-reviews").await.expect(200);
-        let ids: Vec<&str> = due["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["customer"]["id"].as_str().unwrap())
-            .collect();
+        let ids = customer_ids(&due);
         assert_eq!(ids, [older.as_str(), newer.as_str()], "oldest first");
         assert_eq!(due["items"][0]["dueAt"], due_at.as_str());
         assert_eq!(due["items"][0]["overdue"], false);
@@ -278,12 +273,7 @@ both_stores!(
         assert_eq!(confirmed["accessReview"]["reviewedBy"], "anna");
         assert!(confirmed["accessReview"]["dueAt"].as_str().unwrap() > due_at.as_str());
         let due = app.get(&ANNA, "/access-reviews").await.expect(200);
-        let ids: Vec<&str> = due["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["customer"]["id"].as_str().unwrap())
-            .collect();
+        let ids = customer_ids(&due);
         assert_eq!(ids, [newer.as_str()], "gone once reviewed");
         app.post(
             &ROOT,
@@ -331,3 +321,13 @@ both_stores!(
         assert_eq!(res.status, 400);
     }
 );
+
+/// The customers of a page of `GET /access-reviews`, in its order.
+fn customer_ids(page: &serde_json::Value) -> Vec<&str> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["customer"]["id"].as_str().unwrap())
+        .collect()
+}
