@@ -66,10 +66,13 @@ impl Text {
         if trimmed.is_empty() {
             return Err(Reason::required());
         }
-        if trimmed.chars().any(is_invisible) {
+        // The text as sent, as the API's schema judges it: a control character is refused
+        // also where trimming would drop it (a tab or line break at the edge), and the length
+        // (`maxLength`) counts the surrounding blanks too, in the normalised form.
+        if trimmed.chars().any(is_invisible) || raw.chars().any(char::is_control) {
             return Err(invisible());
         }
-        let len = trimmed.chars().count();
+        let len = normalised.chars().count();
         if len > max_chars {
             return Err(Reason::too_long(max_chars));
         }
@@ -154,6 +157,13 @@ mod tests {
                 ("   ", 10, Err("is required"), "blank is missing"),
                 ("a\u{0}b", 10, Err(INVISIBLE), "NUL"),
                 ("a\nb", 10, Err(INVISIBLE), "newline"),
+                ("Erika\t", 10, Err(INVISIBLE), "a tab at the edge, as sent"),
+                (
+                    " abcdefghij",
+                    10,
+                    Err("must be at most 10 characters"),
+                    "counted as sent, the surrounding blank too",
+                ),
                 (
                     "Ärztekammer",
                     11,
