@@ -6,7 +6,6 @@ use super::extract::{JsonBody, PathParams, QueryParams};
 use crate::auth::Caller;
 use crate::domain::SpecialistId;
 use crate::error::Result;
-use crate::usecases::handover;
 use crate::usecases::responsibilities::{self, ResponsibilitiesQuery};
 use crate::usecases::specialists::{self, SpecialistInput};
 use axum::extract::State;
@@ -54,6 +53,6 @@ async fn remove_specialist(
     caller: Caller,
     PathParams(id): PathParams<SpecialistId>,
 ) -> Result<impl IntoResponse> {
-    handover::delete_specialist(&app, &caller, &id).await?;
+    specialists::delete(&app, &caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,7 +5,7 @@
 //! transaction that removes the leaver. Also the directory's delete, refused while the
 //! specialist is still responsible for a customer.
 
-use super::{history, require_staff, responsibilities};
+use super::{history, platform_admin_only, responsibilities};
 use crate::app::App;
 use crate::auth::Caller;
 use crate::domain::{Action, Actor, CustomerId, IdempotencyKey, ProcessorGrant, secrets_hex};
@@ -72,14 +72,6 @@ async fn enqueue(app: &App, id: &str) -> Result<()> {
         .send(body)
         .await
         .map_err(|e| Error::Unavailable(e.into()))
-}
-
-fn platform_admin_only(caller: &Caller, what: &'static str) -> Result<String> {
-    let staff = require_staff(caller)?;
-    if !staff.platform_admin {
-        return Err(Error::Forbidden(what));
-    }
-    Ok(staff.id.to_owned())
 }
 
 /// 404 for an unknown leaver, 422 for an unknown taker or the leaver itself (one BatchGetItem).
@@ -365,37 +357,4 @@ fn processor_writes(
     }
     let event = (Action::ProcessorRemoved, from);
     writes.push(history::record_processor(app, id, actor, event, lost));
-}
-
-/// `DELETE /specialists/{id}`: platform admins, not for themselves (409); 409 while the
-/// specialist is responsible for any customer (one Query of its index, one item), 404 for an
-/// unknown one.
-pub async fn delete_specialist(app: &App, caller: &Caller, id: &SpecialistId) -> Result<()> {
-    let admin = platform_admin_only(
-        caller,
-        "Only platform admins may manage the specialist directory.",
-    )?;
-    let id = id.as_str();
-    if id == admin {
-        // So that the directory never loses the last platform admin who could restore it.
-        return Err(Error::Conflict(
-            Conflict::OwnEntry,
-            "A platform admin cannot remove itself from the directory.".into(),
-        ));
-    }
-    if !responsibilities::customers_of(app, id, 1).await?.is_empty() {
-        return Err(Error::Conflict(
-            Conflict::StillResponsible,
-            "The specialist is still responsible for customers: hand them over first.".into(),
-        ));
-    }
-    app.table
-        .write(Write::Delete {
-            key: store::specialist_key(id),
-            cond: Some(crate::ports::Cond::Exists),
-        })
-        .await
-        .on_condition(|_| Error::NotFound)?;
-    tracing::info!("specialist left the directory");
-    Ok(())
 }

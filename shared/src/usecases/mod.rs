@@ -47,6 +47,15 @@ pub fn require_staff(caller: &Caller) -> Result<Staff<'_>> {
     }
 }
 
+/// The caller as a platform admin (its id), 403 with `what` for anyone else.
+pub fn platform_admin_only(caller: &Caller, what: &'static str) -> Result<String> {
+    let staff = require_staff(caller)?;
+    if !staff.platform_admin {
+        return Err(Error::Forbidden(what));
+    }
+    Ok(staff.id.to_owned())
+}
+
 /// A customer's current state: its partition up to its history (one Query per MB), parsed;
 /// a customer being deleted shows as `deleting` without its customer.
 pub async fn whole_partition(app: &App, id: &CustomerId) -> Result<store::Partition> {

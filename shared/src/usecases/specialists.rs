@@ -1,12 +1,12 @@
 //! The specialist directory: who can be made administrator or additional processor.
 
-use super::require_staff;
+use super::{platform_admin_only, require_staff, responsibilities};
 use crate::app::App;
 use crate::auth::Caller;
-use crate::domain::{Collector, EmailAddress, Specialist, Text, required};
-use crate::error::{Error, Result};
+use crate::domain::{Collector, EmailAddress, Specialist, SpecialistId, Text, required};
+use crate::error::{Conflict, Error, Result};
 use crate::ports::Write;
-use crate::store::{self, SpecialistItem, from_item, to_item};
+use crate::store::{self, OnCondition, SpecialistItem, from_item, to_item};
 use crate::views::{Items, SpecialistView};
 use serde::Deserialize;
 
@@ -123,5 +123,38 @@ pub async fn seed(app: &App, entries: &[Specialist]) -> Result<()> {
             .write(Write::put(to_item(&SpecialistItem::from_domain(s))))
             .await?;
     }
+    Ok(())
+}
+
+/// `DELETE /specialists/{id}`: platform admins, not for themselves (409); 409 while the
+/// specialist is responsible for any customer (one Query of its index, one item), 404 for an
+/// unknown one.
+pub async fn delete(app: &App, caller: &Caller, id: &SpecialistId) -> Result<()> {
+    let admin = platform_admin_only(
+        caller,
+        "Only platform admins may manage the specialist directory.",
+    )?;
+    let id = id.as_str();
+    if id == admin {
+        // So that the directory never loses the last platform admin who could restore it.
+        return Err(Error::Conflict(
+            Conflict::OwnEntry,
+            "A platform admin cannot remove itself from the directory.".into(),
+        ));
+    }
+    if !responsibilities::customers_of(app, id, 1).await?.is_empty() {
+        return Err(Error::Conflict(
+            Conflict::StillResponsible,
+            "The specialist is still responsible for customers: hand them over first.".into(),
+        ));
+    }
+    app.table
+        .write(Write::Delete {
+            key: store::specialist_key(id),
+            cond: Some(crate::ports::Cond::Exists),
+        })
+        .await
+        .on_condition(|_| Error::NotFound)?;
+    tracing::info!("specialist left the directory");
     Ok(())
 }
