@@ -8,11 +8,7 @@ use shared::domain::Code;
 use std::collections::BTreeSet;
 
 /// Codes no request of the API can bring about here, and why: each is produced elsewhere.
-const NOT_BY_A_REQUEST: [(&str, &str); 4] = [
-    (
-        "unreadable_file",
-        "the CSV reader's own refusal; a file is decoded to text before, which leaves it none",
-    ),
+const NOT_BY_A_REQUEST: [(&str, &str); 3] = [
     (
         "limit_reached",
         "produced with a lower SMS limit, by the scenario after this one",
@@ -321,6 +317,12 @@ async fn import_rules(app: &TestApp, seen: &mut Seen) {
         big.push_str(&format!("person;p{i}@example.com\n"));
     }
     seen.expect_import("too_many_rows", app.post_import(&ANNA, &big, true).await);
+    // The first bytes of an xlsx: the workbook uploaded instead of its CSV.
+    let workbook = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml";
+    let res = app.post_import(&ANNA, workbook, true).await;
+    let body = seen.expect_import("unreadable_file", res);
+    assert_eq!(body["errors"][0]["field"], "file");
+    assert_eq!(body["errors"][0]["row"], 0);
 }
 
 both_stores!(

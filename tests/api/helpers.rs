@@ -353,14 +353,19 @@ impl TestApp {
     }
 
     /// `POST /imports` (with `?dryRun=true` when `dry_run`) of a CSV file.
-    pub async fn post_import(&self, who: &Who, csv: &str, dry_run: bool) -> TestResponse {
+    pub async fn post_import(
+        &self,
+        who: &Who,
+        csv: impl AsRef<[u8]>,
+        dry_run: bool,
+    ) -> TestResponse {
         let path = if dry_run {
             "/imports?dryRun=true"
         } else {
             "/imports"
         };
         let headers = [("content-type", "text/csv; charset=utf-8")];
-        self.send_raw(who, Method::POST, path, csv.as_bytes().to_vec(), &headers)
+        self.send_raw(who, Method::POST, path, csv.as_ref().to_vec(), &headers)
             .await
     }
 

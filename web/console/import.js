@@ -120,7 +120,7 @@ async function start(view, seq) {
 }
 
 function controls() {
-  const file = h('input', { type: 'file', id: 'import-file', accept: '.csv,text/csv' });
+  const file = h('input', { type: 'file', id: 'import-file', accept: '.csv,.txt,text/csv,text/plain' });
   const check = h('button', { type: 'button', class: 'secondary', i18n: 'import.check', disabled: true });
   const start = h('button', { type: 'button', class: 'primary', i18n: 'import.start', disabled: true });
   const bar = h('progress', { id: 'import-bar', max: '100', value: '0' });

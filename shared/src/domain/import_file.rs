@@ -1,9 +1,10 @@
-//! A CSV file of customers to import: decoded (UTF-8, or Windows-1252 as DATEV and Excel
-//! save it), split into records by the `csv` crate with the separator its header line uses,
+//! A CSV file of customers to import: decoded by [`import_text`](super::import_text), split
+//! into records by the `csv` crate with the separator its header line uses,
 //! and checked for its shape (columns, row limit, duplicate rows). The fields of each row are
 //! then parsed by exactly the rules of `POST /customers` ([`ImportRow::input`]).
 
 use super::csv_out;
+use super::import_text;
 use super::{AddressInput, CustomerInput};
 use super::{Code, Reason};
 use serde::Serialize;
@@ -164,32 +165,6 @@ pub fn failed_rows_csv<'a>(
 #[derive(Debug, PartialEq, Eq)]
 pub struct FileRefused(pub Vec<RowError>);
 
-/// UTF-8 (with or without a byte order mark) as it is; anything that is not valid UTF-8 is
-/// read as Windows-1252, the encoding in which German practice software and Excel save CSV.
-/// Windows-1252 maps every byte to a character, so this never fails; a byte it leaves
-/// undefined becomes a control character, which the text rules then refuse by field.
-pub fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(_) => encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
-    }
-}
-
-/// `;` when the header line has more semicolons than commas, else `,`. Column names contain
-/// neither, so the header line tells the separator for sure.
-pub fn separator(text: &str) -> u8 {
-    let header = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or_default();
-    let count = |c: char| header.chars().filter(|x| *x == c).count();
-    if count(';') > count(',') { b';' } else { b',' }
-}
-
 /// The header's columns by position; `None` for an empty trailing name (a trailing separator).
 fn columns(header: &csv::StringRecord) -> Result<Vec<Option<&'static str>>, FileRefused> {
     let names: Vec<&str> = header.iter().collect();
@@ -273,8 +248,9 @@ fn row(
 /// Reads a file: its header, then every record that is not blank (an empty line, or only
 /// separators) as a row numbered from 1.
 pub fn read(bytes: &[u8]) -> Result<ImportFile, FileRefused> {
-    let text = decode(bytes);
-    let separator = separator(&text);
+    let text =
+        import_text::decode(bytes).map_err(|r| FileRefused(vec![RowError::new(0, "file", r)]))?;
+    let separator = import_text::separator(&text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(separator)
         .flexible(true)
@@ -376,7 +352,6 @@ mod tests {
     #[test]
     fn a_semicolon_separated_file_with_a_bom_and_crlf_line_ends_is_read() {
         let file = b"\xEF\xBB\xBFtype;email;lastName\r\nperson;a@example.com;Muster\r\n";
-        assert_eq!(separator("type;email;lastName"), b';');
         assert_eq!(
             rows(file),
             [fields(&[
@@ -508,6 +483,28 @@ mod tests {
         let again = read(file.failed_rows([1]).as_bytes()).unwrap();
         assert_eq!(again.rows[0].fields, file.rows[0].fields);
         assert_eq!(again.rows[0].fields["mobile"], "+49 170 1234567");
+    }
+
+    #[test]
+    fn excels_unicode_text_in_utf16_with_tabs_is_read_and_its_failed_rows_keep_the_tabs() {
+        let text = "type\temail\tlastName\r\nperson\tm@example.com\tMüller\r\n";
+        let bytes: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let file = read(&bytes).unwrap();
+        assert_eq!(file.rows[0].fields["lastName"], "Müller");
+        assert_eq!(file.separator, b'\t');
+        assert!(file.failed_rows([1]).starts_with("type\temail\tlastName"));
+    }
+
+    #[test]
+    fn a_workbook_uploaded_instead_of_a_csv_is_refused_as_a_whole_file() {
+        let errors = refused(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00");
+        assert_eq!(errors.len(), 1);
+        let (row, field, message) = &errors[0];
+        assert_eq!((*row, field.as_str()), (0, "file"));
+        assert!(message.contains("Excel workbook"), "{message}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod history;
 mod id_types;
 mod idempotency;
 mod import_file;
+mod import_text;
 mod numbering_plans;
 mod password;
 mod phone;
