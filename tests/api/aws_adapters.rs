@@ -7,12 +7,10 @@
 //! `sns` → `SMS` (phone number and text, no message attributes). What moto drops is checked
 //! on the request as it left the SDK.
 
+use crate::moto::cognito_client;
 use aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserError;
 use aws_sdk_cognitoidentityprovider::operation::admin_initiate_auth::AdminInitiateAuthError;
-use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, AuthFlowType, ExplicitAuthFlowsType, PasswordPolicyType, UserPoolPolicyType,
-    UsernameAttributeType,
-};
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, AuthFlowType, ExplicitAuthFlowsType};
 use aws_sdk_sesv2::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_sesv2::config::{
     BehaviorVersion, ConfigBag, Credentials, Intercept, Region, RuntimeComponents,
@@ -109,16 +107,6 @@ fn sns_client(wire: &Wire) -> aws_sdk_sns::Client {
         .interceptor(wire.clone())
         .build();
     aws_sdk_sns::Client::from_conf(config)
-}
-
-fn cognito_client() -> aws_sdk_cognitoidentityprovider::Client {
-    let config = aws_sdk_cognitoidentityprovider::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(REGION))
-        .credentials_provider(credentials())
-        .endpoint_url(crate::moto::endpoint())
-        .build();
-    aws_sdk_cognitoidentityprovider::Client::from_conf(config)
 }
 
 /// moto's state (`GET /moto-api/data.json`), read over a bare HTTP/1.0 connection.
@@ -547,30 +535,7 @@ async fn creating_a_sign_in_for_an_address_that_has_one_is_exists_and_keeps_the_
 #[tokio::test]
 async fn a_password_the_pool_refuses_is_password_refused_and_leaves_no_user_behind() {
     let client = cognito_client();
-    // A pool that also wants digits, so that a password our API accepts breaks its policy.
-    // (The SDK leaves out the `false` flags, which moto then reads as `true`: the passwords
-    // below have upper and lower case and a symbol, to mean the same on moto and Cognito.)
-    let pool = client
-        .create_user_pool()
-        .pool_name(format!("strict-{}", unique()))
-        .username_attributes(UsernameAttributeType::Email)
-        .policies(
-            UserPoolPolicyType::builder()
-                .password_policy(
-                    PasswordPolicyType::builder()
-                        .minimum_length(12)
-                        .require_numbers(true)
-                        .require_lowercase(false)
-                        .require_uppercase(false)
-                        .require_symbols(false)
-                        .build(),
-                )
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let pool_id = pool.user_pool().and_then(|p| p.id()).unwrap().to_owned();
+    let pool_id = crate::moto::pool_wanting_digits(&client).await;
     let identity = CognitoIdentity::new(client.clone(), &pool_id, None);
     let email = EmailAddress::parse(&format!("lena-{}@example.com", unique())).unwrap();
 

@@ -173,3 +173,46 @@ pub async fn fresh_table() -> (Arc<dyn Table>, Scan, RequestCounter) {
     });
     (table, scan, requests)
 }
+
+/// A Cognito client for the test's moto.
+pub fn cognito_client() -> aws_sdk_cognitoidentityprovider::Client {
+    let config = aws_sdk_cognitoidentityprovider::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(aws_sdk_cognitoidentityprovider::config::Region::new(
+            "eu-central-1",
+        ))
+        .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
+        .endpoint_url(endpoint())
+        .build();
+    aws_sdk_cognitoidentityprovider::Client::from_conf(config)
+}
+
+/// A new user pool on the test's moto whose password policy also wants a digit, which the
+/// product's own rules do not: a password our API accepts can break it. (The SDK leaves out
+/// the `false` flags, which moto then reads as `true`: a password meant to break only the
+/// digit rule has upper and lower case and a symbol, to mean the same on moto and Cognito.)
+pub async fn pool_wanting_digits(client: &aws_sdk_cognitoidentityprovider::Client) -> String {
+    use aws_sdk_cognitoidentityprovider::types::{
+        PasswordPolicyType, UserPoolPolicyType, UsernameAttributeType,
+    };
+    let policy = PasswordPolicyType::builder()
+        .minimum_length(12)
+        .require_numbers(true)
+        .require_lowercase(false)
+        .require_uppercase(false)
+        .require_symbols(false)
+        .build();
+    let pool = client
+        .create_user_pool()
+        .pool_name(format!("strict-{}", uuid::Uuid::new_v4()))
+        .username_attributes(UsernameAttributeType::Email)
+        .policies(
+            UserPoolPolicyType::builder()
+                .password_policy(policy)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("creating a user pool on moto at {}: {e:?}", endpoint()));
+    pool.user_pool().and_then(|p| p.id()).unwrap().to_owned()
+}
