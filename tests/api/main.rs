@@ -21,6 +21,7 @@ mod history;
 mod identity;
 mod imports;
 mod input_rules;
+mod leavers;
 mod limits;
 mod local_server;
 mod logs;

@@ -1,8 +1,9 @@
 // Errors people can act on, in their own language (API contract v3, error codes): in German and
 // in English, the customer form shows a specific text for three server-side refusals, next to
 // each field and in a summary that links to it; the import's error table shows the same texts
-// under the file's column names; the registration page says that a password is too common; the
-// end-user page's sign-in names the fields left empty the same way.
+// under the file's column names, and says what to do with a workbook uploaded instead of a
+// CSV; the registration page says that a password is too common; the end-user page's sign-in
+// names the fields left empty the same way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -23,6 +24,7 @@ const TEXTS = {
     importTitle: 'Kunden importieren',
     required: 'Bitte ausfüllen.',
     unknownColumn: 'Unbekannte Spalte. Erlaubt sind:',
+    notCsv: 'Die Datei ist keine CSV-Datei (sondern zum Beispiel eine Excel-Mappe).',
     common: 'Dieses Passwort ist zu verbreitet.',
     password: 'Passwort', repeat: 'Passwort wiederholen', submit: 'Registrierung abschließen',
     signIn: 'Anmelden', column: 'Spalte',
@@ -35,6 +37,7 @@ const TEXTS = {
     importTitle: 'Import customers',
     required: 'Please fill in.',
     unknownColumn: 'Unknown column. Allowed are:',
+    notCsv: 'The file is not a CSV file (but an Excel workbook, for example).',
     common: 'This password is too common.',
     password: 'Password', repeat: 'Repeat password', submit: 'Complete registration',
     signIn: 'Sign in', column: 'Column',
@@ -103,6 +106,13 @@ for (const lang of ['de', 'en']) {
     await page.setInputFiles('#import-file', { name: 'kunden2.csv', mimeType: 'text/csv', buffer: Buffer.from(header) });
     await page.locator('#import-errors').getByText(x.unknownColumn).waitFor();
     await screenshot(page, `error-codes-import-${lang}`);
+
+    // The workbook itself instead of its CSV: refused as a whole file, with what to do.
+    const workbook = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0, 8, 0, 0, 0, 0x21, 0]);
+    const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    await page.setInputFiles('#import-file', { name: 'kunden.xlsx', mimeType: xlsx, buffer: workbook });
+    await page.locator('#import-errors').getByText(x.notCsv).waitFor();
+    await screenshot(page, `error-codes-import-workbook-${lang}`);
     await page.close();
   });
 

@@ -127,9 +127,10 @@ const PREFIXES: &[(&str, Option<&[CustomerRange]>)] = &[
     ("HISTORY_PREFIX", Some(&[Everything, History])),
     // A platform admin's emergency access of one hour: only deletion and export read it.
     ("ACCESS_MARKER_PREFIX", Some(&[Everything])),
-    // Other partitions: the directory, the overview index, identities and their memberships,
-    // invitations, idempotency records, imports and deletion records.
+    // Other partitions: the directory and its leavers, the overview index, identities and
+    // their memberships, invitations, idempotency records, imports and deletion records.
     ("SPECIALISTS_PK", None),
+    ("LEAVER_PREFIX", None),
     ("OVERVIEW_PK", None),
     ("IDENTITY_SK", None),
     ("MEMBERSHIP_PREFIX", None),

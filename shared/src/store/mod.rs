@@ -55,11 +55,12 @@ pub use responsibilities::{
 };
 pub use writes::{
     MAIL_MESSAGE_RETENTION_SECS, activate_access, administrators_added, administrators_removed,
-    claim_invitation, close_identity, count_uses, customer_alive, end_identity, is_removing,
-    join_identity, leave_identity, mail_message, mark_removing, new_access, new_customer,
-    new_invitation, record_delivery, record_mail_report, record_sign_in, release_claim,
-    remember_answer, replace_access, reserve_attempt, revoke_invitation, sign_in_unchanged,
-    tombstone_customer, update_answer, update_customer, use_invitation,
+    claim_invitation, close_identity, count_uses, creator_not_left, customer_alive, end_identity,
+    is_removing, join_identity, leave_identity, left_directory, mail_message, mark_removing,
+    new_access, new_customer, new_invitation, record_delivery, record_mail_report, record_sign_in,
+    rejoined_directory, release_claim, remember_answer, replace_access, reserve_attempt,
+    revoke_invitation, sign_in_unchanged, tombstone_customer, update_answer, update_customer,
+    use_invitation,
 };
 
 use crate::domain::{CustomerId, TokenHash};
@@ -74,6 +75,8 @@ pub const TX_PREFIX: &str = "TX#";
 /// accesses and its grants, but not its business transactions.
 pub const VIEW_END: &str = "GRANT#~";
 pub const SPECIALISTS_PK: &str = "SPECIALISTS";
+/// Partition prefix of the mark that a specialist left the directory (one item each).
+pub const LEAVER_PREFIX: &str = "LEFT#";
 /// DynamoDB's limit on the writes of one `TransactWriteItems`.
 pub const MAX_TRANSACTION_WRITES: usize = 100;
 /// Partition of the overview index (all customers) and prefix of the per-type partitions.
@@ -182,4 +185,10 @@ pub fn limit_key(kind: &str, subject: &str, window: i64) -> Key {
 
 pub fn specialist_key(id: &str) -> Key {
     Key::new(SPECIALISTS_PK, format!("S#{id}"))
+}
+
+/// The mark that specialist `id` left the directory: in a partition of its own, so that the
+/// directory's query never meets it and a check of one creator reads one item.
+pub fn leaver_key(id: &str) -> Key {
+    Key::new(format!("{LEAVER_PREFIX}{id}"), "#LEFT")
 }

@@ -29,6 +29,38 @@ fn not_deleting() -> Cond {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The specialist directory
+// ---------------------------------------------------------------------------------------------
+
+/// The mark that `id` left the directory, by platform admin `by`: the id and the time only,
+/// no name or address (those leave with the directory entry).
+pub fn left_directory(id: &str, by: &str, now: OffsetDateTime) -> Write {
+    let key = leaver_key(id);
+    Write::put(set(&[
+        ("pk", json!(key.pk)),
+        ("sk", json!(key.sk)),
+        ("specialist", json!(id)),
+        ("leftAt", json!(rfc3339(now))),
+        ("by", json!(by)),
+    ]))
+}
+
+/// A specialist entered into the directory again: the mark goes.
+pub fn rejoined_directory(id: &str) -> Write {
+    Write::delete(leaver_key(id))
+}
+
+/// A condition, for the transaction that creates a customer, that its creator has not left
+/// the directory: a leaver's token that has not yet expired, or a row of an import it started
+/// before it left, creates nothing.
+pub fn creator_not_left(id: &str) -> Write {
+    Write::Check {
+        key: leaver_key(id),
+        cond: Cond::NotExists,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Customers
 // ---------------------------------------------------------------------------------------------
 

@@ -234,6 +234,11 @@ fn to_json(view: &CustomerView) -> Result<String> {
     serde_json::to_string(view).map_err(Error::internal)
 }
 
+/// Why a specialist who has left the directory creates no customer (403): a token issued
+/// before it left may still be valid for up to an hour.
+pub const LEFT_DIRECTORY: &str =
+    "You have left the specialist directory, so you can no longer create customers.";
+
 /// Position in the create transaction whose condition the caller must tell apart.
 const IDEMPOTENCY_RECORD: usize = 6;
 
@@ -286,6 +291,9 @@ async fn store_new(
     let counted = limits::append(&mut writes, counters);
     // After the counters, whose positions `counted` knows.
     responsibilities::created(&mut writes, customer, staff.id);
+    // Last, so that no position above moves.
+    let creator_check = writes.len();
+    writes.push(store::creator_not_left(staff.id));
     match (app.table.transact(writes, None).await, idempotency) {
         (Err(e), Some((key, request_hash))) if e.failed_at(IDEMPOTENCY_RECORD) => {
             // A parallel request with the same key won: answer as it did.
@@ -297,6 +305,9 @@ async fn store_new(
         }
         (result, _) => result
             .on_condition(|index| {
+                if index == Some(creator_check) {
+                    return Error::Forbidden(LEFT_DIRECTORY);
+                }
                 counted
                     .error_at(index)
                     .unwrap_or_else(|| StoreError::ConditionFailed { index }.into())

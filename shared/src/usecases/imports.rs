@@ -78,6 +78,15 @@ fn row_errors(row: usize, e: Error) -> Vec<RowError> {
             "mobile",
             Reason::new(Code::LimitReached, detail),
         )],
+        // The importer left the directory after it started the import.
+        Error::Forbidden(customers::LEFT_DIRECTORY) => vec![RowError::new(
+            row,
+            "row",
+            Reason::new(
+                Code::RowRefused,
+                "not created: the specialist who started the import has left the directory",
+            ),
+        )],
         other => vec![RowError::new(
             row,
             "row",

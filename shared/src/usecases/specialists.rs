@@ -54,7 +54,8 @@ pub fn parse(id: &str, input: &SpecialistInput) -> Result<Specialist> {
     }
 }
 
-/// Creates or updates a directory entry (platform admins). `id` is the specialist's `sub`.
+/// Creates or updates a directory entry (platform admins). `id` is the specialist's `sub`; a
+/// specialist who had left may create customers again.
 pub async fn put(
     app: &App,
     caller: &Caller,
@@ -77,9 +78,12 @@ pub async fn put(
         ));
     }
     let s = parse(id, &input)?;
-    app.table
-        .write(Write::put(to_item(&SpecialistItem::from_domain(&s))))
-        .await?;
+    // Entered again after leaving: may create customers again.
+    let writes = vec![
+        Write::put(to_item(&SpecialistItem::from_domain(&s))),
+        store::rejoined_directory(id),
+    ];
+    app.table.transact(writes, None).await?;
     Ok(SpecialistView::new(&s))
 }
 
@@ -128,7 +132,7 @@ pub async fn seed(app: &App, entries: &[Specialist]) -> Result<()> {
 
 /// `DELETE /specialists/{id}`: platform admins, not for themselves (409); 409 while the
 /// specialist is responsible for any customer (one Query of its index, one item), 404 for an
-/// unknown one.
+/// unknown one. The entry's deletion and the mark that the specialist left are one write.
 pub async fn delete(app: &App, caller: &Caller, id: &SpecialistId) -> Result<()> {
     let admin = platform_admin_only(
         caller,
@@ -148,11 +152,17 @@ pub async fn delete(app: &App, caller: &Caller, id: &SpecialistId) -> Result<()>
             "The specialist is still responsible for customers: hand them over first.".into(),
         ));
     }
-    app.table
-        .write(Write::Delete {
+    // With the entry goes every right to create: the mark of the leaver is checked by each
+    // creation of a customer (a token not yet expired, an import started before).
+    let writes = vec![
+        Write::Delete {
             key: store::specialist_key(id),
             cond: Some(crate::ports::Cond::Exists),
-        })
+        },
+        store::left_directory(id, &admin, app.now()),
+    ];
+    app.table
+        .transact(writes, None)
         .await
         .on_condition(|_| Error::NotFound)?;
     tracing::info!("specialist left the directory");
