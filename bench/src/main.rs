@@ -22,6 +22,7 @@ mod fixtures;
 mod imports;
 mod load;
 mod need_to_know;
+mod own_reviews;
 mod probes;
 mod quota;
 mod report;

@@ -1,8 +1,10 @@
 //! Need-to-know figures against moto: one specialist's overview (first page and a search)
-//! from its index of responsibilities with 1,000 and with 100,000 customers in the table
-//! (its read units must not grow), and the wall time of a 2,000-customer handover.
+//! from its index of responsibilities, and its access-review due list (`own_reviews`), with
+//! 1,000 and with 100,000 customers in the table (their read units must not grow), and the
+//! wall time of a 2,000-customer handover.
 
 use crate::dynamo::{app_on, batch_write, fresh_table, generated_customer, item_size};
+use crate::own_reviews::DuePoint;
 use crate::report::{Table, ms, thousands, yes};
 use anyhow::{Result, bail};
 use aws_sdk_dynamodb::Client;
@@ -31,19 +33,31 @@ fn put_item(write: Write) -> Result<Item> {
     }
 }
 
-/// The items a customer with one administrator has: the customer (with its responsible list),
-/// the administrator's grant and its responsibility, as the use cases write them.
+/// The items a customer with one administrator has: the customer (with its responsible list
+/// and its access review, due a day ago, so every customer is on the due lists), the
+/// administrator's grant and its responsibility, as the use cases write them.
 fn customer_with_admin(customer: &Customer, admin: &str) -> Result<Vec<DynamoItem>> {
     let mut item = to_item(&CustomerItem::from_domain(customer));
     item.insert("adminCount".into(), 1.into());
     item.insert("respSeq".into(), 1.into());
     item.insert("responsible".into(), serde_json::json!([admin]));
+    let due = customer.created_at - time::Duration::days(1);
+    let item = put_item(store::with_first_review(
+        Write::put(item),
+        &customer.id,
+        due,
+    ))?;
     let grant = to_item(&GrantItem::admin(&customer.id, admin, customer.created_at));
     let reasons = Reasons {
         administrator: true,
         ..Reasons::default()
     };
-    let resp = put_item(store::put_responsibility(admin, customer, &reasons))?;
+    let resp = put_item(store::put_responsibility(
+        admin,
+        customer,
+        &reasons,
+        Some(due),
+    ))?;
     [item, grant, resp]
         .into_iter()
         .map(|i| Ok(serde_dynamo::to_item(i)?))
@@ -131,13 +145,18 @@ async fn measure(
     })
 }
 
-/// Anna's first page and a search at 1,000 customers, then at `wanted`.
-pub async fn overview(conf: &aws_config::SdkConfig, wanted: usize) -> Result<Vec<Point>> {
+/// Anna's first page and a search at 1,000 customers, then at `wanted`; and at each, the
+/// first page of her due list.
+pub async fn overview(
+    conf: &aws_config::SdkConfig,
+    wanted: usize,
+) -> Result<(Vec<Point>, Vec<DuePoint>)> {
     let (table, requests, admin) = fresh_table(conf, "bench-ntk").await?;
     let mut app = app_on(table.clone())?;
     app.settings.access_model = AccessModel::NeedToKnow;
     let name = table.name().to_owned();
     let mut points = Vec::new();
+    let mut due = Vec::new();
     let mut written = 0;
     for size in [1_000.min(wanted), wanted] {
         for start in (written..size).step_by(5_000) {
@@ -148,13 +167,14 @@ pub async fn overview(conf: &aws_config::SdkConfig, wanted: usize) -> Result<Vec
         for q in [None, Some("mül")] {
             points.push(measure(&admin, (&name, &app, &requests), size, q).await?);
         }
+        due.push(crate::own_reviews::measure(&admin, (&name, &app, &requests), size).await?);
         eprintln!(
             "  need-to-know: {} customers written, measured",
             thousands(size)
         );
     }
     let _ = admin.delete_table().table_name(&name).send().await;
-    Ok(points)
+    Ok((points, due))
 }
 
 /// The wall time of a handover of `n` customers from anna to ben, through the use cases.
@@ -201,7 +221,7 @@ pub async fn section(bench: &crate::Bench, table: &mut Table) -> Result<()> {
         "bench: need-to-know overview at 1,000 and {} customers",
         thousands(wanted)
     );
-    let points = overview(&bench.conf, wanted).await?;
+    let (points, due) = overview(&bench.conf, wanted).await?;
     let cost = |p: &Point| (p.items_read, p.scanned, p.bytes.div_ceil(4096), p.requests);
     for p in &points {
         let base = points.iter().find(|b| b.search == p.search).map(cost);
@@ -226,6 +246,7 @@ pub async fn section(bench: &crate::Bench, table: &mut Table) -> Result<()> {
             yes(base == Some(cost(p))),
         );
     }
+    due_rows(&due, table);
     let n = bench.args.handover;
     eprintln!("bench: a handover of {} customers", thousands(n));
     let (elapsed, requests) = handover(&bench.conf, n).await?;
@@ -243,4 +264,28 @@ pub async fn section(bench: &crate::Bench, table: &mut Table) -> Result<()> {
         yes(requests == 2 * n as u64 + n.div_ceil(25) as u64 + 4),
     );
     Ok(())
+}
+
+/// The due list's rows: the same read units and round trips at both sizes.
+fn due_rows(due: &[DuePoint], table: &mut Table) {
+    let cost = |p: &DuePoint| (p.entries_read, p.read_units.to_bits(), p.requests);
+    for p in due {
+        table.row(
+            "need-to-know",
+            format!(
+                "one specialist's access-review due list, first page (limit 25), at {} customers, all due",
+                thousands(p.customers)
+            ),
+            format!(
+                "{} own index entries read ({:.1} KB) and their customers: {:.1} RCU · `reviews::due` {} with {} request(s)",
+                p.entries_read,
+                p.index_bytes as f64 / 1000.0,
+                p.read_units,
+                ms(p.time),
+                p.requests
+            ),
+            "same cost at 1k and 100k",
+            yes(due.first().map(cost) == Some(cost(p))),
+        );
+    }
 }

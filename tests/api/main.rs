@@ -27,6 +27,7 @@ mod local_server;
 mod logs;
 mod need_to_know;
 mod no_server_errors;
+mod own_reviews;
 mod permissions;
 mod registration;
 mod round_trips;

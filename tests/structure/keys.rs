@@ -140,9 +140,11 @@ const PREFIXES: &[(&str, Option<&[CustomerRange]>)] = &[
     ("ROW_PREFIX", None),
     ("ERROR_PREFIX", None),
     ("DELETIONS_PK", None),
-    // The partitions of the sparse due index (`gsi3`): pending reminders and reviews.
+    // The partitions of the sparse due index (`gsi3`): pending reminders, reviews, and each
+    // specialist's own reviews.
     ("REMINDERS_PK", None),
     ("REVIEWS_PK", None),
+    ("OWN_REVIEWS_PREFIX", None),
 ];
 
 /// The string constants of the store whose names say they are keys or key prefixes.

@@ -13,8 +13,16 @@ use time::OffsetDateTime;
 pub const REMINDERS_PK: &str = "REMIND";
 /// Index partition of the access reviews (every live customer has one entry).
 pub const REVIEWS_PK: &str = "REVIEW";
+/// Index partition prefix of one specialist's own reviews, `REVIEW#{specialistId}`: its
+/// administrator responsibilities (on responsibility items) by the customer's review due time,
+/// so that a specialist's due list reads its own entries and nothing of the firm's others.
+pub const OWN_REVIEWS_PREFIX: &str = "REVIEW#";
 /// Attributes of the due index.
 const DUE_KEYS: [&str; 2] = ["gsi3pk", "gsi3sk"];
+
+fn own_reviews_pk(specialist: &str) -> String {
+    format!("{OWN_REVIEWS_PREFIX}{specialist}")
+}
 
 /// A due time as it sorts: Unix seconds, twelve digits (times before 1970 sort first).
 fn due_part(at: OffsetDateTime) -> String {
@@ -53,6 +61,39 @@ pub fn reviews_due(until: OffsetDateTime, after: Option<Item>, limit: usize) -> 
     due_until(REVIEWS_PK, until, after, limit)
 }
 
+/// The reviews due at `until` or earlier of the customers `specialist` administers, `limit`
+/// per page.
+pub fn own_reviews_due(
+    specialist: &str,
+    until: OffsetDateTime,
+    after: Option<Item>,
+    limit: usize,
+) -> Query {
+    due_until(&own_reviews_pk(specialist), until, after, limit)
+}
+
+/// The index attributes that put an administrator's responsibility for `customer` into its
+/// own due list at `due`.
+pub fn own_review_marks(specialist: &str, customer: &CustomerId, due: OffsetDateTime) -> Item {
+    let mut marks = Item::new();
+    marks.insert(DUE_KEYS[0].into(), json!(own_reviews_pk(specialist)));
+    marks.insert(DUE_KEYS[1].into(), json!(review_sort_key(due, customer)));
+    marks
+}
+
+/// Moves an administrator's entry of `customer` in its own due list to `due` (the
+/// responsibility must exist: the customer item's list of the responsible said so, under the
+/// counter the same transaction checks).
+pub fn move_own_review(specialist: &str, customer: &CustomerId, due: OffsetDateTime) -> Write {
+    Write::Update {
+        key: super::responsibility_key(specialist, customer),
+        set: own_review_marks(specialist, customer, due),
+        remove: Vec::new(),
+        add: Vec::new(),
+        cond: Some(Cond::Exists),
+    }
+}
+
 /// The start key of the page after this index entry.
 pub fn due_page_key(entry: &Item) -> Item {
     page_key(entry, Index::Gsi3)
@@ -63,10 +104,13 @@ pub fn entry_key(entry: &Item) -> Option<Key> {
     Key::of(entry)
 }
 
-/// The customer a review entry stands for.
+/// The customer a review entry stands for: the customer item's partition, or the sort key of
+/// a responsibility (an entry of a specialist's own due list).
 pub fn review_customer(entry: &Item) -> Option<CustomerId> {
     let pk = entry.get("pk")?.as_str()?;
-    CustomerId::parse(pk.strip_prefix("C#")?).ok()
+    let own = entry.get("sk")?.as_str()?;
+    let id = pk.strip_prefix("C#").or_else(|| own.strip_prefix("C#"))?;
+    CustomerId::parse(id).ok()
 }
 
 /// Ends an access's pending reminder without sending one (it became active, expired or
@@ -171,10 +215,27 @@ mod tests {
     }
 
     #[test]
-    fn a_review_entry_names_its_customer() {
+    fn a_review_entry_names_its_customer_in_the_firms_list_and_in_a_specialists_own() {
         let c = CustomerId::parse("cus_a").unwrap();
         let mut item = Item::new();
         item.insert("pk".into(), json!(customer_pk(&c)));
-        assert_eq!(review_customer(&item), Some(c));
+        item.insert("sk".into(), json!("#CUSTOMER"));
+        assert_eq!(review_customer(&item), Some(c.clone()));
+        let key = super::super::responsibility_key("anna", &c);
+        let mut own = Item::new();
+        own.insert("pk".into(), json!(key.pk));
+        own.insert("sk".into(), json!(key.sk));
+        assert_eq!(review_customer(&own), Some(c));
+    }
+
+    #[test]
+    fn a_specialists_own_due_list_is_its_own_partition_of_the_due_index() {
+        let c = CustomerId::parse("cus_a").unwrap();
+        let due = datetime!(2027-01-01 00:00 UTC);
+        let marks = own_review_marks("anna", &c, due);
+        let q = own_reviews_due("anna", due, None, 10);
+        assert_eq!(marks["gsi3pk"], json!(q.pk));
+        assert_ne!(q.pk, REVIEWS_PK);
+        assert_eq!(marks["gsi3sk"], json!(review_sort_key(due, &c)));
     }
 }

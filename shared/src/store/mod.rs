@@ -18,7 +18,8 @@ pub use deletions::{
     DELETIONS_PK, DeletionItem, deletion_from_item, deletion_key, record_deletion,
 };
 pub use due::{
-    REMINDERS_PK, REVIEWS_PK, ReviewState, drop_reminder, due_page_key, entry_key, record_review,
+    OWN_REVIEWS_PREFIX, REMINDERS_PK, REVIEWS_PK, ReviewState, drop_reminder, due_page_key,
+    entry_key, move_own_review, own_review_marks, own_reviews_due, record_review,
     reminder_sort_key, reminders_due, review_customer, review_of, review_sort_key, reviews_due,
     with_first_review,
 };

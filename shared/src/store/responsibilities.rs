@@ -9,6 +9,7 @@ use crate::ports::{Cond, Index, Item, Write};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;
+use time::OffsetDateTime;
 
 /// Partition of one specialist's responsibilities (and of its overview index partitions).
 pub fn responsibility_pk(specialist: &str) -> String {
@@ -110,10 +111,20 @@ fn summary(specialist: &str, c: &Customer) -> Item {
     .collect()
 }
 
-/// Puts the whole responsibility of `specialist` for `customer`.
-pub fn put_responsibility(specialist: &str, customer: &Customer, reasons: &Reasons) -> Write {
+/// Puts the whole responsibility of `specialist` for `customer`; an administrator's is also
+/// an entry of its own due list at `review_due` (`None` only for a customer stored before
+/// reviews existed: the backfill gives it one).
+pub fn put_responsibility(
+    specialist: &str,
+    customer: &Customer,
+    reasons: &Reasons,
+    review_due: Option<OffsetDateTime>,
+) -> Write {
     let key = responsibility_key(specialist, &customer.id);
     let mut item = summary(specialist, customer);
+    if let Some(due) = review_due.filter(|_| reasons.administrator) {
+        item.extend(own_review_marks(specialist, &customer.id, due));
+    }
     let transactions: Vec<TransactionRef> = reasons
         .transactions
         .iter()

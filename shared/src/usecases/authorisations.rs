@@ -561,7 +561,12 @@ fn grants_changed() -> Error {
 /// customer is there, that its grants did not change since they were read (`seq`, kept with
 /// the responsibilities), and for removals that an administrator stays (`otherwise`). One read
 /// tells them apart.
-async fn refused_by_customer(app: &App, id: &CustomerId, seq: i64, otherwise: Error) -> Error {
+pub(super) async fn refused_by_customer(
+    app: &App,
+    id: &CustomerId,
+    seq: i64,
+    otherwise: Error,
+) -> Error {
     let item = match app.table.get(&store::customer_key(id)).await {
         Ok(Some(item)) => item,
         Ok(None) => return Error::NotFound,

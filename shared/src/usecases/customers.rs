@@ -290,7 +290,7 @@ async fn store_new(
     let counters = limits::for_invitation(app, sender, access, now);
     let counted = limits::append(&mut writes, counters);
     // After the counters, whose positions `counted` knows.
-    responsibilities::created(&mut writes, customer, staff.id);
+    responsibilities::created(&mut writes, customer, staff.id, review_due);
     // Last, so that no position above moves.
     let creator_check = writes.len();
     writes.push(store::creator_not_left(staff.id));

@@ -22,9 +22,12 @@ pub fn sync(writes: &mut Vec<Write>, customer: &Customer, before: &Partition, af
     if old == new {
         return;
     }
+    let review_due = after.review.due_at.or(before.review.due_at);
     for (specialist, reasons) in &new {
         if old.get(specialist) != Some(reasons) {
-            writes.push(store::put_responsibility(specialist, customer, reasons));
+            writes.push(store::put_responsibility(
+                specialist, customer, reasons, review_due,
+            ));
         }
     }
     for specialist in old.keys().filter(|s| !new.contains_key(*s)) {
@@ -34,13 +37,24 @@ pub fn sync(writes: &mut Vec<Write>, customer: &Customer, before: &Partition, af
     store::responsibilities_changed(writes, &customer.id, before.resp_seq, &responsible);
 }
 
-/// The writes of a new customer's one responsibility: its creator, as administrator.
-pub fn created(writes: &mut Vec<Write>, customer: &Customer, creator: &str) {
+/// The writes of a new customer's one responsibility: its creator, as administrator, whose
+/// own due list gets the first review at `review_due`.
+pub fn created(
+    writes: &mut Vec<Write>,
+    customer: &Customer,
+    creator: &str,
+    review_due: time::OffsetDateTime,
+) {
     let reasons = Reasons {
         administrator: true,
         ..Reasons::default()
     };
-    writes.push(store::put_responsibility(creator, customer, &reasons));
+    writes.push(store::put_responsibility(
+        creator,
+        customer,
+        &reasons,
+        Some(review_due),
+    ));
     store::responsibilities_changed(writes, &customer.id, 0, &[creator.to_owned()]);
 }
 

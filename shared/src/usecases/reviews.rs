@@ -18,8 +18,6 @@ use time::OffsetDateTime;
 /// How far ahead the due list looks (contract: due within 30 days, or overdue).
 const LOOK_AHEAD: time::Duration = time::Duration::days(30);
 const DEFAULT_LIMIT: usize = 25;
-/// Index entries read per round: with the caller's grant for each, one batch read of 100.
-const ROUND: usize = 50;
 const SCOPE: &str = "access-reviews";
 
 /// When a customer created at `created_at` first falls due.
@@ -40,7 +38,8 @@ pub fn view(app: &App, p: &Partition) -> AccessReviewView {
 
 /// `POST /customers/{id}/access-review`: the caller confirms the customer's current accesses,
 /// administrators and additional processors. One Query of the view range, one transaction
-/// (the review on the customer item and its `access.reviewed` event), one batch read of names.
+/// (the review on the customer item, its `access.reviewed` event and each administrator's own
+/// due entry), one batch read of names.
 pub async fn confirm(
     app: &App,
     caller: &Caller,
@@ -57,14 +56,23 @@ pub async fn confirm(
     let now = app.now();
     let next_due = now + app.settings.due.review_every;
     let actor = staff.actor();
-    let writes = vec![
+    let mut writes = vec![
         store::record_review(id, now, staff.id, next_due),
         history::record(app, id, &actor, Action::AccessReviewed, id.as_str()),
     ];
-    app.table
-        .transact(writes, None)
-        .await
-        .on_condition(|_| Error::NotFound)?;
+    // Each administrator's own due list follows, under the counter of the responsibilities
+    // (a parallel grant change makes this 409, and nothing is written).
+    writes.extend(
+        p.admins
+            .iter()
+            .filter(|a| p.responsible.contains(a))
+            .map(|a| store::move_own_review(a, id, next_due)),
+    );
+    store::responsibilities_changed(&mut writes, id, p.resp_seq, &p.responsible);
+    let written = app.table.transact(writes, None).await;
+    if let Err(e) = written.on_condition(|_| Error::NotFound) {
+        return Err(authorisations::refused_by_customer(app, id, p.resp_seq, e).await);
+    }
     tracing::info!(customer_id = %id, "accesses reviewed");
     p.review = store::ReviewState {
         reviewed_at: Some(now),
@@ -104,24 +112,16 @@ pub struct DuePage {
     pub next_cursor: Option<String>,
 }
 
-/// One round of the due list: `ROUND` index entries, then one batch read of their customers
-/// and (for a specialist who is no platform admin) the caller's grant at each. The entries
-/// of customers the caller does not administer are read and passed over.
-async fn round(
-    app: &App,
-    staff: &super::Staff<'_>,
-    query: &Query,
-) -> Result<(Vec<(Item, DueReview)>, Option<Item>)> {
+/// One round of the due list: index entries (the firm's, or the caller's own), then one batch
+/// read of their customers. Every entry counts, except a customer deleted meanwhile.
+async fn round(app: &App, query: &Query) -> Result<(Vec<(Item, DueReview)>, Option<Item>)> {
     let page = app.table.query(query).await?;
     let ids: Vec<CustomerId> = page
         .items
         .iter()
         .filter_map(store::review_customer)
         .collect();
-    let mut keys: Vec<Key> = ids.iter().map(store::customer_key).collect();
-    if !staff.platform_admin {
-        keys.extend(ids.iter().map(|c| store::admin_key(c, staff.id)));
-    }
+    let keys: Vec<Key> = ids.iter().map(store::customer_key).collect();
     let read: HashMap<Key, Item> = app
         .table
         .batch_get_all(&keys)
@@ -132,8 +132,7 @@ async fn round(
     let now = app.now();
     let mut found = Vec::new();
     for (entry, id) in page.items.iter().zip(&ids) {
-        let mine = staff.platform_admin || read.contains_key(&store::admin_key(id, staff.id));
-        let Some(item) = read.get(&store::customer_key(id)).filter(|_| mine) else {
+        let Some(item) = read.get(&store::customer_key(id)) else {
             continue;
         };
         let Some(customer) = store::customer_from_item(item)? else {
@@ -160,7 +159,9 @@ async fn round(
 }
 
 /// `GET /access-reviews`: the reviews due within 30 days or overdue, oldest first, of the
-/// customers the caller administers (platform admins: all).
+/// customers the caller administers (platform admins: all). A specialist's page reads its own
+/// due entries (on its administrator responsibilities) and their customers: one Query and one
+/// batch read, whatever the size of the firm.
 pub async fn due(app: &App, caller: &Caller, query: &DueQuery) -> Result<DuePage> {
     let staff = require_staff(caller)?;
     let mut c = Collector::default();
@@ -173,8 +174,13 @@ pub async fn due(app: &App, caller: &Caller, query: &DueQuery) -> Result<DuePage
     let mut found: Vec<(Item, DueReview)> = Vec::new();
     // One more than asked tells whether a next page exists.
     while found.len() <= limit {
-        let q = store::reviews_due(until, after.take(), ROUND);
-        let (more, last) = round(app, &staff, &q).await?;
+        let size = limit + 1 - found.len();
+        let q = if staff.platform_admin {
+            store::reviews_due(until, after.take(), size)
+        } else {
+            store::own_reviews_due(staff.id, until, after.take(), size)
+        };
+        let (more, last) = round(app, &q).await?;
         found.extend(more);
         match last {
             Some(k) => after = Some(k),
