@@ -143,6 +143,9 @@ const PREFIXES: &[(&str, Option<&[CustomerRange]>)] = &[
     // The partitions of the sparse due index (`gsi3`): pending reminders and reviews.
     ("REMINDERS_PK", None),
     ("REVIEWS_PK", None),
+    // The maintenance state: the backfill's cursor and whether it is done.
+    ("MAINTENANCE_PK", None),
+    ("BACKFILL_SK", None),
 ];
 
 /// The string constants of the store whose names say they are keys or key prefixes.

@@ -720,6 +720,9 @@ pub struct Partition {
     /// How often the customer's responsibilities changed (`respSeq`): the condition of the
     /// next change of them.
     pub resp_seq: i64,
+    /// The specialists the customer item records as responsible (`responsible`): whose
+    /// responsibility items exist.
+    pub responsible: Vec<String>,
 }
 
 impl Partition {
@@ -736,7 +739,7 @@ impl Partition {
                 p.deleted_by = c.deleted_by.clone();
                 p.idempotency = c.idempotency_pk.as_deref().map(idempotency_key_of_pk);
                 p.review = review_of(item)?;
-                p.resp_seq = responsibility_state(item).0;
+                (p.resp_seq, p.responsible) = responsibility_state(item);
                 if !c.deleting {
                     p.customer = Some(c.into_domain()?);
                 }
