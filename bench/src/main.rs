@@ -15,6 +15,7 @@
 //! trusted through `SSL_CERT_DIR`; at full CPU and under a 128 MB CPU quota) needs `--https`.
 
 mod args;
+mod backfill;
 mod binaries;
 mod cold;
 mod dynamo;
@@ -126,6 +127,7 @@ async fn run_sections(bench: &Bench, table: &mut Table) -> Result<()> {
     }
     if on("schedule") {
         schedule::section(bench, table).await?;
+        backfill::section(bench, table).await?;
     }
     if on("ntk") {
         need_to_know::section(bench, table).await?;

@@ -1,6 +1,7 @@
 //! The "schedule" row: one scheduled run over 10,000 pending invitation reminders of which 100
-//! are due, on moto: its DynamoDB round trips and the read units it would consume, which must
-//! be close to those of reading the 100 due items, not the 10,000.
+//! are due, on moto, with the backfill of the index done: its DynamoDB round trips and the
+//! read units it would consume, which must be close to those of reading the 100 due items, not
+//! the 10,000.
 //!
 //! moto reports no consumed capacity, so the read units are computed from what each call
 //! returned, by DynamoDB's rules: a Query (of an index: eventually consistent) costs the sum
@@ -22,7 +23,14 @@ const DUE: usize = 100;
 
 /// Half read units, so that eventually consistent reads stay whole numbers.
 #[derive(Default)]
-struct ReadUnits(Mutex<u64>);
+pub struct ReadUnits(Mutex<u64>);
+
+impl ReadUnits {
+    /// The read units counted so far.
+    pub fn units(&self) -> f64 {
+        *self.0.lock().unwrap() as f64 / 2.0
+    }
+}
 
 fn size(item: &Item) -> u64 {
     item.iter()
@@ -35,9 +43,9 @@ fn units_of(bytes: u64) -> u64 {
 }
 
 /// The table, counting the read units of what it returns.
-struct Metered {
-    inner: Arc<dyn shared::ports::Table>,
-    halves: Arc<ReadUnits>,
+pub struct Metered {
+    pub inner: Arc<dyn shared::ports::Table>,
+    pub halves: Arc<ReadUnits>,
 }
 
 impl Metered {
@@ -136,6 +144,14 @@ async fn run_at(bench: &Bench, table: &mut Table, pending: usize) -> Result<()> 
         .map(|i| serde_dynamo::to_item(i).map_err(anyhow::Error::from))
         .collect::<Result<Vec<_>>>()?;
     batch_write(&admin, dynamo.name(), items).await?;
+    // This version's first runs backfill the customers' index (the 100 invited ones): done
+    // before the clock moves, so that the run measured below is the steady state.
+    let first = shared::functions::run_scheduled(&app)
+        .await
+        .map_err(|e| anyhow!("scheduled run (backfill): {e:?}"))?;
+    if first["backfillDone"] != true {
+        return Err(anyhow!("the backfill did not finish in one run: {first}"));
+    }
     eprintln!("bench: {pending} pending; the scheduled run");
     clock.advance(time::Duration::days(3) + time::Duration::hours(1));
     let halves = Arc::new(ReadUnits::default());
@@ -148,7 +164,7 @@ async fn run_at(bench: &Bench, table: &mut Table, pending: usize) -> Result<()> 
         .await
         .map_err(|e| anyhow!("scheduled run: {e:?}"))?;
     let trips = requests.get() - before;
-    let units = *halves.0.lock().unwrap() as f64 / 2.0;
+    let units = halves.units();
     let _ = admin.delete_table().table_name(dynamo.name()).send().await;
     let sent = answer["reminders"].as_u64().unwrap_or_default();
     // Reading the 100 due items alone, strongly consistent: one unit each (items under 4 KB);
@@ -163,9 +179,9 @@ async fn run_at(bench: &Bench, table: &mut Table, pending: usize) -> Result<()> 
         format!(
             "**{units:.1}** read units (computed) · **{trips}** round trips · {sent} reminders sent"
         ),
-        "doc: 3n + 2; read units close to 2 per due item",
+        "doc: 3n + 3 (the backfill done: one GetItem); read units close to 2 per due item",
         yes(sent == DUE as u64
-            && (3 * DUE as u64 + 2..=3 * DUE as u64 + 3).contains(&trips)
+            && (3 * DUE as u64 + 3..=3 * DUE as u64 + 4).contains(&trips)
             && units < floor * 1.1),
     );
     Ok(())

@@ -148,8 +148,12 @@ pub const IMPORTS: Function = Function {
     warm_up_phone_numbers: true,
 };
 
-/// The scheduled work (an EventBridge schedule, hourly): the invitations' one reminder. No
-/// HTTP routes. A function of its own rather than a second trigger of `accesses`: it gets
+/// The scheduled work (an EventBridge schedule, hourly): the invitations' one reminder, and
+/// the backfill of the responsibility index and the first reviews for customers stored before
+/// version 3 (one GetItem per run once it is done). No HTTP routes. Beyond the table's reads
+/// and writes of the reminders, the backfill needs Query on the table (a customer's grants)
+/// and on `gsi1` (the customers in the overview's order), and DeleteItem inside its
+/// transactions (a responsibility no longer held); template.yaml grants exactly these. A function of its own rather than a second trigger of `accesses`: it gets
 /// reserved concurrency 1 and an on-failure destination without throttling the API, and
 /// its grants and alarms are its own (docs/architecture.md).
 pub const SCHEDULE: Function = Function {
@@ -241,12 +245,28 @@ pub fn gateway(app: App) -> Router {
     http::compose(merged)
 }
 
-/// What one scheduled run does, on the `schedule` function's grants: the answer the
-/// function gives to its EventBridge event and `POST /dev/run-scheduled` to its caller.
+/// What one scheduled run does, on the `schedule` function's grants, with no deadline: the
+/// answer `POST /dev/run-scheduled` gives to its caller (and the local server's timer runs).
 pub async fn run_scheduled(app: &App) -> crate::error::Result<serde_json::Value> {
+    run_scheduled_until(app, None).await
+}
+
+/// One scheduled run: the reminders due first, then the backfill of the responsibility index
+/// and the first reviews (`usecases::backfill`) until it is done or `deadline` has passed (the
+/// next run goes on). The answer the function gives to its EventBridge event: how many
+/// reminders went out, how many customers were backfilled, and whether the backfill is done.
+pub async fn run_scheduled_until(
+    app: &App,
+    deadline: Option<std::time::Instant>,
+) -> crate::error::Result<serde_json::Value> {
     let app = SCHEDULE.restrict(app.clone());
     let reminders = crate::usecases::reminders::run(&app).await?;
-    Ok(serde_json::json!({ "reminders": reminders }))
+    let backfill = crate::usecases::backfill::run(&app, deadline).await?;
+    Ok(serde_json::json!({
+        "reminders": reminders,
+        "backfilled": backfill.customers,
+        "backfillDone": backfill.done,
+    }))
 }
 
 /// The schedule inside one process (the local server): the scheduled work every `period`,

@@ -202,10 +202,11 @@ pub async fn run_schedule() -> Result<(), lambda_http::Error> {
     crate::logging::init_tracing();
     let function = crate::functions::SCHEDULE;
     let app = Arc::new(app_of(&function).await?);
-    let handler = service_fn(move |_: LambdaEvent<serde_json::Value>| {
+    let handler = service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let app = app.clone();
         async move {
-            crate::functions::run_scheduled(&app)
+            let deadline = deadline_of(&event.context, SCHEDULE_MARGIN);
+            crate::functions::run_scheduled_until(&app, deadline)
                 .await
                 .map_err(|e| lambda_http::Error::from(format!("scheduled run failed: {e}")))
         }
@@ -216,6 +217,24 @@ pub async fn run_schedule() -> Result<(), lambda_http::Error> {
 /// Time a run of the import worker leaves itself before Lambda's deadline, to finish the row
 /// at hand and queue its continuation.
 const IMPORT_MARGIN: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Time a scheduled run leaves itself before Lambda's deadline (its timeout is 300 s): the
+/// backfill stops after the customer at hand and saves its cursor, and the run ends before
+/// the duration alarm's 240 s.
+const SCHEDULE_MARGIN: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The instant `margin` before the invocation's deadline (a wall-clock time), on the
+/// monotonic clock (already passed when less than `margin` is left).
+fn deadline_of(
+    context: &lambda_http::lambda_runtime::Context,
+    margin: std::time::Duration,
+) -> Option<std::time::Instant> {
+    let left = context
+        .deadline()
+        .duration_since(std::time::SystemTime::now());
+    let deadline = std::time::Instant::now() + left.unwrap_or_default();
+    deadline.checked_sub(margin)
+}
 
 /// The bodies of an SQS event's messages.
 fn sqs_bodies(payload: &serde_json::Value) -> Vec<String> {
@@ -238,12 +257,7 @@ pub async fn run_imports() -> Result<(), lambda_http::Error> {
     let handler = service_fn(move |event: LambdaEvent<serde_json::Value>| {
         let app = app.clone();
         async move {
-            let left = event
-                .context
-                .deadline()
-                .duration_since(std::time::SystemTime::now());
-            let deadline = std::time::Instant::now() + left.unwrap_or_default();
-            let deadline = deadline.checked_sub(IMPORT_MARGIN);
+            let deadline = deadline_of(&event.context, IMPORT_MARGIN);
             for body in sqs_bodies(&event.payload) {
                 crate::usecases::imports::work(&app, &body, deadline)
                     .await

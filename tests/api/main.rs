@@ -7,6 +7,7 @@ mod moto;
 
 mod authorisations;
 mod aws_adapters;
+mod backfill;
 mod codes;
 mod customers;
 mod deletions;

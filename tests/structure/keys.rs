@@ -145,6 +145,9 @@ const PREFIXES: &[(&str, Option<&[CustomerRange]>)] = &[
     ("REMINDERS_PK", None),
     ("REVIEWS_PK", None),
     ("OWN_REVIEWS_PREFIX", None),
+    // The maintenance state: the backfill's cursor and whether it is done.
+    ("MAINTENANCE_PK", None),
+    ("BACKFILL_SK", None),
 ];
 
 /// The string constants of the store whose names say they are keys or key prefixes.

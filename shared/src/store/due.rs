@@ -165,6 +165,34 @@ fn due_marks(customer: &CustomerId, due: OffsetDateTime) -> Item {
     marks
 }
 
+/// Records the first review of a customer stored before reviews existed in the write of its
+/// customer item that `writes` holds (or a new one): due at `due`, with its due index entry,
+/// under the condition that no review is due yet (a review meanwhile keeps its own).
+pub fn first_review_backfilled(
+    writes: &mut Vec<Write>,
+    customer: &CustomerId,
+    due: OffsetDateTime,
+) {
+    let key = customer_key(customer);
+    let marks = due_marks(customer, due);
+    let absent = Cond::Absent("reviewDueAt");
+    match writes.iter_mut().find(|w| w.key().as_ref() == Some(&key)) {
+        Some(Write::Update { set, cond, .. }) => {
+            set.extend(marks);
+            let old = cond.take().unwrap_or(Cond::Exists);
+            *cond = Some(Cond::And(vec![old, absent]));
+        }
+        Some(_) => {}
+        None => writes.push(Write::Update {
+            key,
+            set: marks,
+            remove: Vec::new(),
+            add: Vec::new(),
+            cond: Some(Cond::And(vec![Cond::Exists, absent])),
+        }),
+    }
+}
+
 /// Adds the first review's due time to the put of a new customer.
 pub fn with_first_review(write: Write, customer: &CustomerId, due: OffsetDateTime) -> Write {
     match write {
@@ -212,6 +240,24 @@ mod tests {
             panic!("an upper bound")
         };
         assert!(early <= bound && late > bound);
+    }
+
+    #[test]
+    fn a_backfilled_first_review_joins_the_customers_update_under_its_absence() {
+        let c = CustomerId::parse("cus_a").unwrap();
+        let mut writes = Vec::new();
+        super::super::responsibilities_changed(&mut writes, &c, 0, &["anna".into()]);
+        first_review_backfilled(&mut writes, &c, datetime!(2027-01-01 00:00 UTC));
+        assert_eq!(writes.len(), 1);
+        let Write::Update { set, cond, .. } = &writes[0] else {
+            panic!("an update of the customer item")
+        };
+        assert_eq!(set["gsi3pk"], json!(REVIEWS_PK));
+        assert!(set.contains_key("reviewDueAt") && set.contains_key("responsible"));
+        let Some(Cond::And(parts)) = cond else {
+            panic!("{cond:?}")
+        };
+        assert_eq!(parts.last(), Some(&Cond::Absent("reviewDueAt")));
     }
 
     #[test]

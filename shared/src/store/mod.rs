@@ -9,6 +9,7 @@ mod handovers;
 mod history;
 mod imports;
 mod items;
+mod maintenance;
 mod reads;
 mod responsibilities;
 mod writes;
@@ -19,9 +20,9 @@ pub use deletions::{
 };
 pub use due::{
     OWN_REVIEWS_PREFIX, REMINDERS_PK, REVIEWS_PK, ReviewState, drop_reminder, due_page_key,
-    entry_key, move_own_review, own_review_marks, own_reviews_due, record_review,
-    reminder_sort_key, reminders_due, review_customer, review_of, review_sort_key, reviews_due,
-    with_first_review,
+    entry_key, first_review_backfilled, move_own_review, own_review_marks, own_reviews_due,
+    record_review, reminder_sort_key, reminders_due, review_customer, review_of, review_sort_key,
+    reviews_due, with_first_review,
 };
 pub use export::{WITHHELD_KEYS, WITHHELD_SECRETS, exported, rfc3339_of};
 pub use handovers::{
@@ -44,9 +45,14 @@ pub use items::{
     MembershipItem, Partition, SignInItem, SpecialistItem, TransactionItem, customer_from_item,
     from_item, overview_sort_key, sk_of, to_item,
 };
+pub use maintenance::{
+    BACKFILL_SK, BackfillState, MAINTENANCE_PK, backfill_done, backfill_key, backfill_progress,
+    backfill_state,
+};
 pub use reads::{
-    CustomerRange, PartitionItem, customer_query, deletions_query, is_specialist,
-    memberships_query, overview_query, specialists_query, table_page_key,
+    CustomerRange, PartitionItem, customer_of_item, customer_query, customers_in_overview_order,
+    deletions_query, is_specialist, memberships_query, overview_query, specialists_query,
+    table_page_key,
 };
 pub use responsibilities::{
     Reasons, ResponsibilityItem, TransactionRef, delete_responsibility, emergency_access_marker,

@@ -68,6 +68,23 @@ pub fn overview_query(kind: Option<CustomerType>, prefix: String) -> Query {
     }
 }
 
+/// One page of every live customer in the overview's order (index `gsi1`, partition
+/// `CUSTOMER`), `limit` items after `after` (an index page key): what the backfill walks. A
+/// customer being deleted has left the index.
+pub fn customers_in_overview_order(after: Option<Item>, limit: usize) -> Query {
+    Query {
+        start_after: after,
+        limit: Some(limit),
+        ..overview_query(None, String::new())
+    }
+}
+
+/// The customer an item of its partition belongs to (an overview entry is its customer item).
+pub fn customer_of_item(item: &Item) -> Option<CustomerId> {
+    let pk = item.get("pk")?.as_str()?;
+    CustomerId::parse(pk.strip_prefix("C#")?).ok()
+}
+
 /// The whole specialist directory.
 pub fn specialists_query() -> Query {
     Query::partition(SPECIALISTS_PK, SortKey::All)

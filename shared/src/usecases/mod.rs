@@ -3,6 +3,7 @@
 
 pub mod accesses;
 pub mod authorisations;
+pub mod backfill;
 pub mod customers;
 pub mod deletions;
 pub mod deliveries;
