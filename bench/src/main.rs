@@ -8,9 +8,11 @@
 //!
 //! `--x86-bin` holds the release binaries (`customers`, …, `bench-floor`), `--x86-zip` the
 //! `cargo lambda build --output-format zip` folders (`NAME/bootstrap.zip`). `--sections` is a
-//! comma-separated subset of init,cold,size,memory,trips,scale,delete,load,rng,import,ntk
-//! (default: all). `ntk`: one specialist's need-to-know overview (first page and a search) at
-//! 1,000 and `--scale` customers, and a handover of `--handover` customers (default 2,000).
+//! comma-separated subset of init,cold,size,memory,trips,scale,delete,load,rng,import,schedule,
+//! ntk (default: all). `schedule`: one scheduled run at two numbers of pending reminders, and
+//! the backfill at two numbers of version 2 customers. `ntk`: one specialist's need-to-know
+//! overview (first page and a search) and access-review due list at 1,000 and `--scale`
+//! customers, and a handover of `--handover` customers (default 2,000).
 //! `cold` (exec to the first response, AWS over HTTPS through the TLS terminator at `--https`,
 //! trusted through `SSL_CERT_DIR`; at full CPU and under a 128 MB CPU quota) needs `--https`.
 
@@ -42,7 +44,7 @@ pub const CURSOR_KEY: &str = "bench-cursor-key-bench-cursor-key-0123456789";
 
 /// Sections that talk to moto.
 const ON_MOTO: &[&str] = &[
-    "init", "cold", "memory", "trips", "scale", "delete", "import", "ntk",
+    "init", "cold", "memory", "trips", "scale", "delete", "import", "schedule", "ntk",
 ];
 
 /// What the sections share.
