@@ -1,4 +1,5 @@
 // API access: configuration, bearer token, problem+json errors.
+import { getLang } from '/i18n.js';
 
 let configPromise = null;
 let tokenProvider = () => null;
@@ -87,15 +88,44 @@ export function seg(id) {
   return encodeURIComponent(id);
 }
 
-/** Translation key for an error: overrides[status] first, then the generic text for the status. */
+/** The problem types (`/problems/<name>`) of the conflicts a page must tell apart, each with
+ * its own text `problem.<name>` (openapi.yaml's ConflictType; a test holds the two equal). */
+export const PROBLEM_TEXTS = [
+  'stale-version', 'email-taken', 'last-administrator', 'address-undeliverable', 'access-active',
+  'sole-sign-in', 'in-progress', 'still-responsible', 'own-entry',
+];
+
+/** The name of an error's problem type, if it is one with a text of its own. */
+function problemName(err) {
+  const type = err && err.problem && typeof err.problem.type === 'string' ? err.problem.type : '';
+  const name = type.startsWith('/problems/') ? type.slice('/problems/'.length) : '';
+  return PROBLEM_TEXTS.includes(name) ? name : null;
+}
+
+/** Translation key for an error: a screen's own text for its problem type (`overrides`
+ * keyed by the type's name) or the type's text, then a screen's own text for its status, then
+ * the generic text for the status. A problem type tells apart what one status cannot: a 409
+ * of a removal is `last-administrator` or `stale-version`. */
 export function errorKey(err, overrides = {}) {
   const status = err && typeof err.status === 'number' ? err.status : -1;
+  const problem = problemName(err);
+  if (problem) return overrides[problem] || `problem.${problem}`;
   if (overrides[status]) return overrides[status];
   if (status === 0) return 'error.network';
   const known = [400, 401, 403, 404, 409, 410, 413, 422, 429];
   if (known.includes(status)) return `error.${status}`;
   if (status >= 500) return 'error.server';
   return 'error.unknown';
+}
+
+/** The server's own words to show under a generic text of ours: only on an English page (the
+ * API's messages are English, and a German page shows German only), only where our text is
+ * the generic one for the status, and only where they say more than the problem's title. */
+export function errorDetail(err, key) {
+  if (!err || !err.detail || getLang() !== 'en') return undefined;
+  if (key !== errorKey(err)) return undefined;
+  if (key.startsWith('problem.')) return undefined;
+  return err.problem && err.detail === err.problem.title ? undefined : err.detail;
 }
 
 /** RFC 4122 version 4 UUID. */

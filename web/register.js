@@ -4,7 +4,7 @@
 // with that sign-in's current password: no new password, no repetition.
 import { h, tx, mount, showMessage, clearMessage, wireSkipLink } from '/dom.js';
 import { t as tr, initI18n, hasStoredLang, setLang, languageSelect } from '/i18n.js';
-import { loadConfig, api, errorKey } from '/api.js';
+import { loadConfig, api, errorDetail, errorKey } from '/api.js';
 import { field, applyFieldErrors, clearFieldErrors, errorSummaryList, normaliseFieldPath } from '/forms.js';
 
 // The API's rules (contract: NIST SP 800-63B rev. 4): 15 to 256 characters, not one character
@@ -155,7 +155,7 @@ const REGISTER_KEYS = { wrong_code: 'register.errorCodeWrong', wrong_password: '
 function showCompleteError(err, { existing, codeField, pwField, fields }) {
   if (handleTerminal(err, { existing })) return;
   if (err.status !== 422) {
-    showMessage(msg, { kind: 'error', key: errorKey(err), detail: err.detail || undefined });
+    showMessage(msg, { kind: 'error', key: errorKey(err), detail: errorDetail(err, errorKey(err)) });
     return;
   }
   // Each code has its own text, a wrong code or password the page's fuller one; an answer
@@ -172,7 +172,7 @@ function showCompleteError(err, { existing, codeField, pwField, fields }) {
     kind: 'error',
     key: err.errors.length ? 'error.422fields' : 'register.invalid',
     args: { count: err.errors.length },
-    detail: err.errors.length ? undefined : err.detail,
+    detail: err.errors.length ? undefined : errorDetail(err, errorKey(err)),
     actions: err.errors.length ? [errorSummaryList(fields, errors)] : undefined,
   });
   const rest = applyFieldErrors(fields, errors);
@@ -273,7 +273,7 @@ async function start() {
   } catch (err) {
     if (!handleTerminal(err)) {
       mount(content);
-      showMessage(msg, { kind: 'error', key: errorKey(err), detail: err.detail || undefined });
+      showMessage(msg, { kind: 'error', key: errorKey(err), detail: errorDetail(err, errorKey(err)) });
     }
     return;
   }

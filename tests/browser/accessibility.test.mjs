@@ -1,6 +1,7 @@
 // Accessibility guard: axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules on every screen of the
-// console, the registration page and the end-user page, in German and English, at desktop
-// and at phone width. Any violation fails, named by rule, screen, language and width.
+// console, the registration page and the end-user page, and on the error states of the
+// customer form, the import and the registration, in German and English, at desktop and at
+// phone width. Any violation fails, named by rule, screen, language and width.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -35,9 +36,37 @@ async function world() {
   return { customer: customer.id, register, endUser };
 }
 
-/** Every screen: its name and how to open it (signed in as needed). */
+/** The customer form refused by the server on three fields: messages and their summary. */
+async function refuseCustomer(page) {
+  await page.locator('#new-firstName').fill('\u200B\u200B');
+  await page.locator('#new-lastName').fill('M'.repeat(101));
+  await page.locator('#new-email').fill(`${unique('axe-refused')}@example.com`);
+  await page.locator('#new-mobile').fill('+33 6 12 34 56 78');
+  await page.locator('button[type="submit"]').click();
+  await page.locator('.error-summary').waitFor();
+}
+
+/** The import's error table, and the download of the failed rows. */
+async function importWithErrors(page) {
+  const file = `type;firstName;lastName;email\r\nperson;Ina;;${unique('axe-imp')}@example.com\r\n`;
+  await page.setInputFiles('#import-file', { name: 'kunden.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+  await page.locator('#import-errors tbody tr').first().waitFor();
+}
+
+/** The registration page refusing a common password: the field's message and the summary. */
+async function commonPassword(page) {
+  const passwords = page.locator('input[type="password"]');
+  await passwords.nth(0).fill('passwordpassword');
+  await passwords.nth(1).fill('passwordpassword');
+  await page.locator('button[type="submit"]').click();
+  await page.locator('.error-summary').waitFor();
+}
+
+/** Every screen: its name, how to open it (signed in as needed) and, for the error states,
+ * what to do on it once its language is chosen. */
 function screens(w) {
   const console = (who, hash) => async (page) => { await signIn(page, who, hash); };
+  const register = async (page) => { await page.goto(w.register); await page.locator('form').first().waitFor(); };
   return [
     ['sign-in', async (page) => { await page.goto(`${BASE_URL}/#/customers`); await page.locator('input[name="specialist"]').first().waitFor(); }],
     ['overview', console('anna', '#/customers')],
@@ -50,9 +79,12 @@ function screens(w) {
     ['reviews-due', console('anna', '#/reviews')],
     ['responsibilities-own', console('anna', '#/responsibilities')],
     ['responsibilities-admin', console('root', '#/responsibilities')],
-    ['register', async (page) => { await page.goto(w.register); await page.locator('form').first().waitFor(); }],
+    ['register', register],
     ['me-sign-in', async (page) => { await page.goto(`${BASE_URL}/me.html`); await page.locator('form').first().waitFor(); }],
     ['me', async (page) => { await signInEndUser(page, w.endUser, PASSWORD); }],
+    ['customer-new-refused', console('anna', '#/customers/new'), refuseCustomer],
+    ['import-errors', console('anna', '#/imports'), importWithErrors],
+    ['register-refused', register, commonPassword],
   ];
 }
 
@@ -72,11 +104,12 @@ for (const [width, viewport] of Object.entries(WIDTHS)) {
     const browser = await startBrowser({ viewport });
     const found = [];
     try {
-      for (const [name, open] of screens(w)) {
+      for (const [name, open, act] of screens(w)) {
         for (const lang of ['de', 'en']) {
           const page = await browser.newPage();
           await open(page);
           await page.locator('#lang-select').selectOption(lang);
+          if (act) await act(page);
           await page.waitForLoadState('networkidle');
           for (const v of await violations(page)) found.push(`${name} ${lang} ${width}: ${v}`);
           // The choice is kept for the next page, whose sign-in speaks German.

@@ -25,6 +25,7 @@ const TEXTS = {
     required: 'Bitte ausfüllen.',
     unknownColumn: 'Unbekannte Spalte. Erlaubt sind:',
     notCsv: 'Die Datei ist keine CSV-Datei (sondern zum Beispiel eine Excel-Mappe).',
+    fileRefused: 'Die Datei hat Fehler; es wurde nichts importiert.',
     common: 'Dieses Passwort ist zu verbreitet.',
     password: 'Passwort', repeat: 'Passwort wiederholen', submit: 'Registrierung abschließen',
     signIn: 'Anmelden', column: 'Spalte',
@@ -38,6 +39,7 @@ const TEXTS = {
     required: 'Please fill in.',
     unknownColumn: 'Unknown column. Allowed are:',
     notCsv: 'The file is not a CSV file (but an Excel workbook, for example).',
+    fileRefused: 'The file has errors; nothing was imported.',
     common: 'This password is too common.',
     password: 'Password', repeat: 'Repeat password', submit: 'Complete registration',
     signIn: 'Sign in', column: 'Column',
@@ -112,6 +114,9 @@ for (const lang of ['de', 'en']) {
     const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
     await page.setInputFiles('#import-file', { name: 'kunden.xlsx', mimeType: xlsx, buffer: workbook });
     await page.locator('#import-errors').getByText(x.notCsv).waitFor();
+    // The message above says the same in the page's language: no English of the server's.
+    await page.getByText(x.fileRefused).waitFor();
+    assert.equal(await page.getByText('error(s) in the file').count(), 0);
     await screenshot(page, `error-codes-import-workbook-${lang}`);
     await page.close();
   });

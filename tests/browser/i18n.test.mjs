@@ -107,3 +107,38 @@ test('a code missing from the texts is found', () => {
   assert.deepEqual(codes, ['required', 'not_a_real_code']);
   assert.ok(!(`fieldError.${codes[1]}` in TEXTS.de));
 });
+
+// Every kind of 409 of openapi.yaml (ConflictType) has a German and an English text of its own,
+// and the pages know each by its problem type, so that no conflict shows the server's English.
+/** The problem types listed under ConflictType's enum, read by indentation. */
+function conflictTypes(spec) {
+  const start = spec.indexOf('\n    ConflictType:\n');
+  assert.ok(start >= 0, 'openapi.yaml has ConflictType');
+  const rest = spec.slice(start).split('\n');
+  const from = rest.indexOf('      enum:') + 1;
+  const types = [];
+  for (const line of rest.slice(from)) {
+    const m = /^ {8}- \/problems\/([a-z-]+)$/.exec(line);
+    if (!m) break;
+    types.push(m[1]);
+  }
+  return types;
+}
+
+test('every conflict type of openapi.yaml is known to the pages and has a German and an English text', () => {
+  // Read from the source: the page modules import each other by absolute URL paths.
+  const api = readFileSync(new URL('../../web/api.js', import.meta.url), 'utf8');
+  const list = /export const PROBLEM_TEXTS = \[([^\]]*)\]/.exec(api);
+  assert.ok(list, 'web/api.js has PROBLEM_TEXTS');
+  const PROBLEM_TEXTS = [...list[1].matchAll(/'([a-z-]+)'/g)].map((m) => m[1]);
+  const types = conflictTypes(OPENAPI);
+  assert.ok(types.length >= 9, `the types were found (${types.length})`);
+  assert.deepEqual([...PROBLEM_TEXTS].sort(), [...types].sort());
+  const missing = [];
+  for (const lang of ['de', 'en']) {
+    for (const type of types) {
+      if (!(`problem.${type}` in TEXTS[lang])) missing.push(`${lang}: problem.${type}`);
+    }
+  }
+  assert.deepEqual(missing, []);
+});

@@ -1,19 +1,15 @@
 // How the console's screens show a failed request: a message, or field errors on a form.
 import { showMessage } from '/dom.js';
-import { errorKey } from '/api.js';
+import { errorDetail, errorKey } from '/api.js';
 import { applyFieldErrors, errorSummaryList } from '/forms.js';
 
 /** Shows an API error in a message region; returns true. */
 export function showError(region, err, overrides = {}, actions) {
   if (err && err.status === 401) return true; // handled globally
-  // A specific text of ours says it all; otherwise the server's detail adds what went wrong.
-  const specific = err && overrides[err.status];
-  showMessage(region, {
-    kind: 'error',
-    key: errorKey(err, overrides),
-    detail: !specific && err && err.detail && err.detail !== (err.problem && err.problem.title) ? err.detail : undefined,
-    actions,
-  });
+  // A specific text of ours says it all; under a generic one, on an English page, the
+  // server's detail adds what went wrong.
+  const key = errorKey(err, overrides);
+  showMessage(region, { kind: 'error', key, detail: errorDetail(err, key), actions });
   return true;
 }
 

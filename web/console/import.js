@@ -99,7 +99,7 @@ async function check(view) {
     showErrors(view, data.errors, data.failedRows);
     view.start.disabled = data.errors.length > 0 || data.rows === 0;
   } catch (err) {
-    showError(view.msg, err, { 413: 'import.tooLarge' });
+    showError(view.msg, err, { 413: 'import.tooLarge', 422: 'import.fileRefused' });
     if (err.status === 422) showErrors(view, err.errors);
   }
 }
@@ -113,7 +113,7 @@ async function start(view, seq) {
     view.progress.hidden = false;
     follow(view, data.id, seq);
   } catch (err) {
-    showError(view.msg, err, { 413: 'import.tooLarge' });
+    showError(view.msg, err, { 413: 'import.tooLarge', 422: 'import.fileRefused' });
     if (err.status === 422) showErrors(view, err.errors);
     view.check.disabled = false;
   }

@@ -97,7 +97,7 @@ async function resend(tab, access, button) {
     showMessage(msg, { kind: 'success', key: 'access.resent', args: { email: access.email } });
     await tab.load();
   } catch (err) {
-    showError(msg, err, { 409: 'access.resendActive', 429: 'access.resendTooOften', 403: 'auth.forbidden' });
+    showError(msg, err, { 'access-active': 'access.resendActive', 429: 'access.resendTooOften', 403: 'auth.forbidden' });
   } finally {
     if (button.isConnected) button.disabled = false;
   }
@@ -131,7 +131,7 @@ async function submitAccess({ id, fields, dmsg, submit, close }) {
     const { data } = await api(`/customers/${seg(id)}/accesses`, { method: 'POST', body: b });
     close(data);
   } catch (err) {
-    if (err.status === 409) {
+    if (err.problem && err.problem.type === '/problems/email-taken') {
       applyFieldErrors(fields, [{ field: 'email', key: 'access.emailTaken' }]);
       showMessage(dmsg, { kind: 'error', key: 'access.emailTaken' });
     } else {

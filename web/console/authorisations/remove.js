@@ -53,7 +53,7 @@ async function removeSelected(tab) {
     showMessage(msg, { kind: 'success', key: 'remove.done', args: { count: n } });
     document.getElementById('group-accesses')?.focus?.();
   } catch (err) {
-    showError(msg, err, { 409: 'remove.lastAdministrator', 403: 'auth.forbidden' });
+    showError(msg, err, { 'last-administrator': 'remove.lastAdministrator', 403: 'auth.forbidden' });
   }
 }
 
