@@ -197,13 +197,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
             serde_json::error::Category::Data => "The request body has a wrong JSON type.",
             _ => "The request body is not valid JSON.",
         };
-        // serde's message names the expected type but never echoes the input.
-        let message = inner.to_string();
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_owned();
+        let message = without_value(&inner.to_string());
         let errors = if path == "." || path.is_empty() {
             Vec::new()
         } else {
@@ -223,10 +217,52 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     Ok(value)
 }
 
+/// serde's message about a wrong value, without the value: it quotes what was sent
+/// ("invalid type: integer `19800131`, expected a string", "unknown variant `x`, expected one
+/// of ..."), which can be personal data; what it expected is ours. Without the position.
+fn without_value(message: &str) -> String {
+    let message = message.split(" at line ").next().unwrap_or(message);
+    let quotes_the_value = [
+        "invalid type:",
+        "invalid value:",
+        "unknown variant",
+        "invalid length",
+    ]
+    .iter()
+    .any(|p| message.starts_with(p));
+    match message.split_once(", expected ") {
+        Some((_, expected)) if quotes_the_value => format!("expected {expected}"),
+        _ => message.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::CustomerInput;
+
+    #[test]
+    fn a_wrong_json_type_is_named_without_repeating_the_value_sent() {
+        let body = br#"{"type":"person","dateOfBirth":19800131,"firstName":"x"}"#;
+        let Err(Error::BadRequest { errors, .. }) = parse_json::<CustomerInput>(body) else {
+            panic!("a bad request")
+        };
+        assert_eq!(errors[0].field, "dateOfBirth");
+        assert_eq!(errors[0].reason.message, "expected a string");
+        let body = br#"{"version":"geheim-1980"}"#;
+        let Err(Error::BadRequest { errors, .. }) = parse_json::<CustomerInput>(body) else {
+            panic!("a bad request")
+        };
+        assert!(!errors[0].reason.message.contains("geheim"), "{errors:?}");
+        assert_eq!(
+            without_value("unknown variant `xyz`, expected `a` or `b` at line 1 column 9"),
+            "expected `a` or `b`"
+        );
+        assert_eq!(
+            without_value("missing field `type`"),
+            "missing field `type`"
+        );
+    }
 
     #[test]
     fn wrong_json_types_name_the_field() {
