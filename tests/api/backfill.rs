@@ -8,33 +8,13 @@
 
 use crate::faults::FaultyTable;
 use crate::helpers::*;
+use crate::need_to_know_on_both_stores;
 use serde_json::{Value, json};
 use shared::config::AccessModel;
 use shared::ports::{Item, Key, Write};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// Runs a scenario on both stores with `ACCESS_MODEL=need-to-know`.
-macro_rules! need_to_know {
-    ($name:ident, |$app:ident| $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-            async fn scenario($app: TestApp) $body
-
-            #[tokio::test]
-            async fn in_memory() {
-                scenario(spawn_app_in(Store::Memory, AccessModel::NeedToKnow).await).await;
-            }
-
-            #[tokio::test]
-            async fn on_dynamodb() {
-                scenario(spawn_app_in(Store::Dynamo, AccessModel::NeedToKnow).await).await;
-            }
-        }
-    };
-}
 
 const CARL: Who = Who::Specialist("carl");
 const DORA: Who = Who::Specialist("dora");
@@ -222,7 +202,7 @@ async fn everyone_sees_their_own(app: &TestApp, world: &World) {
     }
 }
 
-need_to_know!(
+need_to_know_on_both_stores!(
     one_scheduled_run_indexes_version_2_customers_for_their_specialists_and_the_review_list,
     |app| {
         // 28 customers: more than one page of the walk.
@@ -251,7 +231,7 @@ need_to_know!(
     }
 );
 
-need_to_know!(
+need_to_know_on_both_stores!(
     once_done_a_scheduled_run_rebuilds_nothing_and_reads_one_item_more_whatever_the_customers,
     |app| {
         world(&app, 0).await;
@@ -274,7 +254,7 @@ need_to_know!(
     }
 );
 
-need_to_know!(
+need_to_know_on_both_stores!(
     a_backfill_stopped_by_its_deadline_goes_on_in_the_next_runs_and_ends_in_the_same_state,
     |app| {
         // 28 customers: more than one page of the walk.
@@ -339,7 +319,7 @@ crate::both_stores!(
     }
 );
 
-need_to_know!(
+need_to_know_on_both_stores!(
     a_version_3_change_of_a_version_2_customer_before_the_backfill_leaves_nobody_unindexed,
     |app| {
         let world = world(&app, 0).await;
@@ -365,7 +345,7 @@ need_to_know!(
     }
 );
 
-need_to_know!(
+need_to_know_on_both_stores!(
     a_customer_being_deleted_is_passed_over_and_a_removed_responsibility_is_deleted,
     |app| {
         let world = world(&app, 0).await;

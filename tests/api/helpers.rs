@@ -576,6 +576,30 @@ macro_rules! both_stores {
     };
 }
 
+/// Runs a scenario on both stores with `ACCESS_MODEL=need-to-know`.
+#[macro_export]
+macro_rules! need_to_know_on_both_stores {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn scenario($app: $crate::helpers::TestApp) $body
+
+            #[tokio::test]
+            async fn in_memory() {
+                let model = shared::config::AccessModel::NeedToKnow;
+                scenario($crate::helpers::spawn_app_in($crate::helpers::Store::Memory, model).await).await;
+            }
+
+            #[tokio::test]
+            async fn on_dynamodb() {
+                let model = shared::config::AccessModel::NeedToKnow;
+                scenario($crate::helpers::spawn_app_in($crate::helpers::Store::Dynamo, model).await).await;
+            }
+        }
+    };
+}
+
 /// A delivery service that refuses everything.
 pub struct FailingDelivery;
 

@@ -4,30 +4,9 @@
 //! a customer it is not responsible for is served and recorded once per hour.
 
 use crate::helpers::*;
+use crate::need_to_know_on_both_stores;
 use serde_json::{Value, json};
-use shared::config::AccessModel;
 use std::time::Duration;
-
-/// Runs a scenario on both stores with `ACCESS_MODEL=need-to-know`.
-macro_rules! need_to_know {
-    ($name:ident, |$app:ident| $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-            async fn scenario($app: TestApp) $body
-
-            #[tokio::test]
-            async fn in_memory() {
-                scenario(spawn_app_in(Store::Memory, AccessModel::NeedToKnow).await).await;
-            }
-
-            #[tokio::test]
-            async fn on_dynamodb() {
-                scenario(spawn_app_in(Store::Dynamo, AccessModel::NeedToKnow).await).await;
-            }
-        }
-    };
-}
 
 fn named(last: &str, email: &str) -> Value {
     let mut p = person(email);
@@ -49,7 +28,7 @@ async fn names(app: &TestApp, who: &Who, query: &str) -> Vec<String> {
         .collect()
 }
 
-need_to_know!(
+need_to_know_on_both_stores!(
     a_specialist_lists_only_its_customers_in_order_with_search_type_and_cursors,
     |app| {
         let mut anna = Vec::new();
@@ -99,7 +78,7 @@ need_to_know!(
     }
 );
 
-need_to_know!(
+need_to_know_on_both_stores!(
     the_overview_follows_grants_renames_and_deletions_of_the_customer,
     |app| {
         let c = app
@@ -194,7 +173,7 @@ async fn accessed_events(app: &TestApp, id: &str) -> Vec<Value> {
         .collect()
 }
 
-need_to_know!(
+need_to_know_on_both_stores!(
     a_platform_admins_emergency_access_is_served_and_recorded_once_an_hour,
     |app| {
         let c = app
