@@ -86,9 +86,16 @@ both_stores!(
         .expect(200);
         let mut edit = read.clone();
         edit["title"] = json!("Prof.");
-        count!(
+        let edited = count!(
             "`PUT /customers/{id}`",
             app.put(&ANNA, &format!("/customers/{id}"), edit).await
+        )
+        .expect(200);
+        let mut renamed = edited.clone();
+        renamed["lastName"] = json!("Umbenannt");
+        count!(
+            "`PUT /customers/{id}`, a new name, e-mail or type",
+            app.put(&ANNA, &format!("/customers/{id}"), renamed).await
         )
         .expect(200);
         count!(

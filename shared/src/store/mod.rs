@@ -56,9 +56,9 @@ pub use reads::{
 };
 pub use responsibilities::{
     Reasons, ResponsibilityItem, TransactionRef, delete_responsibility, emergency_access_marker,
-    put_responsibility, reasons_of, rename_responsibility, responsibilities_changed,
-    responsibilities_query, responsibility_from_item, responsibility_key, responsibility_overview,
-    responsibility_pk, responsibility_state,
+    put_responsibility, reasons_of, responsibilities_changed, responsibilities_query,
+    responsibility_from_item, responsibility_key, responsibility_overview, responsibility_pk,
+    responsibility_state,
 };
 pub use writes::{
     MAIL_MESSAGE_RETENTION_SECS, activate_access, administrators_added, administrators_removed,

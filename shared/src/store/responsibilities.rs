@@ -148,15 +148,6 @@ pub fn delete_responsibility(specialist: &str, customer: &CustomerId) -> Write {
     Write::delete(responsibility_key(specialist, customer))
 }
 
-/// The customer's new name, e-mail or type in one responsibility (which must exist: the
-/// customer item's list said so, under the same counter).
-pub fn rename_responsibility(specialist: &str, customer: &Customer) -> Write {
-    Write::update(
-        responsibility_key(specialist, &customer.id),
-        summary(specialist, customer),
-    )
-}
-
 /// The condition that nobody changed the customer's responsibilities since `seq` was read.
 fn seq_unchanged(seq: i64) -> Cond {
     if seq == 0 {

@@ -8,11 +8,11 @@
 //! stands) and idempotent (a customer rebuilt twice ends as rebuilt once); once done, a run
 //! costs one GetItem.
 
-use super::{paging, reviews};
+use super::paging;
 use crate::app::App;
-use crate::domain::{Customer, CustomerId};
+use crate::domain::CustomerId;
 use crate::error::{Conflict, Error, Result};
-use crate::ports::{Item, StoreError, Write};
+use crate::ports::{Item, StoreError};
 use crate::store::{self, BackfillState, Partition};
 use std::time::Instant;
 
@@ -201,7 +201,8 @@ async fn rebuild(app: &App, id: &CustomerId) -> Result<Outcome> {
         let Some(customer) = p.customer.as_ref() else {
             return Ok(Outcome::Gone);
         };
-        let writes = rebuild_writes(app, customer, &p);
+        let mut writes = Vec::new();
+        super::responsibilities::rebuild(&mut writes, app, customer, &p);
         if writes.len() > store::MAX_TRANSACTION_WRITES {
             tracing::warn!(
                 customer_id = %id,
@@ -220,30 +221,4 @@ async fn rebuild(app: &App, id: &CustomerId) -> Result<Outcome> {
         Conflict::StaleVersion,
         format!("Customer {id} kept changing during the backfill."),
     ))
-}
-
-/// The whole index of one customer: a responsibility for every specialist responsible for
-/// it (an administrator's in its own due list), the deletion of those its list names that no
-/// longer are, its list and counter (under the counter read), and its first review where it
-/// has none.
-fn rebuild_writes(app: &App, customer: &Customer, p: &Partition) -> Vec<Write> {
-    let reasons = store::reasons_of(p);
-    // Each administrator's responsibility carries its own due entry of the customer's review.
-    let due = p
-        .review
-        .due_at
-        .unwrap_or_else(|| reviews::first_due(app, customer.created_at));
-    let mut writes: Vec<Write> = reasons
-        .iter()
-        .map(|(specialist, why)| store::put_responsibility(specialist, customer, why, Some(due)))
-        .collect();
-    for gone in p.responsible.iter().filter(|s| !reasons.contains_key(*s)) {
-        writes.push(store::delete_responsibility(gone, &customer.id));
-    }
-    let responsible: Vec<String> = reasons.into_keys().collect();
-    store::responsibilities_changed(&mut writes, &customer.id, p.resp_seq, &responsible);
-    if p.review.due_at.is_none() {
-        store::first_review_backfilled(&mut writes, &customer.id, due);
-    }
-    writes
 }

@@ -410,7 +410,7 @@ pub async fn update(
     input: CustomerInput,
 ) -> Result<CustomerView> {
     let staff = require_staff(caller)?;
-    let (current, items) = customer_for_change(app, &staff, id, &[]).await?;
+    let (current, _) = customer_for_change(app, &staff, id, &[]).await?;
     let data = parse_input(app, &input);
     let mut errors = match &data {
         Err(Error::Validation(e)) => e.clone(),
@@ -465,9 +465,11 @@ pub async fn update(
         history::record_update(app, id, &staff.actor(), event, &fields),
     ];
     if CustomerSummary::new(&current) != CustomerSummary::new(&updated) {
-        // The index of responsibilities shows the name and e-mail too.
-        let item = super::find(&items, &store::customer_key(id)).ok_or(Error::NotFound)?;
-        responsibilities::renamed(&mut writes, &updated, item);
+        // The index of responsibilities shows the name and e-mail too: rebuilt from the grants,
+        // which also completes a customer the backfill has not reached (its walk follows names).
+        let range = store::customer_query(id, store::CustomerRange::Authorisations);
+        let p = store::Partition::from_items(&app.table.query_all(&range).await?)?;
+        responsibilities::rebuild(&mut writes, app, &updated, &p);
     }
     app.table
         .transact(writes, None)

@@ -58,14 +58,35 @@ pub fn created(
     store::responsibilities_changed(writes, &customer.id, 0, &[creator.to_owned()]);
 }
 
-/// The writes that carry a changed name, e-mail or type into every responsibility for the
-/// customer, under the counter read with it (`customer_item`).
-pub fn renamed(writes: &mut Vec<Write>, customer: &Customer, customer_item: &crate::ports::Item) {
-    let (seq, responsible) = store::responsibility_state(customer_item);
-    for specialist in &responsible {
-        writes.push(store::rename_responsibility(specialist, customer));
+/// Adds to `writes` the whole index of one customer, as its grants in `p` say (the partition
+/// read up to its grants) and with `customer`'s data: a responsibility for every specialist
+/// responsible for it (an administrator's in its own due list), the deletion of those its list
+/// names that no longer are, its list and counter (under the counter read), and its first
+/// review where it has none. Used where a customer's summary changes (a rename rewrites every
+/// responsibility anyway) and by the backfill; the rebuild also completes a customer stored
+/// before version 3.
+pub fn rebuild(writes: &mut Vec<Write>, app: &App, customer: &Customer, p: &Partition) {
+    let reasons = store::reasons_of(p);
+    let due = p
+        .review
+        .due_at
+        .unwrap_or_else(|| super::reviews::first_due(app, customer.created_at));
+    for (specialist, why) in &reasons {
+        writes.push(store::put_responsibility(
+            specialist,
+            customer,
+            why,
+            Some(due),
+        ));
     }
-    store::responsibilities_changed(writes, &customer.id, seq, &responsible);
+    for gone in p.responsible.iter().filter(|s| !reasons.contains_key(*s)) {
+        writes.push(store::delete_responsibility(gone, &customer.id));
+    }
+    let responsible: Vec<String> = reasons.into_keys().collect();
+    store::responsibilities_changed(writes, &customer.id, p.resp_seq, &responsible);
+    if p.review.due_at.is_none() {
+        store::first_review_backfilled(writes, &customer.id, due);
+    }
 }
 
 /// Whether the caller may reach customer `id` under `route` (a route template): always in
