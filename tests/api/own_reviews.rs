@@ -1,7 +1,7 @@
 //! A specialist's access-review due list is its own partition of the due index, kept on its
 //! administrator responsibilities: it follows every change of who administers a customer (a
 //! grant, a removal, a review, a handover), and a page reads the caller's own entries and
-//! nothing of the firm's other customers.
+//! nothing of the firm's other customers; a cursor into the firm's list is refused there.
 
 use crate::both_stores;
 use crate::helpers::*;
@@ -121,5 +121,26 @@ both_stores!(
             "one Query of anna's entries and one batch read of her customers"
         );
         assert_eq!(due_for(&app, &ROOT).await.len(), 62);
+    }
+);
+
+both_stores!(
+    a_cursor_into_the_firms_due_list_given_to_a_specialists_is_refused_as_400,
+    |app| {
+        app.create_customer(&ANNA, person("cursor-1@example.com"))
+            .await;
+        app.clock.advance(NEARLY_A_YEAR);
+        // A cursor as the firm-wide list issued it for anna before her list had its own
+        // partition: its key lies in the firm's partition of the index.
+        let key: shared::ports::Item = serde_json::from_value(json!({
+            "pk": "C#cus_x", "sk": "#CUSTOMER", "gsi3pk": "REVIEW", "gsi3sk": "000000000000#cus_x"
+        }))
+        .unwrap();
+        let old = shared::usecases::paging::cursor_after(&app.app, "access-reviews|anna", &key);
+        let res = app
+            .get(&ANNA, &format!("/access-reviews?cursor={old}"))
+            .await;
+        assert_eq!(res.status, 400, "{:#}", res.body);
+        assert_eq!(res.field_errors(), ["cursor"]);
     }
 );

@@ -168,7 +168,11 @@ pub async fn due(app: &App, caller: &Caller, query: &DueQuery) -> Result<DuePage
     let limit = paging::limit(&mut c, query.limit.as_deref(), DEFAULT_LIMIT);
     c.finish().map_err(Error::Validation)?;
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
-    let scope = format!("{SCOPE}|{}", staff.id);
+    // A specialist's cursor points into its own partition of the index, a platform admin's
+    // into the firm's: each its own scope, so that a cursor of the other kind (one issued
+    // before a specialist's list had its own partition) is a 400, never a read that fails.
+    let kind = if staff.platform_admin { "firm" } else { "own" };
+    let scope = format!("{SCOPE}|{kind}|{}", staff.id);
     let mut after = paging::start_after(app, &scope, query.cursor.as_deref())?;
     let until = app.now() + LOOK_AHEAD;
     let mut found: Vec<(Item, DueReview)> = Vec::new();
