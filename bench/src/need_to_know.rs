@@ -246,7 +246,7 @@ pub async fn section(bench: &crate::Bench, table: &mut Table) -> Result<()> {
             yes(base == Some(cost(p))),
         );
     }
-    due_rows(&due, table);
+    crate::own_reviews::rows(&due, table);
     let n = bench.args.handover;
     eprintln!("bench: a handover of {} customers", thousands(n));
     let (elapsed, requests) = handover(&bench.conf, n).await?;
@@ -264,28 +264,4 @@ pub async fn section(bench: &crate::Bench, table: &mut Table) -> Result<()> {
         yes(requests == 2 * n as u64 + n.div_ceil(25) as u64 + 4),
     );
     Ok(())
-}
-
-/// The due list's rows: the same read units and round trips at both sizes.
-fn due_rows(due: &[DuePoint], table: &mut Table) {
-    let cost = |p: &DuePoint| (p.entries_read, p.read_units.to_bits(), p.requests);
-    for p in due {
-        table.row(
-            "need-to-know",
-            format!(
-                "one specialist's access-review due list, first page (limit 25), at {} customers, all due",
-                thousands(p.customers)
-            ),
-            format!(
-                "{} own index entries read ({:.1} KB) and their customers: {:.1} RCU · `reviews::due` {} with {} request(s)",
-                p.entries_read,
-                p.index_bytes as f64 / 1000.0,
-                p.read_units,
-                ms(p.time),
-                p.requests
-            ),
-            "same cost at 1k and 100k",
-            yes(due.first().map(cost) == Some(cost(p))),
-        );
-    }
 }

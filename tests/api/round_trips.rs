@@ -40,18 +40,26 @@ fn leading_number(cell: &str) -> u64 {
         .unwrap()
 }
 
+/// Runs `$call` on `$app`, records its store requests under `$label` in `$measured`, and
+/// answers what the call answered.
+macro_rules! counted {
+    ($app:expr, $measured:expr, $label:expr, $call:expr) => {{
+        let before = $app.requests();
+        let res = $call;
+        $measured.insert($label.to_owned(), $app.requests() - before);
+        res
+    }};
+}
+
 both_stores!(
     every_endpoint_makes_the_documented_number_of_round_trips,
     |app| {
         let doc = documented();
         let mut measured: BTreeMap<String, u64> = BTreeMap::new();
         macro_rules! count {
-            ($label:expr, $call:expr) => {{
-                let before = app.requests();
-                let res = $call;
-                measured.insert($label.to_owned(), app.requests() - before);
-                res
-            }};
+            ($label:expr, $call:expr) => {
+                counted!(app, measured, $label, $call)
+            };
         }
         // The world: a customer with a mobile (so an SMS code), an invited second access, a
         // transaction with a processor, and an active end user.
@@ -434,38 +442,28 @@ async fn measure_what_falls_due(store: Store, measured: &mut BTreeMap<String, u6
     app.create_customer(&ANNA, person("due-2@example.com"))
         .await;
     // The first run backfills the two customers (nothing due yet); the next finds it done.
-    let before = app.requests();
-    let ran = shared::functions::run_scheduled(&app.app).await.unwrap();
+    let run = || shared::functions::run_scheduled(&app.app);
+    let label = "`schedule` while backfilling (one run over n customers, nothing due)";
+    let ran = counted!(app, measured, label, run().await.unwrap());
     let backfilled = json!({"reminders": 0, "backfilled": 2, "backfillDone": true});
     assert_eq!(ran, backfilled);
-    measured.insert(
-        "`schedule` while backfilling (one run over n customers, nothing due)".into(),
-        app.requests() - before,
-    );
     app.clock
         .advance(std::time::Duration::from_secs(3 * 86_400 + 3600));
-    let before = app.requests();
-    let ran = shared::functions::run_scheduled(&app.app).await.unwrap();
+    let label = "`schedule` (one run with n reminders due)";
+    let ran = counted!(app, measured, label, run().await.unwrap());
     let sent = json!({"reminders": 2, "backfilled": 0, "backfillDone": true});
     assert_eq!(ran, sent);
-    measured.insert(
-        "`schedule` (one run with n reminders due)".into(),
-        app.requests() - before,
-    );
     app.clock
         .advance(std::time::Duration::from_secs(340 * 86_400));
-    let before = app.requests();
-    let due = app.get(&ANNA, "/access-reviews?limit=1").await.expect(200);
+    let list = app.get(&ANNA, "/access-reviews?limit=1");
+    let due = counted!(app, measured, "`GET /access-reviews`", list.await).expect(200);
     assert_eq!(due["items"].as_array().unwrap().len(), 1, "{due}");
-    measured.insert("`GET /access-reviews`".into(), app.requests() - before);
     let path = format!("/customers/{}/access-review", first["id"].as_str().unwrap());
-    let before = app.requests();
-    app.post(&ANNA, &path, json!({})).await.expect(200);
-    measured.insert(
-        "`POST /customers/{id}/access-review`".into(),
-        app.requests() - before,
-    );
+    let review = app.post(&ANNA, &path, json!({}));
+    let label = "`POST /customers/{id}/access-review`";
+    counted!(app, measured, label, review.await).expect(200);
 }
+
 /// Rows of the need-to-know round-trip table: endpoint label to its number.
 fn documented_need_to_know() -> BTreeMap<String, u64> {
     documented_in("## Round trips with need-to-know")

@@ -488,10 +488,7 @@ mod tests {
     #[test]
     fn excels_unicode_text_in_utf16_with_tabs_is_read_and_its_failed_rows_keep_the_tabs() {
         let text = "type\temail\tlastName\r\nperson\tm@example.com\tMüller\r\n";
-        let bytes: Vec<u8> = [0xFF, 0xFE]
-            .into_iter()
-            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
-            .collect();
+        let bytes = import_text::utf16le_with_bom(text);
         let file = read(&bytes).unwrap();
         assert_eq!(file.rows[0].fields["lastName"], "Müller");
         assert_eq!(file.separator, b'\t');

@@ -71,6 +71,15 @@ pub fn separator(text: &str) -> u8 {
     best
 }
 
+/// `text` as Excel's "Unicode text" saves it: UTF-16 little endian after its byte order mark.
+#[cfg(test)]
+pub(super) fn utf16le_with_bom(text: &str) -> Vec<u8> {
+    [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,10 +104,7 @@ mod tests {
     #[test]
     fn utf16_with_a_byte_order_mark_is_decoded_in_either_byte_order() {
         let text = "type\temail\nperson\tmü@example.com\n";
-        let le: Vec<u8> = [0xFF, 0xFE]
-            .into_iter()
-            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
-            .collect();
+        let le = utf16le_with_bom(text);
         let be: Vec<u8> = [0xFE, 0xFF]
             .into_iter()
             .chain(text.encode_utf16().flat_map(u16::to_be_bytes))

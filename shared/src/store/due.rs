@@ -107,10 +107,7 @@ pub fn entry_key(entry: &Item) -> Option<Key> {
 /// The customer a review entry stands for: the customer item's partition, or the sort key of
 /// a responsibility (an entry of a specialist's own due list).
 pub fn review_customer(entry: &Item) -> Option<CustomerId> {
-    let pk = entry.get("pk")?.as_str()?;
-    let own = entry.get("sk")?.as_str()?;
-    let id = pk.strip_prefix("C#").or_else(|| own.strip_prefix("C#"))?;
-    CustomerId::parse(id).ok()
+    super::customer_of_item(entry).or_else(|| super::customer_of_pk(entry.get("sk")?.as_str()?))
 }
 
 /// Ends an access's pending reminder without sending one (it became active, expired or

@@ -93,6 +93,12 @@ pub fn customer_pk(id: &CustomerId) -> String {
     format!("C#{id}")
 }
 
+/// The customer whose partition key (or a responsibility's sort key, which is the same) this
+/// is: the inverse of [`customer_pk`].
+pub(crate) fn customer_of_pk(pk: &str) -> Option<CustomerId> {
+    CustomerId::parse(pk.strip_prefix("C#")?).ok()
+}
+
 pub fn customer_key(id: &CustomerId) -> Key {
     Key::new(customer_pk(id), CUSTOMER_SK)
 }

@@ -81,8 +81,7 @@ pub fn customers_in_overview_order(after: Option<Item>, limit: usize) -> Query {
 
 /// The customer an item of its partition belongs to (an overview entry is its customer item).
 pub fn customer_of_item(item: &Item) -> Option<CustomerId> {
-    let pk = item.get("pk")?.as_str()?;
-    CustomerId::parse(pk.strip_prefix("C#")?).ok()
+    customer_of_pk(item.get("pk")?.as_str()?)
 }
 
 /// The whole specialist directory.

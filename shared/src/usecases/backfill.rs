@@ -8,7 +8,7 @@
 //! stands) and idempotent (a customer rebuilt twice ends as rebuilt once); once done, a run
 //! costs one GetItem.
 
-use super::paging;
+use super::{paging, passed};
 use crate::app::App;
 use crate::domain::CustomerId;
 use crate::error::{Conflict, Error, Result};
@@ -115,11 +115,6 @@ pub async fn run(app: &App, deadline: Option<Instant>) -> Result<Backfilled> {
         customers: tally.rebuilt,
         done,
     })
-}
-
-/// Whether the run's time is up.
-fn passed(deadline: Option<Instant>) -> bool {
-    deadline.is_some_and(|d| Instant::now() >= d)
 }
 
 /// Where the walk goes on: after the stored cursor's customer, or from the start where there

@@ -224,7 +224,7 @@ pub async fn work(app: &App, body: &str, deadline: Option<Instant>) -> Result<Wo
     }
     app.table.write(store::handover_running(&id)).await?;
     loop {
-        if deadline.is_some_and(|d| Instant::now() >= d) {
+        if super::passed(deadline) {
             enqueue(app, &id).await?;
             return Ok(Worked::Continued);
         }

@@ -363,7 +363,7 @@ pub async fn work(app: &App, body: &str, deadline: Option<Instant>) -> Result<Wo
         .iter()
         .filter_map(|r| r.pending().map(|p| (p, &r.record)))
     {
-        if deadline.is_some_and(|d| Instant::now() >= d) {
+        if super::passed(deadline) {
             enqueue(app, &id).await?;
             return Ok(Worked::Continued);
         }

@@ -195,3 +195,9 @@ pub fn parse_ids(
     }
     Ok(out)
 }
+
+/// Whether a run's time is up: a worker (an import, a handover, the backfill) stops before its
+/// Lambda deadline and leaves the rest to its next run; `None` runs to the end.
+pub(crate) fn passed(deadline: Option<std::time::Instant>) -> bool {
+    deadline.is_some_and(|d| std::time::Instant::now() >= d)
+}
